@@ -1,0 +1,38 @@
+using MetricCollector;
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the metric collector in a host.</summary>
+public static class MetricCollectorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the collector (one isolated Prometheus registry), its options bound from the <c>MetricCollector</c>
+    /// section and validated at start-up, and what <c>MapMetricCollector</c> needs.
+    /// </summary>
+    /// <param name="services">The host's services.</param>
+    /// <param name="configure">Changes the options after configuration was bound.</param>
+    /// <returns>The same services, for chaining.</returns>
+    public static IServiceCollection AddMetricCollector(this IServiceCollection services, Action<MetricCollectorOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<MetricCollectorOptions>()
+            .BindConfiguration(MetricCollectorOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricCollectorOptions>, MetricCollectorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<PrometheusMetricCollector>();
+        services.TryAddSingleton<IMetricCollector>(sp => sp.GetRequiredService<PrometheusMetricCollector>());
+        services.TryAddSingleton<RecordIngestion>();
+        return services;
+    }
+}

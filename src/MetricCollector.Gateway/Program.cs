@@ -1,0 +1,3 @@
+using MetricCollector.Gateway;
+
+await GatewayApplication.Build(args).RunAsync();

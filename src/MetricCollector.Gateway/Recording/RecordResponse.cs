@@ -1,0 +1,90 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.AspNetCore.Mvc;
+
+namespace MetricCollector.Gateway.Recording;
+
+/// <summary>
+/// Writes the answer to <c>POST /record</c>: <c>{"accepted": n, "rejected": m, "errors": [...]}</c> for 202 and 207, and
+/// RFC 9457 problem details (<c>application/problem+json</c>) carrying the same fields for every refusal.
+/// </summary>
+internal static class RecordResponse
+{
+    private const string ProblemTypePrefix = "urn:metric-collector:problem:";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static Task WriteAsync(HttpResponse response, IngestResult result, CancellationToken cancellationToken)
+    {
+        int status = result.StatusCode;
+        response.StatusCode = status;
+        var errors = Errors(result);
+        int rejected = result.BodyRejection is null ? result.Rejected.Count : 0;
+        if (status < 300)
+        {
+            return response.WriteAsJsonAsync(new RecordSummary(result.Accepted, rejected, errors.Count == 0 ? null : errors), Json, cancellationToken);
+        }
+
+        var first = result.BodyRejection ?? result.Rejected[0].Rejection;
+        var problem = new ProblemDetails
+        {
+            Type = ProblemTypePrefix + first.ReasonLabel,
+            Title = TitleOf(first.Reason),
+            Status = status,
+            Detail = result.IsBatch ? $"{rejected} of {rejected + result.Accepted} records were rejected; see errors." : first.Detail,
+        };
+        problem.Extensions["field"] = first.Field;
+        problem.Extensions["accepted"] = result.Accepted;
+        problem.Extensions["rejected"] = rejected;
+        problem.Extensions["errors"] = errors;
+        if (!result.IsBatch && first.ExistingDefinition is { } existing)
+        {
+            problem.Extensions["existing_definition"] = existing;
+        }
+
+        return response.WriteAsJsonAsync(problem, Json, "application/problem+json", cancellationToken);
+    }
+
+    private static List<RecordError> Errors(IngestResult result)
+    {
+        if (result.BodyRejection is { } body)
+        {
+            return [new RecordError(null, body.Field, body.ReasonLabel, body.Detail, null)];
+        }
+
+        var errors = new List<RecordError>(result.Rejected.Count);
+        foreach (var (index, rejection) in result.Rejected)
+        {
+            errors.Add(new RecordError(result.IsBatch ? index : null, rejection.Field, rejection.ReasonLabel, rejection.Detail, rejection.ExistingDefinition));
+        }
+
+        return errors;
+    }
+
+    private static string TitleOf(RejectionReason reason) => reason switch
+    {
+        RejectionReason.MalformedJson => "Malformed JSON",
+        RejectionReason.EmptyBody => "Empty body",
+        RejectionReason.UnsupportedMediaType => "Unsupported media type",
+        RejectionReason.BodyTooLarge => "Body too large",
+        RejectionReason.BatchTooLarge => "Batch too large",
+        RejectionReason.SchemaViolation => "Invalid metric record",
+        RejectionReason.InvalidValue => "Invalid value",
+        RejectionReason.DefinitionConflict => "Metric definition conflict",
+        RejectionReason.ReservedName => "Reserved metric name",
+        _ => "Metric name collision",
+    };
+
+    /// <summary>The body of 202 and 207 answers.</summary>
+    private sealed record RecordSummary(int Accepted, int Rejected, IReadOnlyList<RecordError>? Errors);
+
+    /// <summary>One refused record: where it was in the batch, which field, and why.</summary>
+    private sealed record RecordError(int? Index, string Field, string Reason, string Detail, MetricDefinition? ExistingDefinition);
+}

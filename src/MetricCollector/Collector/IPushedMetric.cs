@@ -1,0 +1,14 @@
+using MetricCollector.Recording;
+
+namespace MetricCollector.Collector;
+
+/// <summary>A pushed metric, whatever its type.</summary>
+internal interface IPushedMetric
+{
+    MetricDefinition Definition { get; }
+
+    int SeriesCount { get; }
+
+    /// <summary>Applies a record whose label values are already ordered by the definition's label names.</summary>
+    void Apply(MetricRecord record, string[] labelValues);
+}

@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MetricCollector.Collector;
+
+/// <summary>Settings of the collector, bound from the <c>MetricCollector</c> configuration section.</summary>
+public sealed class MetricCollectorOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "MetricCollector";
+
+    /// <summary>The largest <c>POST /record</c> body accepted, in bytes (default 1 MiB); larger ones get 413.</summary>
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The most records one batch may hold (default 1000); more gets 413.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Histogram buckets used when a record gives none (default: prometheus-net's, 5 ms to 10 s).</summary>
+    /// <remarks>An array, so that configuration replaces the defaults rather than appending to them.</remarks>
+#pragma warning disable CA1819 // Bound from configuration, which replaces arrays whole.
+    public double[] DefaultBuckets { get; set; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+#pragma warning restore CA1819
+
+    /// <summary>How far back summaries look when they compute quantiles (default 10 minutes).</summary>
+    [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]
+    public TimeSpan SummaryMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// How many rejected records are logged at warning level per minute (default 20); the rest are counted and
+    /// reported in one summary line, so a misbehaving client cannot flood the log.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int RejectionWarningsPerMinute { get; set; } = 20;
+}

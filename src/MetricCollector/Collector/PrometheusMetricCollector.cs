@@ -1,0 +1,323 @@
+using System.Collections.Concurrent;
+using MetricCollector.Exposition;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace MetricCollector.Collector;
+
+/// <summary>
+/// The collector on top of prometheus-net, in a registry of its own. prometheus-net silently accepts a second label
+/// set for a name and ignores changed buckets, so this class keeps the definition table and refuses every clash itself.
+/// </summary>
+internal sealed partial class PrometheusMetricCollector : IMetricCollector
+{
+    private readonly ConcurrentDictionary<string, IPushedMetric> _metrics = new(StringComparer.Ordinal);
+
+    // Every exposition name a pushed metric occupies, and its owner; written only under _defineLock.
+    private readonly Dictionary<string, IPushedMetric> _claims = new(StringComparer.Ordinal);
+    private readonly Lock _defineLock = new();
+    private readonly MetricFactory _factory;
+    private readonly MetricCollectorOptions _options;
+    private readonly SelfMetrics _self;
+    private readonly RejectionLog _rejectionLog;
+    private readonly ILogger _logger;
+
+    public PrometheusMetricCollector(IOptions<MetricCollectorOptions> options, ILogger<PrometheusMetricCollector> logger, TimeProvider time)
+    {
+        _options = options.Value;
+        _logger = logger;
+        Registry = Metrics.NewCustomRegistry();
+        // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
+        _factory = Metrics.WithCustomRegistry(Registry);
+        _factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        _self = new SelfMetrics(_factory);
+        _rejectionLog = new RejectionLog(logger, time, _options.RejectionWarningsPerMinute);
+        Registry.AddBeforeCollectCallback(UpdateSizeMetrics);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public IMetricFactory Factory => _factory;
+
+    public ValueTask<RecordOutcome> RecordAsync(MetricRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Record(record));
+    }
+
+    public Task WriteExpositionAsync(Stream destination, MetricsFormat format, CancellationToken cancellationToken = default) =>
+        Registry.CollectAndExportAsTextAsync(
+            destination,
+            format == MetricsFormat.OpenMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText,
+            cancellationToken);
+
+    /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
+    public RecordOutcome Record(MetricRecord record)
+    {
+        var rejection = RecordValidator.Validate(record) ?? Apply(record);
+        if (rejection is not null)
+        {
+            Reject(rejection);
+            return new RecordOutcome(rejection);
+        }
+
+        _self.CountAccepted();
+        LogAccepted(_logger, record.Name);
+        return RecordOutcome.Accepted;
+    }
+
+    /// <summary>Counts and logs a rejection that happened before a record could be built (bad JSON, schema, limits).</summary>
+    public void Reject(RecordRejection rejection)
+    {
+        _self.CountRejected(rejection.Reason);
+        _rejectionLog.Rejected(rejection);
+    }
+
+    private RecordRejection? Apply(MetricRecord record)
+    {
+        string exposedName = ExpositionNames.Exposed(record.Name, record.Type);
+        if (!_metrics.TryGetValue(exposedName, out var metric))
+        {
+            metric = Define(record, exposedName, out var rejection);
+            if (metric is null)
+            {
+                return rejection;
+            }
+        }
+
+        var definition = metric.Definition;
+        var conflict = FindConflict(definition, record, out string[]? labelValues);
+        if (conflict is not null)
+        {
+            return conflict;
+        }
+
+        metric.Apply(record, labelValues!);
+        return null;
+    }
+
+    /// <summary>Compares a record with an existing definition and orders its label values by the definition's names.</summary>
+    private static RecordRejection? FindConflict(MetricDefinition definition, MetricRecord record, out string[]? labelValues)
+    {
+        labelValues = null;
+        if (definition.Type != record.Type)
+        {
+            return Conflict(definition, "/metric_type",
+                $"metric '{definition.Name}' is a {TypeNames.Of(definition.Type)}; it cannot be recorded as a {TypeNames.Of(record.Type)}.");
+        }
+
+        var names = definition.LabelNames;
+        if (record.Labels.Count != names.Count)
+        {
+            return LabelConflict(definition);
+        }
+
+        var values = names.Count == 0 ? [] : new string[names.Count];
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (!record.Labels.TryGetValue(names[i], out string? value))
+            {
+                return LabelConflict(definition);
+            }
+
+            values[i] = value;
+        }
+
+        if (record.Buckets is { } buckets && !SequenceEqual(buckets, definition.Buckets!))
+        {
+            return Conflict(definition, "/buckets",
+                $"histogram '{definition.Name}' has buckets [{string.Join(", ", definition.Buckets!)}]; omit buckets or send the same ones.");
+        }
+
+        if (record.Objectives is { } objectives && !SequenceEqual(objectives, definition.Objectives!))
+        {
+            return Conflict(definition, "/objectives",
+                $"summary '{definition.Name}' has other objectives; omit objectives or send the same ones.");
+        }
+
+        labelValues = values;
+        return null;
+    }
+
+    private IPushedMetric? Define(MetricRecord record, string exposedName, out RecordRejection? rejection)
+    {
+        rejection = null;
+        string? reservedPrefix = ExpositionNames.ReservedPrefixOf(exposedName);
+        if (reservedPrefix is not null)
+        {
+            rejection = new RecordRejection(RejectionReason.ReservedName, "/metric_name",
+                $"names starting with '{reservedPrefix}' are reserved for the gateway's own metrics.");
+            return null;
+        }
+
+        var definition = NewDefinition(record, exposedName);
+        string[] claimed = ExpositionNames.Claimed(exposedName, record.Type);
+        lock (_defineLock)
+        {
+            if (_metrics.TryGetValue(exposedName, out var existing))
+            {
+                return existing;
+            }
+
+            foreach (string name in claimed)
+            {
+                if (_claims.TryGetValue(name, out var owner))
+                {
+                    rejection = Collision(owner.Definition, definition, name);
+                    return null;
+                }
+            }
+
+            var metric = Create(definition);
+            foreach (string name in claimed)
+            {
+                _claims.Add(name, metric);
+            }
+
+            _metrics[exposedName] = metric;
+            return metric;
+        }
+    }
+
+    private static RecordRejection Collision(MetricDefinition owner, MetricDefinition wanted, string sharedName)
+    {
+        bool sameFamily = ExpositionNames.Family(owner.Name, owner.Type) == ExpositionNames.Family(wanted.Name, wanted.Type);
+        if (sameFamily || owner.Name == wanted.Name)
+        {
+            return Conflict(owner, "/metric_type",
+                $"metric '{owner.Name}' is a {TypeNames.Of(owner.Type)}; it cannot be recorded as a {TypeNames.Of(wanted.Type)}.");
+        }
+
+        return new RecordRejection(RejectionReason.NameCollision, "/metric_name",
+            $"{TypeNames.Of(wanted.Type)} '{wanted.Name}' would expose '{sharedName}', which {TypeNames.Of(owner.Type)} '{owner.Name}' already exposes.")
+        {
+            ExistingDefinition = owner,
+        };
+    }
+
+    private MetricDefinition NewDefinition(MetricRecord record, string exposedName)
+    {
+        var labelNames = new string[record.Labels.Count];
+        int index = 0;
+        foreach (var (name, _) in record.Labels)
+        {
+            labelNames[index++] = name;
+        }
+
+        Array.Sort(labelNames, StringComparer.Ordinal);
+        return new MetricDefinition(
+            exposedName,
+            record.Type,
+            labelNames,
+            record.Type == MetricType.Histogram ? record.Buckets?.ToArray() ?? [.. _options.DefaultBuckets] : null,
+            record.Type == MetricType.Summary ? record.Objectives?.ToArray() ?? DefaultObjectives.Value : null,
+            record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
+    }
+
+    private IPushedMetric Create(MetricDefinition definition)
+    {
+        string[] labelNames = [.. definition.LabelNames];
+        switch (definition.Type)
+        {
+            case MetricType.Counter:
+                var counter = _factory.CreateCounter(definition.Name, definition.Help, labelNames);
+                return new PushedMetric<Counter.Child>(definition, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
+            case MetricType.Gauge:
+                var gauge = _factory.CreateGauge(definition.Name, definition.Help, labelNames);
+                return new PushedMetric<Gauge.Child>(definition, gauge.WithLabels, ApplyGauge);
+            case MetricType.Histogram:
+                var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
+                {
+                    LabelNames = labelNames,
+                    Buckets = [.. definition.Buckets!],
+                });
+                return new PushedMetric<IObserver>(definition, histogram.WithLabels, Observe);
+            default:
+                var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
+                foreach (var objective in definition.Objectives)
+                {
+                    objectives.Add(new QuantileEpsilonPair(objective.Quantile, objective.Error));
+                }
+
+                var summary = _factory.CreateSummary(definition.Name, definition.Help, new SummaryConfiguration
+                {
+                    LabelNames = labelNames,
+                    Objectives = objectives,
+                    MaxAge = _options.SummaryMaxAge,
+                });
+                return new PushedMetric<IObserver>(definition, summary.WithLabels, Observe);
+        }
+    }
+
+    private static void ApplyGauge(Gauge.Child gauge, MetricRecord record)
+    {
+        double value = record.Value!.Value;
+        switch (record.Operation)
+        {
+            case GaugeOperation.Inc: gauge.Inc(value); break;
+            case GaugeOperation.Dec: gauge.Dec(value); break;
+            default: gauge.Set(value); break;
+        }
+    }
+
+    private static void Observe(IObserver observer, MetricRecord record)
+    {
+        if (record.Values is { } values)
+        {
+            for (int i = 0; i < values.Count; i++)
+            {
+                observer.Observe(values[i]);
+            }
+        }
+        else
+        {
+            observer.Observe(record.Value!.Value);
+        }
+    }
+
+    private void UpdateSizeMetrics()
+    {
+        int series = 0;
+        int families = 0;
+        foreach (var (_, metric) in _metrics)
+        {
+            series += metric.SeriesCount;
+            families++;
+        }
+
+        _self.Series.Set(series);
+        _self.Families.Set(families);
+    }
+
+    private static RecordRejection LabelConflict(MetricDefinition definition) =>
+        Conflict(definition, "/labels",
+            $"metric '{definition.Name}' has label names [{string.Join(", ", definition.LabelNames)}]; every record of it must carry exactly these.");
+
+    private static RecordRejection Conflict(MetricDefinition definition, string field, string detail) =>
+        new(RejectionReason.DefinitionConflict, field, detail) { ExistingDefinition = definition };
+
+    private static bool SequenceEqual<T>(IReadOnlyList<T> left, IReadOnlyList<T> right)
+    {
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        var comparer = EqualityComparer<T>.Default;
+        for (int i = 0; i < left.Count; i++)
+        {
+            if (!comparer.Equals(left[i], right[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Record accepted for {MetricName}")]
+    private static partial void LogAccepted(ILogger logger, string metricName);
+}

@@ -1,0 +1,41 @@
+using MetricCollector.Recording;
+using Prometheus;
+
+namespace MetricCollector.Collector;
+
+/// <summary>
+/// The collector's own metrics, under <c>metric_collector_</c>: records accepted and rejected by reason, and the size of
+/// what was pushed. Every series is created up front, so rates and alerts see zeros rather than missing series.
+/// </summary>
+internal sealed class SelfMetrics
+{
+    private readonly Counter.Child _accepted;
+    private readonly Counter.Child[] _rejected;
+
+    public SelfMetrics(IMetricFactory factory)
+    {
+        var records = factory.CreateCounter(
+            "metric_collector_records_total",
+            "Records received on POST /record, by result (accepted, rejected) and rejection reason.",
+            ["result", "reason"]);
+        _accepted = records.WithLabels("accepted", "");
+
+        var reasons = Enum.GetValues<RejectionReason>();
+        _rejected = new Counter.Child[reasons.Length];
+        foreach (var reason in reasons)
+        {
+            _rejected[(int)reason] = records.WithLabels("rejected", ReasonLabels.Of(reason));
+        }
+
+        Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
+        Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
+    }
+
+    public Gauge Series { get; }
+
+    public Gauge Families { get; }
+
+    public void CountAccepted() => _accepted.Inc();
+
+    public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
+}

@@ -1,0 +1,20 @@
+namespace MetricCollector.Recording;
+
+/// <summary>Snake-case label values of <see cref="RejectionReason"/>, allocated once.</summary>
+internal static class ReasonLabels
+{
+    public static string Of(RejectionReason reason) => reason switch
+    {
+        RejectionReason.MalformedJson => "malformed_json",
+        RejectionReason.EmptyBody => "empty_body",
+        RejectionReason.UnsupportedMediaType => "unsupported_media_type",
+        RejectionReason.BodyTooLarge => "body_too_large",
+        RejectionReason.BatchTooLarge => "batch_too_large",
+        RejectionReason.SchemaViolation => "schema_violation",
+        RejectionReason.InvalidValue => "invalid_value",
+        RejectionReason.DefinitionConflict => "definition_conflict",
+        RejectionReason.ReservedName => "reserved_name",
+        RejectionReason.NameCollision => "name_collision",
+        _ => "other",
+    };
+}

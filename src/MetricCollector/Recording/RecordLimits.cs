@@ -1,0 +1,17 @@
+namespace MetricCollector.Recording;
+
+/// <summary>
+/// Bounds of a record. They repeat what <c>schemas/metric_record.schema.json</c> states (a test keeps the two equal)
+/// so that records built in code, which never pass through the schema, are held to the same rules.
+/// </summary>
+internal static class RecordLimits
+{
+    public const int MaxNameLength = 200;
+    public const int MaxLabels = 32;
+    public const int MaxLabelNameLength = 100;
+    public const int MaxLabelValueLength = 1024;
+    public const int MaxValues = 1000;
+    public const int MaxBuckets = 64;
+    public const int MaxObjectives = 16;
+    public const int MaxHelpLength = 1024;
+}

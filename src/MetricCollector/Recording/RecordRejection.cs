@@ -1,0 +1,25 @@
+using MetricCollector.Collector;
+
+namespace MetricCollector.Recording;
+
+/// <summary>Why one record was refused, naming the offending field.</summary>
+/// <param name="Reason">The category of the refusal.</param>
+/// <param name="Field">A JSON Pointer to the offending field (<c>/labels/le</c>, <c>/value</c>), or empty for the whole body.</param>
+/// <param name="Detail">A sentence that tells the sender what to change.</param>
+public sealed record RecordRejection(RejectionReason Reason, string Field, string Detail)
+{
+    /// <summary>For conflicts: the definition the metric already has.</summary>
+    public MetricDefinition? ExistingDefinition { get; init; }
+
+    /// <summary>The HTTP status that answers this rejection.</summary>
+    public int StatusCode => Reason switch
+    {
+        RejectionReason.DefinitionConflict or RejectionReason.ReservedName or RejectionReason.NameCollision => 409,
+        RejectionReason.UnsupportedMediaType => 415,
+        RejectionReason.BodyTooLarge or RejectionReason.BatchTooLarge => 413,
+        _ => 400,
+    };
+
+    /// <summary>The reason as written in the <c>reason</c> label of <c>metric_collector_records_total</c>.</summary>
+    public string ReasonLabel => ReasonLabels.Of(Reason);
+}

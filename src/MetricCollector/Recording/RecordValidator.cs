@@ -1,0 +1,206 @@
+using System.Globalization;
+
+namespace MetricCollector.Recording;
+
+/// <summary>
+/// Checks a <see cref="MetricRecord"/> against every rule that does not depend on what was recorded before. The JSON
+/// schema already enforces most of these for <c>POST /record</c>; this covers records built in code and the rules the
+/// schema cannot state (finite numbers, strictly increasing buckets).
+/// </summary>
+internal static class RecordValidator
+{
+    public static RecordRejection? Validate(MetricRecord record)
+    {
+        if (!IsValidName(record.Name, RecordLimits.MaxNameLength))
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/metric_name",
+                $"metric_name '{record.Name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
+        }
+
+        if (record.Help is { Length: > RecordLimits.MaxHelpLength })
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");
+        }
+
+        return ValidateLabels(record) ?? ValidateShape(record) ?? ValidateNumbers(record);
+    }
+
+    /// <summary>True for a Prometheus metric or label name: <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c>, checked without a regex.</summary>
+    public static bool IsValidName(string name, int maxLength)
+    {
+        if (name.Length == 0 || name.Length > maxLength || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static RecordRejection? ValidateLabels(MetricRecord record)
+    {
+        if (record.Labels.Count > RecordLimits.MaxLabels)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/labels", $"a record may carry at most {RecordLimits.MaxLabels} labels.");
+        }
+
+        foreach (var (name, value) in record.Labels)
+        {
+            string field = "/labels/" + JsonPointer.Escape(name);
+            if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
+            {
+                return Invalid(RejectionReason.SchemaViolation, field,
+                    $"label name '{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.");
+            }
+
+            if (record.Type == MetricType.Histogram && name == "le")
+            {
+                return Invalid(RejectionReason.SchemaViolation, field, "label name 'le' is reserved on histograms for the bucket bound.");
+            }
+
+            if (record.Type == MetricType.Summary && name == "quantile")
+            {
+                return Invalid(RejectionReason.SchemaViolation, field, "label name 'quantile' is reserved on summaries.");
+            }
+
+            if (value is null || value.Length > RecordLimits.MaxLabelValueLength)
+            {
+                return Invalid(RejectionReason.SchemaViolation, field,
+                    $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters.");
+            }
+        }
+
+        return null;
+    }
+
+    private static RecordRejection? ValidateShape(MetricRecord record)
+    {
+        string type = TypeNames.Of(record.Type);
+        bool observes = record.Type is MetricType.Histogram or MetricType.Summary;
+        if (record.Values is not null && !observes)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/values", $"values is only allowed on histograms and summaries, not on a {type}.");
+        }
+
+        if (record.Buckets is not null && record.Type != MetricType.Histogram)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/buckets", $"buckets is only allowed on histograms, not on a {type}.");
+        }
+
+        if (record.Objectives is not null && record.Type != MetricType.Summary)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/objectives", $"objectives is only allowed on summaries, not on a {type}.");
+        }
+
+        if (record.Operation != GaugeOperation.Set && record.Type != MetricType.Gauge)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/operation", $"operation is only allowed on gauges, not on a {type}.");
+        }
+
+        if (record.Type == MetricType.Gauge && record.Value is null)
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/value", "a gauge record needs value.");
+        }
+
+        if (observes && (record.Value is null) == (record.Values is null))
+        {
+            return record.Value is null
+                ? Invalid(RejectionReason.SchemaViolation, "/value", $"a {type} record needs value (one observation) or values (an array of observations).")
+                : Invalid(RejectionReason.SchemaViolation, "/values", $"a {type} record takes value or values, not both.");
+        }
+
+        if (record.Values is { Count: 0 or > RecordLimits.MaxValues })
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/values", $"values must hold 1 to {RecordLimits.MaxValues} observations.");
+        }
+
+        if (record.Buckets is { Count: 0 or > RecordLimits.MaxBuckets })
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/buckets", $"buckets must hold 1 to {RecordLimits.MaxBuckets} bounds.");
+        }
+
+        if (record.Objectives is { Count: 0 or > RecordLimits.MaxObjectives })
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/objectives", $"objectives must hold 1 to {RecordLimits.MaxObjectives} quantiles.");
+        }
+
+        return null;
+    }
+
+    private static RecordRejection? ValidateNumbers(MetricRecord record)
+    {
+        if (record.Value is double value)
+        {
+            if (!double.IsFinite(value))
+            {
+                return NotFinite("/value");
+            }
+
+            if (record.Type == MetricType.Counter && value < 0)
+            {
+                return Invalid(RejectionReason.InvalidValue, "/value",
+                    $"a counter increment must be >= 0, got {value.ToString(CultureInfo.InvariantCulture)}: counters never decrease (use a gauge for values that go down).");
+            }
+        }
+
+        if (record.Values is { } values)
+        {
+            for (int i = 0; i < values.Count; i++)
+            {
+                if (!double.IsFinite(values[i]))
+                {
+                    return NotFinite("/values/" + i.ToString(CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        if (record.Buckets is { } buckets)
+        {
+            for (int i = 0; i < buckets.Count; i++)
+            {
+                string field = "/buckets/" + i.ToString(CultureInfo.InvariantCulture);
+                if (!double.IsFinite(buckets[i]))
+                {
+                    return Invalid(RejectionReason.InvalidValue, field, "bucket bounds must be finite numbers (+Inf is always added).");
+                }
+
+                if (i > 0 && buckets[i] <= buckets[i - 1])
+                {
+                    return Invalid(RejectionReason.InvalidValue, field, "bucket bounds must be strictly increasing.");
+                }
+            }
+        }
+
+        if (record.Objectives is { } objectives)
+        {
+            for (int i = 0; i < objectives.Count; i++)
+            {
+                var objective = objectives[i];
+                string field = "/objectives/" + i.ToString(CultureInfo.InvariantCulture);
+                if (!(objective.Quantile > 0 && objective.Quantile < 1))
+                {
+                    return Invalid(RejectionReason.InvalidValue, field + "/quantile", "a quantile must be strictly between 0 and 1.");
+                }
+
+                if (!(objective.Error > 0 && objective.Error < 1))
+                {
+                    return Invalid(RejectionReason.InvalidValue, field + "/error", "an error target must be strictly between 0 and 1.");
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static RecordRejection NotFinite(string field) =>
+        Invalid(RejectionReason.InvalidValue, field, "the number does not fit a finite double (64-bit IEEE 754).");
+
+    private static RecordRejection Invalid(RejectionReason reason, string field, string detail) => new(reason, field, detail);
+}

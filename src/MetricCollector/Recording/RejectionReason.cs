@@ -1,0 +1,35 @@
+namespace MetricCollector.Recording;
+
+/// <summary>Why a record or a request was refused. Each reason is a value of the self-metric's <c>reason</c> label.</summary>
+public enum RejectionReason
+{
+    /// <summary>The body is not well-formed JSON (400).</summary>
+    MalformedJson,
+
+    /// <summary>The body is empty (400).</summary>
+    EmptyBody,
+
+    /// <summary>The request's content type is not JSON (415).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The body exceeds the configured size limit (413).</summary>
+    BodyTooLarge,
+
+    /// <summary>A batch holds more records than allowed (413).</summary>
+    BatchTooLarge,
+
+    /// <summary>The record does not satisfy the JSON schema (400).</summary>
+    SchemaViolation,
+
+    /// <summary>A number is not finite, a counter increment is negative, or buckets are not increasing (400).</summary>
+    InvalidValue,
+
+    /// <summary>The record disagrees with the metric's first definition: type, label names, buckets or objectives (409).</summary>
+    DefinitionConflict,
+
+    /// <summary>The name is reserved for the collector's and the gateway's own metrics (409).</summary>
+    ReservedName,
+
+    /// <summary>The name's exposition series would collide with another metric's (409).</summary>
+    NameCollision,
+}
