@@ -14,10 +14,28 @@ internal static class SchemaErrorTranslator
 
     public static RecordRejection Translate(JObject record, ICollection<ValidationError> errors)
     {
+        var rejection = TranslateErrors(record, errors);
+
+        // A batch item is validated in place, so NJsonSchema's paths start with its position in the array ("[3].value").
+        string itemPrefix = record.Path;
+        if (itemPrefix.Length > 0)
+        {
+            string prefix = ParentPointer(itemPrefix);
+            if (rejection.Field.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                rejection = rejection with { Field = rejection.Field[prefix.Length..] };
+            }
+        }
+
+        return rejection;
+    }
+
+    private static RecordRejection TranslateErrors(JObject record, ICollection<ValidationError> errors)
+    {
         ValidationError? oneOf = null;
         foreach (var error in errors)
         {
-            if (error.Kind == ValidationErrorKind.NotOneOf && IsRoot(error))
+            if (error.Kind == ValidationErrorKind.NotOneOf && ReferenceEquals(error.Schema, RecordSchema.Instance))
             {
                 oneOf = error;
                 continue;
@@ -137,8 +155,6 @@ internal static class SchemaErrorTranslator
 
     private static string EnumerationOf(NJsonSchema.JsonSchema? schema) =>
         schema is null ? "" : string.Join(", ", schema.Enumeration);
-
-    private static bool IsRoot(ValidationError error) => error.Path is null or RootPath or "#";
 
     /// <summary>
     /// A JSON Pointer from NJsonSchema's path (<c>#/labels.a.b</c> for property <c>a.b</c>): the parent part is made of

@@ -1,0 +1,59 @@
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Logging;
+
+namespace MetricCollector.Tests.Collector;
+
+public sealed class RejectionLogTests
+{
+    [Fact]
+    public void Warnings_are_limited_per_minute_and_the_rest_reported_in_one_line()
+    {
+        var logger = new RecordingLogger();
+        var time = new ManualTime();
+        var log = new RejectionLog(logger, time, perMinute: 3);
+        var rejection = new RecordRejection(RejectionReason.SchemaViolation, "/value", "bad");
+
+        for (int i = 0; i < 100; i++)
+        {
+            log.Rejected(rejection);
+        }
+
+        Assert.Equal(3, logger.Messages.Count);
+        time.Advance(TimeSpan.FromSeconds(61));
+        log.Rejected(rejection);
+
+        Assert.Equal(5, logger.Messages.Count);
+        Assert.Contains("97 more rejected records", logger.Messages[3], StringComparison.Ordinal);
+        Assert.All(logger.Levels, level => Assert.Equal(LogLevel.Warning, level));
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _ticks;
+
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
+    private sealed class RecordingLogger : ILogger
+    {
+        public List<string> Messages { get; } = [];
+
+        public List<LogLevel> Levels { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Levels.Add(logLevel);
+            Messages.Add(formatter(state, exception));
+        }
+    }
+}

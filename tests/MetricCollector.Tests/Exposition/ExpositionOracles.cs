@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace MetricCollector.Tests.Exposition;
+
+/// <summary>
+/// Outside judges of our exposition: <c>promtool check metrics</c> (Debian <c>prometheus</c>) on the text format and the
+/// official Python client's strict parsers (Debian <c>python3-prometheus-client</c>). <c>.ci/run</c> installs both.
+/// </summary>
+internal static class ExpositionOracles
+{
+    private const string PythonScript = """
+        import sys
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+        from prometheus_client.parser import text_string_to_metric_families as text
+        parse = openmetrics if sys.argv[1] == "openmetrics" else text
+        families = list(parse(sys.stdin.read()))
+        print(sum(len(f.samples) for f in families))
+        """;
+
+    /// <summary>Runs <c>promtool check metrics</c>; exit 0 means no parse error and no lint problem.</summary>
+    public static Task<(int ExitCode, string Output)> PromtoolCheckAsync(string exposition) =>
+        RunAsync("promtool", ["check", "metrics"], exposition);
+
+    /// <summary>Parses with the Python client; returns the number of samples, or throws with the parser's error.</summary>
+    public static async Task<int> PythonParseAsync(string exposition, bool openMetrics)
+    {
+        var (exitCode, output) = await RunAsync("/usr/bin/python3", ["-c", PythonScript, openMetrics ? "openmetrics" : "text"], exposition);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException("The Python prometheus_client parser refused the exposition:\n" + output + "\n---\n" + exposition);
+        }
+
+        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string input)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start " + fileName);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text;
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Tests.Recording;
+
+public sealed class RecordBodyTests
+{
+    private static RecordBatch Read(string json, out RecordRejection? bodyRejection, int maxBatchSize = 1000) =>
+        MetricRecordReader.Read(Encoding.UTF8.GetBytes(json), maxBatchSize, out bodyRejection);
+
+    /// <summary>The whole path of a body: reading, the schema, then the collector's own rules.</summary>
+    private static RecordRejection? IngestOne(string json)
+    {
+        var ingestion = new RecordIngestion(TestCollector.Create(), Options.Create(new MetricCollectorOptions()));
+        var result = ingestion.Ingest(Encoding.UTF8.GetBytes(json));
+        return result.BodyRejection ?? (result.Rejected.Count > 0 ? result.Rejected[0].Rejection : null);
+    }
+
+    [Theory]
+    [InlineData("""{"metric_type":"counter"}""", "/metric_name", "schema_violation")]
+    [InlineData("""{"metric_name":"a"}""", "/metric_type", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"timer"}""", "/metric_type", "schema_violation")]
+    [InlineData("""{"metric_name":"1a","metric_type":"counter"}""", "/metric_name", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","valeu":1}""", "/valeu", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","value":"1"}""", "/value", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","value":-1}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","value":1e400}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":-1e400}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge"}""", "/value", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"operation":"mul"}""", "/operation", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"__x":"1"}}""", "/labels/__x", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a.b":"1"}}""", "/labels/a.b", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a/b":"1"}}""", "/labels/a~1b", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":1}}""", "/labels/x", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":["x"]}""", "/labels", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","operation":"inc"}""", "/operation", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"labels":{"le":"1"}}""", "/labels/le", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"labels":{"quantile":"1"}}""", "/labels/quantile", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram"}""", "/value", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"values":[2]}""", "/values", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","values":[]}""", "/values", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","values":[1,"x"]}""", "/values/1", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"buckets":[2,1]}""", "/buckets/1", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"objectives":[{"quantile":0.5,"error":0.1}]}""", "/objectives", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":1,"error":0.1}]}""", "/objectives/0/quantile", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":5}""", "/help", "schema_violation")]
+    [InlineData("""[1]""", "", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"metric_name":"b"}""", "", "malformed_json")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1} {}""", "", "malformed_json")]
+    [InlineData("""{"metric_name":"a",""", "", "malformed_json")]
+    [InlineData("""   """, "", "empty_body")]
+    [InlineData("""[]""", "", "empty_body")]
+    public void Bad_records_are_refused_naming_the_field_and_reason(string json, string field, string reason)
+    {
+        var rejection = IngestOne(json);
+
+        Assert.NotNull(rejection);
+        Assert.Equal(field, rejection.Field);
+        Assert.Equal(reason, rejection.ReasonLabel);
+        Assert.False(string.IsNullOrWhiteSpace(rejection.Detail));
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_malformed_json()
+    {
+        byte[] body = [.. Encoding.UTF8.GetBytes("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":" """), 0xC3, 0x28, .. Encoding.UTF8.GetBytes("\"}}")];
+
+        MetricRecordReader.Read(body, 10, out var rejection);
+
+        Assert.Equal(RejectionReason.MalformedJson, rejection!.Reason);
+    }
+
+    [Fact]
+    public void Deep_nesting_is_malformed_json_not_a_crash()
+    {
+        string json = new string('[', 10_000) + new string(']', 10_000);
+
+        Read(json, out var rejection);
+
+        Assert.Equal(RejectionReason.MalformedJson, rejection!.Reason);
+    }
+
+    [Fact]
+    public void A_batch_over_the_limit_is_refused_whole()
+    {
+        string json = "[" + string.Join(",", Enumerable.Repeat("""{"metric_name":"a","metric_type":"counter"}""", 11)) + "]";
+
+        var batch = Read(json, out var rejection, maxBatchSize: 10);
+
+        Assert.Equal(RejectionReason.BatchTooLarge, rejection!.Reason);
+        Assert.Equal(413, rejection.StatusCode);
+        Assert.Empty(batch.Items);
+    }
+
+    [Fact]
+    public void A_valid_record_is_read_with_every_field()
+    {
+        var batch = Read("""
+            {"metric_name":"step_seconds","metric_type":"summary","values":[0.5,1e2],
+             "labels":{"appId":"a","stepId":"2024-01-01"},"objectives":[{"quantile":0.9,"error":0.01}],"help":"Step time."}
+            """, out var rejection);
+
+        Assert.Null(rejection);
+        Assert.False(batch.IsBatch);
+        var record = batch.Items[0].Record!;
+        Assert.Equal("step_seconds", record.Name);
+        Assert.Equal(MetricType.Summary, record.Type);
+        Assert.Equal([0.5, 100], record.Values!);
+        Assert.Equal("2024-01-01", record.Labels["stepId"]);
+        Assert.Equal(new QuantileObjective(0.9, 0.01), record.Objectives![0]);
+        Assert.Equal("Step time.", record.Help);
+    }
+
+    [Fact]
+    public void A_batch_reads_every_item_and_refuses_only_the_bad_ones()
+    {
+        var batch = Read("""
+            [{"metric_name":"a","metric_type":"gauge","value":1,"operation":"dec"},
+             {"metric_name":"b","metric_type":"gauge"},
+             {"metric_name":"c","metric_type":"counter","value":3}]
+            """, out var rejection);
+
+        Assert.Null(rejection);
+        Assert.True(batch.IsBatch);
+        Assert.Equal(GaugeOperation.Dec, batch.Items[0].Record!.Operation);
+        Assert.Equal("/value", batch.Items[1].Rejection!.Field);
+        Assert.Equal(RejectionReason.SchemaViolation, batch.Items[1].Rejection!.Reason);
+        Assert.Equal(3, batch.Items[2].Record!.Value);
+    }
+
+    [Fact]
+    public void Unicode_and_control_characters_in_label_values_are_kept_exactly()
+    {
+        var batch = Read("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"q\"b\\n\nü✓"}}""", out _);
+
+        Assert.Equal("q\"b\\n\nü✓", batch.Items[0].Record!.Labels["x"]);
+    }
+}
