@@ -24,11 +24,12 @@ internal sealed class RequestBody : IDisposable
 
     public static async Task<RequestBody> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
-        // Kestrel's own limit (30 MB) would answer with an exception; ours is checked here, one byte past the limit.
+        // Kestrel's own limit counts bytes it has buffered, not what we read, and answers with an exception; reading
+        // stops here one byte past our limit instead, and Kestrel drains or closes the rest after the 413.
         var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
         {
-            sizeFeature.MaxRequestBodySize = maxBytes + 1L;
+            sizeFeature.MaxRequestBodySize = null;
         }
 
         int initial = (int)Math.Min(request.ContentLength ?? 4096, maxBytes + 1L);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
 using Newtonsoft.Json;
@@ -94,7 +95,30 @@ internal static class MetricRecordReader
             throw new JsonReaderException($"unexpected content after the JSON value at line {reader.LineNumber}, position {reader.LinePosition}.");
         }
 
+        ReplaceBigIntegers(token);
         return token;
+    }
+
+    /// <summary>
+    /// Newtonsoft reads integers beyond 64 bits as <see cref="BigInteger"/>, which NJsonSchema's number check cannot
+    /// convert (it throws); such a number becomes the double it denotes, +-Infinity when out of range, which the
+    /// collector then refuses as not finite.
+    /// </summary>
+    private static void ReplaceBigIntegers(JToken token)
+    {
+        switch (token)
+        {
+            case JValue { Value: BigInteger big } value:
+                value.Value = (double)big;
+                break;
+            case JContainer container:
+                for (var child = container.First; child is not null; child = child.Next)
+                {
+                    ReplaceBigIntegers(child is JProperty property ? property.Value : child);
+                }
+
+                break;
+        }
     }
 
     private static RecordBatchItem ReadItem(JToken token)

@@ -28,6 +28,8 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"counter","value":-1}""", "/value", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","value":1e400}""", "/value", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":-1e400}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1234567890123456789012345678901234567890e400}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":-1""" + "000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000" + "}", "/value", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge"}""", "/value", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"operation":"mul"}""", "/operation", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"__x":"1"}}""", "/labels/__x", "schema_violation")]
@@ -63,6 +65,15 @@ public sealed class RecordBodyTests
         Assert.Equal(field, rejection.Field);
         Assert.Equal(reason, rejection.ReasonLabel);
         Assert.False(string.IsNullOrWhiteSpace(rejection.Detail));
+    }
+
+    [Fact]
+    public void An_integer_beyond_64_bits_that_fits_a_double_is_read_as_that_double()
+    {
+        var batch = Read("""{"metric_name":"a","metric_type":"gauge","value":123456789012345678901234567890}""", out var rejection);
+
+        Assert.Null(rejection);
+        Assert.Equal(1.2345678901234568e29, batch.Items[0].Record!.Value);
     }
 
     [Fact]

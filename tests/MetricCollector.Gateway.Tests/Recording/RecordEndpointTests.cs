@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace MetricCollector.Gateway.Tests.Recording;
+
+public sealed class RecordEndpointTests : IAsyncLifetime
+{
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync() =>
+        _gateway = await RunningGateway.StartAsync("--MetricCollector:MaxBodyBytes=4096", "--MetricCollector:MaxBatchSize=20");
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    private Task<HttpResponseMessage> PostAsync(string body, string? contentType = "application/json")
+    {
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = contentType is null ? null : MediaTypeHeaderValue.Parse(contentType);
+        return _gateway.Client.PostAsync("/record", content);
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+    private async Task<double> SampleAsync(string series)
+    {
+        foreach (string line in (await _gateway.MetricsAsync()).Split('\n'))
+        {
+            if (line.StartsWith(series + " ", StringComparison.Ordinal))
+            {
+                return double.Parse(line[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new Xunit.Sdk.XunitException($"series {series} not in /metrics");
+    }
+
+    [Fact]
+    public async Task An_accepted_record_answers_202_and_shows_in_metrics()
+    {
+        using var response = await PostAsync("""{"metric_name":"sandbox_allocations","metric_type":"counter","labels":{"poolName":"default"}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await JsonAsync(response);
+        Assert.Equal(1, body.GetProperty("accepted").GetInt32());
+        Assert.Equal(0, body.GetProperty("rejected").GetInt32());
+        Assert.Equal(1, await SampleAsync("sandbox_allocations_total{poolName=\"default\"}"));
+    }
+
+    [Fact]
+    public async Task A_charset_parameter_and_a_json_suffix_type_are_json()
+    {
+        using var withCharset = await PostAsync("""{"metric_name":"a","metric_type":"gauge","value":1}""", "application/json; charset=utf-8");
+        using var suffixed = await PostAsync("""{"metric_name":"a","metric_type":"gauge","value":2}""", "application/vnd.metrics+json");
+
+        Assert.Equal(HttpStatusCode.Accepted, withCharset.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, suffixed.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/x-www-form-urlencoded")]
+    [InlineData(null)]
+    public async Task A_body_that_is_not_json_gets_415_problem_details(string? contentType)
+    {
+        using var response = await PostAsync("""{"metric_name":"a","metric_type":"gauge","value":1}""", contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:unsupported_media_type", problem.GetProperty("type").GetString());
+        Assert.Equal(415, problem.GetProperty("status").GetInt32());
+        Assert.Equal(1, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_gets_413_whether_announced_or_chunked()
+    {
+        string large = """{"metric_name":"a","metric_type":"gauge","value":1,"help":" """ + new string('x', 5000) + "\"}";
+        using var announced = await PostAsync(large);
+
+        using var chunkedContent = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(large)));
+        chunkedContent.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = chunkedContent };
+        request.Headers.TransferEncodingChunked = true;
+        using var chunked = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, announced.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, chunked.StatusCode);
+        Assert.Equal("urn:metric-collector:problem:body_too_large", (await JsonAsync(chunked)).GetProperty("type").GetString());
+        Assert.Equal(2, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"body_too_large\"}"));
+    }
+
+    [Theory]
+    [InlineData("", "empty_body")]
+    [InlineData("{\"metric_name\":", "malformed_json")]
+    [InlineData("not json", "malformed_json")]
+    [InlineData("null", "schema_violation")]
+    [InlineData("42", "schema_violation")]
+    [InlineData("\"text\"", "schema_violation")]
+    public async Task Bodies_that_are_not_records_get_400_naming_the_reason(string body, string reason)
+    {
+        using var response = await PostAsync(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:" + reason, problem.GetProperty("type").GetString());
+        Assert.Equal(reason, problem.GetProperty("errors")[0].GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task A_bad_record_gets_400_naming_the_field()
+    {
+        using var response = await PostAsync("""{"metric_name":"lat","metric_type":"histogram","value":0.2,"labels":{"le":"0.5"}}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("/labels/le", problem.GetProperty("field").GetString());
+        Assert.Contains("reserved", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False(problem.TryGetProperty("stackTrace", out _));
+    }
+
+    [Fact]
+    public async Task A_conflicting_record_gets_409_with_the_existing_definition()
+    {
+        using var first = await PostAsync("""{"metric_name":"pool_size","metric_type":"gauge","value":3,"labels":{"poolName":"p"}}""");
+        using var response = await PostAsync("""{"metric_name":"pool_size","metric_type":"gauge","value":3,"labels":{"pool":"p"}}""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("/labels", problem.GetProperty("field").GetString());
+        var existing = problem.GetProperty("existing_definition");
+        Assert.Equal("gauge", existing.GetProperty("type").GetString());
+        Assert.Equal("poolName", existing.GetProperty("label_names")[0].GetString());
+        Assert.Equal(3, await SampleAsync("pool_size{poolName=\"p\"}"));
+    }
+
+    [Fact]
+    public async Task A_partly_accepted_batch_gets_207_listing_each_rejected_item()
+    {
+        using var response = await PostAsync("""
+            [{"metric_name":"steps","metric_type":"counter","value":2},
+             {"metric_name":"steps","metric_type":"counter","value":-2},
+             {"metric_name":"steps","metric_type":"counter","value":3},
+             {"metric_name":"steps","metric_type":"gauge","value":1}]
+            """);
+
+        Assert.Equal((HttpStatusCode)207, response.StatusCode);
+        var body = await JsonAsync(response);
+        Assert.Equal(2, body.GetProperty("accepted").GetInt32());
+        Assert.Equal(2, body.GetProperty("rejected").GetInt32());
+        var errors = body.GetProperty("errors");
+        Assert.Equal(1, errors[0].GetProperty("index").GetInt32());
+        Assert.Equal("/value", errors[0].GetProperty("field").GetString());
+        Assert.Equal("invalid_value", errors[0].GetProperty("reason").GetString());
+        Assert.Equal(3, errors[1].GetProperty("index").GetInt32());
+        Assert.Equal("definition_conflict", errors[1].GetProperty("reason").GetString());
+        Assert.Equal(5, await SampleAsync("steps_total"));
+    }
+
+    [Fact]
+    public async Task A_fully_accepted_batch_gets_202()
+    {
+        using var response = await PostAsync("""
+            [{"metric_name":"alloc_seconds","metric_type":"histogram","values":[0.1,0.2],"buckets":[0.15,1]},
+             {"metric_name":"alloc_seconds","metric_type":"histogram","value":5}]
+            """);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(2, (await JsonAsync(response)).GetProperty("accepted").GetInt32());
+        Assert.Equal(3, await SampleAsync("alloc_seconds_count"));
+        Assert.Equal(1, await SampleAsync("alloc_seconds_bucket{le=\"0.15\"}"));
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_conflicts_gets_409_and_a_batch_over_the_limit_413()
+    {
+        using var define = await PostAsync("""{"metric_name":"g","metric_type":"gauge","value":1}""");
+        using var conflicts = await PostAsync("""[{"metric_name":"g","metric_type":"counter"},{"metric_name":"gateway_x","metric_type":"gauge","value":1}]""");
+        string tooMany = "[" + string.Join(",", Enumerable.Repeat("""{"metric_name":"n","metric_type":"counter"}""", 21)) + "]";
+        using var oversized = await PostAsync(tooMany);
+
+        Assert.Equal(HttpStatusCode.Conflict, conflicts.StatusCode);
+        Assert.Equal(2, (await JsonAsync(conflicts)).GetProperty("errors").GetArrayLength());
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, oversized.StatusCode);
+        Assert.Equal("urn:metric-collector:problem:batch_too_large", (await JsonAsync(oversized)).GetProperty("type").GetString());
+        Assert.DoesNotContain("n_total", await _gateway.MetricsAsync(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"metric_name":"x","metric_type":"gauge","value":1e999999}""")]
+    [InlineData("""{"metric_name":"x","metric_type":"gauge","value":123456789012345678901234567890123456789012345678901234567890}""")]
+    [InlineData("""{"metric_name":"x","metric_type":"gauge","value":1,"labels":{"a":"\u0000\u001f"}}""")]
+    [InlineData("""{"metric_name":"x","metric_type":"histogram","values":[1],"buckets":[1,2,"3"]}""")]
+    [InlineData("""{"":1}""")]
+    [InlineData("""[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]""")]
+    [InlineData("""{"metric_name":"x","metric_type":"gauge","value":true}""")]
+    [InlineData("""{"metric_name":null,"metric_type":"gauge","value":1}""")]
+    public async Task Hostile_bodies_never_get_a_server_error(string body)
+    {
+        using var response = await PostAsync(body);
+
+        Assert.InRange((int)response.StatusCode, 200, 499);
+        await _gateway.MetricsAsync();
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MetricCollector.Gateway.Tests;
+
+/// <summary>The real gateway on a free loopback port, with a client pointed at it; stopped on dispose.</summary>
+internal sealed class RunningGateway : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private RunningGateway(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+        Client = new HttpClient { BaseAddress = address };
+    }
+
+    public Uri Address { get; }
+
+    public HttpClient Client { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RunningGateway> StartAsync(params string[] arguments)
+    {
+        var app = GatewayApplication.Build(["--urls", "http://127.0.0.1:0", .. arguments]);
+        await app.StartAsync();
+        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        return new RunningGateway(app, new Uri(address));
+    }
+
+    public async Task<string> MetricsAsync(string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await Client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
