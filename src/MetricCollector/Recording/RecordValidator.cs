@@ -53,31 +53,36 @@ internal static class RecordValidator
 
         foreach (var (name, value) in record.Labels)
         {
-            string field = "/labels/" + JsonPointer.Escape(name);
-            if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
+            string? problem = LabelProblem(record.Type, name, value);
+            if (problem is not null)
             {
-                return Invalid(RejectionReason.SchemaViolation, field,
-                    $"label name '{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.");
-            }
-
-            if (record.Type == MetricType.Histogram && name == "le")
-            {
-                return Invalid(RejectionReason.SchemaViolation, field, "label name 'le' is reserved on histograms for the bucket bound.");
-            }
-
-            if (record.Type == MetricType.Summary && name == "quantile")
-            {
-                return Invalid(RejectionReason.SchemaViolation, field, "label name 'quantile' is reserved on summaries.");
-            }
-
-            if (value is null || value.Length > RecordLimits.MaxLabelValueLength)
-            {
-                return Invalid(RejectionReason.SchemaViolation, field,
-                    $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters.");
+                return Invalid(RejectionReason.SchemaViolation, "/labels/" + JsonPointer.Escape(name), problem);
             }
         }
 
         return null;
+    }
+
+    private static string? LabelProblem(MetricType type, string name, string? value)
+    {
+        if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
+        {
+            return $"label name '{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
+        }
+
+        if (type == MetricType.Histogram && name == "le")
+        {
+            return "label name 'le' is reserved on histograms for the bucket bound.";
+        }
+
+        if (type == MetricType.Summary && name == "quantile")
+        {
+            return "label name 'quantile' is reserved on summaries.";
+        }
+
+        return value is null || value.Length > RecordLimits.MaxLabelValueLength
+            ? $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters."
+            : null;
     }
 
     private static RecordRejection? ValidateShape(MetricRecord record)
@@ -156,7 +161,7 @@ internal static class RecordValidator
             {
                 if (!double.IsFinite(values[i]))
                 {
-                    return NotFinite("/values/" + i.ToString(CultureInfo.InvariantCulture));
+                    return NotFinite(Item("/values/", i));
                 }
             }
         }
@@ -165,15 +170,14 @@ internal static class RecordValidator
         {
             for (int i = 0; i < buckets.Count; i++)
             {
-                string field = "/buckets/" + i.ToString(CultureInfo.InvariantCulture);
                 if (!double.IsFinite(buckets[i]))
                 {
-                    return Invalid(RejectionReason.InvalidValue, field, "bucket bounds must be finite numbers (+Inf is always added).");
+                    return Invalid(RejectionReason.InvalidValue, Item("/buckets/", i), "bucket bounds must be finite numbers (+Inf is always added).");
                 }
 
                 if (i > 0 && buckets[i] <= buckets[i - 1])
                 {
-                    return Invalid(RejectionReason.InvalidValue, field, "bucket bounds must be strictly increasing.");
+                    return Invalid(RejectionReason.InvalidValue, Item("/buckets/", i), "bucket bounds must be strictly increasing.");
                 }
             }
         }
@@ -183,21 +187,22 @@ internal static class RecordValidator
             for (int i = 0; i < objectives.Count; i++)
             {
                 var objective = objectives[i];
-                string field = "/objectives/" + i.ToString(CultureInfo.InvariantCulture);
                 if (!(objective.Quantile > 0 && objective.Quantile < 1))
                 {
-                    return Invalid(RejectionReason.InvalidValue, field + "/quantile", "a quantile must be strictly between 0 and 1.");
+                    return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/quantile", "a quantile must be strictly between 0 and 1.");
                 }
 
                 if (!(objective.Error > 0 && objective.Error < 1))
                 {
-                    return Invalid(RejectionReason.InvalidValue, field + "/error", "an error target must be strictly between 0 and 1.");
+                    return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/error", "an error target must be strictly between 0 and 1.");
                 }
             }
         }
 
         return null;
     }
+
+    private static string Item(string arrayPointer, int index) => arrayPointer + index.ToString(CultureInfo.InvariantCulture);
 
     private static RecordRejection NotFinite(string field) =>
         Invalid(RejectionReason.InvalidValue, field, "the number does not fit a finite double (64-bit IEEE 754).");
