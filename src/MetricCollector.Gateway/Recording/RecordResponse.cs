@@ -79,6 +79,7 @@ internal static class RecordResponse
         RejectionReason.InvalidValue => "Invalid value",
         RejectionReason.DefinitionConflict => "Metric definition conflict",
         RejectionReason.ReservedName => "Reserved metric name",
+        RejectionReason.SeriesLimit => "Series limit reached",
         _ => "Metric name collision",
     };
 

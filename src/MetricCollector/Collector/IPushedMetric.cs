@@ -9,6 +9,9 @@ internal interface IPushedMetric
 
     int SeriesCount { get; }
 
-    /// <summary>Applies a record whose label values are already ordered by the definition's label names.</summary>
-    void Apply(MetricRecord record, string[] labelValues);
+    /// <summary>
+    /// Applies a record whose label values are already ordered by the definition's label names; false, and nothing
+    /// applied, when it would create a series beyond the collector's series limit.
+    /// </summary>
+    bool TryApply(MetricRecord record, string[] labelValues);
 }

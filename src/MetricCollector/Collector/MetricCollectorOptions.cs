@@ -16,6 +16,13 @@ public sealed class MetricCollectorOptions
     [Range(1, 1_000_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// The most series all pushed metrics together may hold (default 100,000, about 65 MB). At the limit, records that
+    /// would create a new series are refused with 422; existing series keep working.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeries { get; set; } = 100_000;
+
     /// <summary>Histogram buckets used when a record gives none (default: prometheus-net's, 5 ms to 10 s).</summary>
     /// <remarks>An array, so that configuration replaces the defaults rather than appending to them.</remarks>
 #pragma warning disable CA1819 // Bound from configuration, which replaces arrays whole.

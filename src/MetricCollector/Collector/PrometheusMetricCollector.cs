@@ -23,6 +23,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
     private readonly SelfMetrics _self;
     private readonly RejectionLog _rejectionLog;
     private readonly ILogger _logger;
+    private readonly SeriesBudget _budget;
 
     public PrometheusMetricCollector(IOptions<MetricCollectorOptions> options, ILogger<PrometheusMetricCollector> logger, TimeProvider time)
     {
@@ -32,7 +33,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
         // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
         _factory = Metrics.WithCustomRegistry(Registry);
         _factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        _budget = new SeriesBudget(_options.MaxSeries);
         _self = new SelfMetrics(_factory);
+        _self.SeriesLimit.Set(_budget.Limit);
         _rejectionLog = new RejectionLog(logger, time, _options.RejectionWarningsPerMinute);
         Registry.AddBeforeCollectCallback(UpdateSizeMetrics);
     }
@@ -95,7 +98,12 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
             return conflict;
         }
 
-        metric.Apply(record, labelValues!);
+        if (!metric.TryApply(record, labelValues!))
+        {
+            return new RecordRejection(RejectionReason.SeriesLimit, "/labels",
+                $"the collector holds its limit of {_budget.Limit} series; records that would create a new series are refused until series are removed, while existing series keep working.");
+        }
+
         return null;
     }
 
@@ -217,24 +225,26 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
             record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
     }
 
+    // Series are published when a record creates them (SuppressInitialValue), never by merely defining the metric.
     private IPushedMetric Create(MetricDefinition definition)
     {
         string[] labelNames = [.. definition.LabelNames];
         switch (definition.Type)
         {
             case MetricType.Counter:
-                var counter = _factory.CreateCounter(definition.Name, definition.Help, labelNames);
-                return new PushedMetric<Counter.Child>(definition, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
+                var counter = _factory.CreateCounter(definition.Name, definition.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
+                return new PushedMetric<Counter.Child>(definition, _budget, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
             case MetricType.Gauge:
-                var gauge = _factory.CreateGauge(definition.Name, definition.Help, labelNames);
-                return new PushedMetric<Gauge.Child>(definition, gauge.WithLabels, ApplyGauge);
+                var gauge = _factory.CreateGauge(definition.Name, definition.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
+                return new PushedMetric<Gauge.Child>(definition, _budget, gauge.WithLabels, ApplyGauge);
             case MetricType.Histogram:
                 var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
                 {
                     LabelNames = labelNames,
+                    SuppressInitialValue = true,
                     Buckets = [.. definition.Buckets!],
                 });
-                return new PushedMetric<IObserver>(definition, histogram.WithLabels, Observe);
+                return new PushedMetric<IObserver>(definition, _budget, histogram.WithLabels, Observe);
             default:
                 var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
                 foreach (var objective in definition.Objectives)
@@ -245,10 +255,11 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
                 var summary = _factory.CreateSummary(definition.Name, definition.Help, new SummaryConfiguration
                 {
                     LabelNames = labelNames,
+                    SuppressInitialValue = true,
                     Objectives = objectives,
                     MaxAge = _options.SummaryMaxAge,
                 });
-                return new PushedMetric<IObserver>(definition, summary.WithLabels, Observe);
+                return new PushedMetric<IObserver>(definition, _budget, summary.WithLabels, Observe);
         }
     }
 
@@ -280,16 +291,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
 
     private void UpdateSizeMetrics()
     {
-        int series = 0;
-        int families = 0;
-        foreach (var (_, metric) in _metrics)
-        {
-            series += metric.SeriesCount;
-            families++;
-        }
-
-        _self.Series.Set(series);
-        _self.Families.Set(families);
+        _self.Series.Set(_budget.Used);
+        _self.Families.Set(_metrics.Count);
     }
 
     private static RecordRejection LabelConflict(MetricDefinition definition) =>

@@ -9,12 +9,15 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
     where TChild : class
 {
     private readonly ConcurrentDictionary<LabelValues, TChild> _series = new();
+    private readonly Lock _createLock = new();
+    private readonly SeriesBudget _budget;
     private readonly Func<string[], TChild> _createSeries;
     private readonly Action<TChild, MetricRecord> _apply;
 
-    public PushedMetric(MetricDefinition definition, Func<string[], TChild> createSeries, Action<TChild, MetricRecord> apply)
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, Func<string[], TChild> createSeries, Action<TChild, MetricRecord> apply)
     {
         Definition = definition;
+        _budget = budget;
         _createSeries = createSeries;
         _apply = apply;
     }
@@ -23,14 +26,36 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
     public int SeriesCount => _series.Count;
 
-    public void Apply(MetricRecord record, string[] labelValues)
+    public bool TryApply(MetricRecord record, string[] labelValues)
     {
         var key = new LabelValues(labelValues);
-        if (!_series.TryGetValue(key, out var series))
+        if (!_series.TryGetValue(key, out var series) && !TryCreate(key, out series))
         {
-            series = _series.GetOrAdd(key, static (k, self) => self._createSeries(k.Values), this);
+            return false;
         }
 
         _apply(series, record);
+        return true;
+    }
+
+    // Creation is rare; the lock makes "take from the budget, then add" atomic, so racing writers count a series once.
+    private bool TryCreate(LabelValues key, out TChild series)
+    {
+        lock (_createLock)
+        {
+            if (_series.TryGetValue(key, out series!))
+            {
+                return true;
+            }
+
+            if (!_budget.TryTake())
+            {
+                return false;
+            }
+
+            series = _createSeries(key.Values);
+            _series[key] = series;
+            return true;
+        }
     }
 }

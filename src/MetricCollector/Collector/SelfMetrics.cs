@@ -28,10 +28,13 @@ internal sealed class SelfMetrics
         }
 
         Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
+        SeriesLimit = factory.CreateGauge("metric_collector_series_limit", "Most series pushed metrics may hold (MetricCollector:MaxSeries).", []);
         Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
     }
 
     public Gauge Series { get; }
+
+    public Gauge SeriesLimit { get; }
 
     public Gauge Families { get; }
 

@@ -15,6 +15,7 @@ internal static class ReasonLabels
         RejectionReason.DefinitionConflict => "definition_conflict",
         RejectionReason.ReservedName => "reserved_name",
         RejectionReason.NameCollision => "name_collision",
+        RejectionReason.SeriesLimit => "series_limit",
         _ => "other",
     };
 }

@@ -17,6 +17,7 @@ public sealed record RecordRejection(RejectionReason Reason, string Field, strin
         RejectionReason.DefinitionConflict or RejectionReason.ReservedName or RejectionReason.NameCollision => 409,
         RejectionReason.UnsupportedMediaType => 415,
         RejectionReason.BodyTooLarge or RejectionReason.BatchTooLarge => 413,
+        RejectionReason.SeriesLimit => 422,
         _ => 400,
     };
 

@@ -32,4 +32,7 @@ public enum RejectionReason
 
     /// <summary>The name's exposition series would collide with another metric's (409).</summary>
     NameCollision,
+
+    /// <summary>The record would create a series beyond the collector's series limit (422).</summary>
+    SeriesLimit,
 }
