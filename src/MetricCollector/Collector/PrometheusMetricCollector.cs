@@ -51,11 +51,14 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
         return ValueTask.FromResult(Record(record));
     }
 
-    public Task WriteExpositionAsync(Stream destination, MetricsFormat format, CancellationToken cancellationToken = default) =>
-        Registry.CollectAndExportAsTextAsync(
+    public Task WriteExpositionAsync(Stream destination, MetricsFormat format, CancellationToken cancellationToken = default)
+    {
+        _self.CountScrape(format);
+        return Registry.CollectAndExportAsTextAsync(
             destination,
             format == MetricsFormat.OpenMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText,
             cancellationToken);
+    }
 
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
     public RecordOutcome Record(MetricRecord record)

@@ -1,3 +1,4 @@
+using MetricCollector.Exposition;
 using MetricCollector.Recording;
 using Prometheus;
 
@@ -11,6 +12,8 @@ internal sealed class SelfMetrics
 {
     private readonly Counter.Child _accepted;
     private readonly Counter.Child[] _rejected;
+    private readonly Counter.Child _textScrapes;
+    private readonly Counter.Child _openMetricsScrapes;
 
     public SelfMetrics(IMetricFactory factory)
     {
@@ -27,6 +30,13 @@ internal sealed class SelfMetrics
             _rejected[(int)reason] = records.WithLabels("rejected", ReasonLabels.Of(reason));
         }
 
+        var scrapes = factory.CreateCounter(
+            "metric_collector_scrapes_total",
+            "Expositions written, by format (text, openmetrics): shows what the scrapers negotiate.",
+            ["format"]);
+        _textScrapes = scrapes.WithLabels("text");
+        _openMetricsScrapes = scrapes.WithLabels("openmetrics");
+
         Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
         SeriesLimit = factory.CreateGauge("metric_collector_series_limit", "Most series pushed metrics may hold (MetricCollector:MaxSeries).", []);
         Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
@@ -41,4 +51,6 @@ internal sealed class SelfMetrics
     public void CountAccepted() => _accepted.Inc();
 
     public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
+
+    public void CountScrape(MetricsFormat format) => (format == MetricsFormat.OpenMetrics ? _openMetricsScrapes : _textScrapes).Inc();
 }

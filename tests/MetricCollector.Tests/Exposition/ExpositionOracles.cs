@@ -33,7 +33,8 @@ internal static class ExpositionOracles
         return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string input)
+    /// <summary>Runs a program with <paramref name="input"/> on its standard input; returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, string[] arguments, string input)
     {
         var start = new ProcessStartInfo(fileName)
         {

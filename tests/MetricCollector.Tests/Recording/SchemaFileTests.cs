@@ -11,7 +11,7 @@ public sealed class SchemaFileTests
     [Fact]
     public void The_embedded_schema_is_the_file_in_the_repository()
     {
-        string file = File.ReadAllText(Path.Combine(RepositoryRoot(), "schemas", "metric_record.schema.json"));
+        string file = File.ReadAllText(RepositoryPaths.Of("schemas", "metric_record.schema.json"));
 
         Assert.Equal(file.ReplaceLineEndings(), RecordSchema.ReadText().ReplaceLineEndings());
     }
@@ -39,16 +39,5 @@ public sealed class SchemaFileTests
         Assert.DoesNotContain("\"if\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\"const\"", text, StringComparison.Ordinal);
         Assert.DoesNotContain("\"propertyNames\"", text, StringComparison.Ordinal);
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "MetricCollector.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("MetricCollector.sln not found above " + AppContext.BaseDirectory);
     }
 }
