@@ -1,16 +1,76 @@
+using MetricCollector.Demo;
+using MetricCollector.Gateway.Health;
+using MetricCollector.Gateway.Proxy;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+
 namespace MetricCollector.Gateway;
 
 /// <summary>Builds the gateway host from command-line arguments; shared by <c>Program</c> and the tests.</summary>
 internal static class GatewayApplication
 {
-    public static WebApplication Build(string[] args)
+    private const string ReadyTag = "ready";
+
+    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var commandLine = GatewayCommandLine.Parse(args);
+        var builder = WebApplication.CreateBuilder(commandLine.Remaining);
+
+        // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
+        // still override what it says, as for every other setting.
+        builder.Configuration.AddJsonFile(commandLine.ResolveProxyConfig(), optional: false, reloadOnChange: true);
+        DemoBackends? demo = null;
+        if (commandLine.Demo)
+        {
+            demo = await DemoBackends.StartAsync(cancellationToken);
+            builder.Configuration.AddInMemoryCollection(demo.ConfigurationOverrides());
+            builder.Services.AddHostedService<DemoTraffic>();
+        }
+
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(commandLine.Remaining);
+
         builder.Services.AddMetricCollector();
         builder.Services.AddProblemDetails();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddGatewayInstrumentation();
+        builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);
 
         var app = builder.Build();
-        app.MapMetricCollector();
+        if (demo is not null)
+        {
+            app.Lifetime.ApplicationStopped.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        }
+
+        MapGatewayEndpoints(app);
+        app.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseGatewayInstrumentation();
+            pipeline.UseSessionAffinity();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+        app.MapUnmatchedFallback();
         return app;
+    }
+
+    /// <summary>
+    /// The gateway's own endpoints, ordered ahead of every proxy route so that no route, not even a catch-all, is
+    /// ever given them; a reserved path asked with another method gets 405 rather than being forwarded.
+    /// </summary>
+    private static void MapGatewayEndpoints(WebApplication app)
+    {
+        app.MapMetricCollector().WithOrder(ReservedPaths.EndpointOrder);
+        app.MapHealthChecks(ReservedPaths.Liveness, new HealthCheckOptions { Predicate = _ => false }).WithOrder(ReservedPaths.EndpointOrder);
+        app.MapHealthChecks(ReservedPaths.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithOrder(ReservedPaths.EndpointOrder);
+        foreach (string path in ReservedPaths.All)
+        {
+            app.Map(path, static context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST" : "GET, HEAD";
+                return Task.CompletedTask;
+            }).WithOrder(ReservedPaths.MethodGuardOrder);
+        }
     }
 }

@@ -24,7 +24,7 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public static async Task<RunningGateway> StartAsync(params string[] arguments)
     {
-        var app = GatewayApplication.Build(["--urls", "http://127.0.0.1:0", .. arguments]);
+        var app = await GatewayApplication.BuildAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
         await app.StartAsync();
         string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new RunningGateway(app, new Uri(address));

@@ -1,0 +1,56 @@
+using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace MetricCollector.Demo;
+
+/// <summary>A few requests a second through the gateway's own routes, and a pushed record now and then, so that
+/// <c>/metrics</c> has something to show from the first minute.</summary>
+public sealed partial class DemoTraffic(IServer server, IHostApplicationLifetime lifetime, ILogger<DemoTraffic> logger) : BackgroundService
+{
+    /// <inheritdoc/>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource();
+        using (lifetime.ApplicationStarted.Register(() => started.SetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        string address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
+        LogStarted(logger, address);
+        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(10) };
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(250));
+        long tick = 0;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                using var response = await SendAsync(client, tick++, stoppingToken);
+            }
+            catch (HttpRequestException)
+            {
+                // The demo goes on; the gateway counts what went wrong.
+            }
+            catch (TaskCanceledException) when (!stoppingToken.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient client, long tick, CancellationToken cancellationToken) => (tick % 8) switch
+    {
+        0 or 1 or 2 => client.GetAsync($"/router/items/{tick % 5}", cancellationToken),
+        3 => client.PostAsync("/sandboxes", new StringContent("{}", Encoding.UTF8, "application/json"), cancellationToken),
+        4 => client.GetAsync($"/sandboxes/{tick}", cancellationToken),
+        5 => client.PostAsync("/mcp", new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\"}}", Encoding.UTF8, "application/json"), cancellationToken),
+        6 => client.PostAsync("/record", new StringContent("{\"metric_name\":\"demo_jobs\",\"metric_type\":\"counter\",\"labels\":{\"component_id\":\"demo\"}}", Encoding.UTF8, "application/json"), cancellationToken),
+        _ => client.DeleteAsync($"/sandboxes/{tick}", cancellationToken),
+    };
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Demo traffic is flowing through {Address}; try: curl {Address}/metrics")]
+    private static partial void LogStarted(ILogger logger, string address);
+}

@@ -1,0 +1,46 @@
+using MetricCollector.Gateway.Proxy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the proxy's auto-instrumentation to a YARP host that has the metric collector.</summary>
+public static class GatewayInstrumentationExtensions
+{
+    /// <summary>
+    /// Registers the gateway metrics (in the collector's registry) and YARP's client factory with upstream timing.
+    /// Requires <c>AddMetricCollector()</c>; add <c>UseGatewayInstrumentation()</c> first in the proxy pipeline.
+    /// </summary>
+    /// <param name="builder">YARP's builder.</param>
+    /// <returns>The same builder, for chaining.</returns>
+    public static IReverseProxyBuilder AddGatewayInstrumentation(this IReverseProxyBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<GatewayInstrumentationOptions>()
+            .BindConfiguration(GatewayInstrumentationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => IsStrictlyIncreasing(o.DurationBuckets), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
+            .ValidateOnStart();
+        services.AddHttpContextAccessor();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, InstrumentedForwarderHttpClientFactory>());
+        services.AddHostedService<ReservedPathGuard>();
+        services.AddHostedService<DestinationHealthExporter>();
+        return builder;
+    }
+
+    private static bool IsStrictlyIncreasing(double[] buckets)
+    {
+        for (int i = 0; i < buckets.Length; i++)
+        {
+            if (!double.IsFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
+            {
+                return false;
+            }
+        }
+
+        return buckets.Length > 0;
+    }
+}

@@ -1,0 +1,21 @@
+namespace MetricCollector.Gateway.Proxy;
+
+/// <summary>The gateway's own endpoints, which are answered by the gateway and never forwarded, whatever the routes say.</summary>
+internal static class ReservedPaths
+{
+    public const string Record = "/record";
+    public const string Metrics = "/metrics";
+    public const string Liveness = "/healthz";
+    public const string Readiness = "/readyz";
+
+    public static readonly string[] All = [Record, Metrics, Liveness, Readiness];
+
+    /// <summary>
+    /// Endpoint order of the gateway's own endpoints: ahead of every YARP route (order 0 unless configured), so that a
+    /// catch-all route cannot take them.
+    /// </summary>
+    public const int EndpointOrder = -1_000_000;
+
+    /// <summary>Order of the answer for a reserved path with a method it does not serve (405), still ahead of any route.</summary>
+    public const int MethodGuardOrder = EndpointOrder + 1;
+}
