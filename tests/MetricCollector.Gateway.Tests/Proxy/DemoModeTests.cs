@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text;
+
+namespace MetricCollector.Gateway.Tests.Proxy;
+
+/// <summary><c>--demo</c>: the gateway with stand-ins of the three backends, as the README's run command starts it.</summary>
+public sealed class DemoModeTests : IAsyncLifetime
+{
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync("--demo");
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    [Fact]
+    public async Task Every_default_route_reaches_a_stand_in_and_demo_traffic_fills_the_metrics()
+    {
+        using var status = await _gateway.Client.GetAsync("/sandboxes/sb-1");
+        using var release = await _gateway.Client.DeleteAsync("/sandboxes/sb-1");
+        using var router = await _gateway.Client.GetAsync("/router/items/1");
+        using var mcp = await _gateway.Client.PostAsync("/mcp", new StringContent("""{"jsonrpc":"2.0","id":1,"method":"tools/list"}""", Encoding.UTF8, "application/json"));
+        using var tool = await _gateway.Client.PostAsync("/mcp", new StringContent("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search"}}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, release.StatusCode);
+        Assert.Contains(router.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError });
+        Assert.Equal(HttpStatusCode.OK, mcp.StatusCode);
+        Assert.Equal("text/event-stream", tool.Content.Headers.ContentType!.MediaType);
+
+        // The demo's own traffic pushes a record every two seconds.
+        string metrics = "";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && MetricsText.Value(metrics, """demo_jobs_total{component_id="demo"}""") is null)
+        {
+            await Task.Delay(250);
+            metrics = await _gateway.MetricsAsync();
+        }
+
+        Assert.NotNull(MetricsText.Value(metrics, """demo_jobs_total{component_id="demo"}"""));
+        Assert.True(MetricsText.Count(metrics, "gateway_requests_total") >= 4);
+        foreach (string cluster in new[] { "request-router", "sandbox-manager", "core-mcp-server" })
+        {
+            Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_destination_healthy{cluster="{{cluster}}",destination="d1"}"""));
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace MetricCollector.Gateway.Tests.Proxy;
+
+/// <summary>A destination that fails its active health probes is marked unhealthy and loses its traffic.</summary>
+public sealed class DestinationHealthTests : IAsyncLifetime
+{
+    private readonly WireMockServer _healthy = WireMockServer.Start();
+    private readonly WireMockServer _sick = WireMockServer.Start();
+    private readonly ProxyConfigFile _config = new();
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _healthy.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("healthy"));
+        _sick.Given(Request.Create().WithPath("/health")).RespondWith(Response.Create().WithStatusCode(500));
+        _sick.Given(Request.Create().WithPath("/work/*")).RespondWith(Response.Create().WithStatusCode(200).WithBody("sick"));
+        _config
+            .Route("work", "sandbox-manager", "/work/{**rest}")
+            .Cluster("sandbox-manager", [_healthy.Url!, _sick.Url!], """
+                "LoadBalancingPolicy": "RoundRobin",
+                "HealthCheck": { "Active": { "Enabled": true, "Interval": "00:00:01", "Timeout": "00:00:01", "Policy": "ConsecutiveFailures", "Path": "/health" } },
+                "Metadata": { "ConsecutiveFailuresHealthPolicy.Threshold": "1" }
+                """)
+            .Write();
+        _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _healthy.Dispose();
+        _sick.Dispose();
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task A_destination_failing_its_probes_turns_unhealthy_and_traffic_moves_to_the_healthy_one()
+    {
+        string metrics = "";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            metrics = await _gateway.MetricsAsync();
+            if (MetricsText.Value(metrics, """gateway_destination_healthy{cluster="sandbox-manager",destination="d2"}""") == 0)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        Assert.Equal(0, MetricsText.Value(metrics, """gateway_destination_healthy{cluster="sandbox-manager",destination="d2"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_destination_healthy{cluster="sandbox-manager",destination="d1"}"""));
+        for (int i = 0; i < 10; i++)
+        {
+            using var response = await _gateway.Client.GetAsync("/work/job");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("healthy", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal(10, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_upstream_duration_seconds_count{cluster="sandbox-manager",destination="d1"}"""));
+    }
+}
