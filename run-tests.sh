@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the solution. The tests judge /metrics with outside oracles and run real servers, so this first
-# installs what they need when it is missing: Debian's prometheus (promtool) and python3-prometheus-client.
+# installs what they need when it is missing: Debian's prometheus (promtool, the Prometheus server),
+# python3-prometheus-client (the strict exposition parsers) and python3-yaml (to read the Kubernetes manifests).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,6 +10,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 missing=()
 command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 /usr/bin/python3 -c 'import prometheus_client' >/dev/null 2>&1 || missing+=(python3-prometheus-client)
+/usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing test prerequisites: ${missing[*]}"
   sudo_cmd=()

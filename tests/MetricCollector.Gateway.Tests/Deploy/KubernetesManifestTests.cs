@@ -1,0 +1,69 @@
+using System.Net;
+using System.Text.Json;
+using MetricCollector.Tests;
+using MetricCollector.Tests.Exposition;
+
+namespace MetricCollector.Gateway.Tests.Deploy;
+
+/// <summary>
+/// What of <c>deploy/</c> can be checked without a cluster or Docker: the manifests parse and agree with each other and
+/// with the gateway (probe paths, port, mounted file), and the gateway runs with the ConfigMap's proxy-config.
+/// </summary>
+public sealed class KubernetesManifestTests
+{
+    private static async Task<JsonElement> YamlAsync(params string[] path)
+    {
+        const string ToJson = "import sys, json, yaml; print(json.dumps(yaml.safe_load(sys.stdin.read())))";
+        var (exitCode, output) = await ExpositionOracles.RunAsync("/usr/bin/python3", ["-c", ToJson], await File.ReadAllTextAsync(RepositoryPaths.Of(path)));
+        Assert.True(exitCode == 0, output);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task The_deployment_probes_the_health_endpoints_and_mounts_the_file_the_gateway_is_told_to_read()
+    {
+        var deployment = await YamlAsync("deploy", "kubernetes", "deployment.yaml");
+        var container = deployment.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
+        var args = container.GetProperty("args").EnumerateArray().Select(a => a.GetString()).ToList();
+        string configFile = args[args.IndexOf("--proxy-config") + 1]!;
+        string mountPath = container.GetProperty("volumeMounts").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "proxy-config").GetProperty("mountPath").GetString()!;
+        var kustomization = await YamlAsync("deploy", "kubernetes", "kustomization.yaml");
+        var generated = kustomization.GetProperty("configMapGenerator")[0];
+
+        Assert.Equal("/healthz", container.GetProperty("livenessProbe").GetProperty("httpGet").GetProperty("path").GetString());
+        Assert.Equal("/readyz", container.GetProperty("readinessProbe").GetProperty("httpGet").GetProperty("path").GetString());
+        Assert.Equal(8080, container.GetProperty("ports")[0].GetProperty("containerPort").GetInt32());
+        Assert.Equal(mountPath + "/" + generated.GetProperty("files")[0].GetString(), configFile);
+        Assert.Equal(generated.GetProperty("name").GetString(), deployment.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("volumes")[0].GetProperty("configMap").GetProperty("name").GetString());
+        Assert.Contains("EXPOSE 8080", await File.ReadAllTextAsync(RepositoryPaths.Of("deploy", "Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_service_monitor_scrapes_metrics_on_the_services_port()
+    {
+        var monitor = await YamlAsync("deploy", "kubernetes", "servicemonitor.yaml");
+        var service = await YamlAsync("deploy", "kubernetes", "service.yaml");
+
+        var endpoint = monitor.GetProperty("spec").GetProperty("endpoints")[0];
+        Assert.Equal("/metrics", endpoint.GetProperty("path").GetString());
+        Assert.Equal(service.GetProperty("spec").GetProperty("ports")[0].GetProperty("name").GetString(), endpoint.GetProperty("port").GetString());
+    }
+
+    [Fact]
+    public async Task The_gateway_runs_with_the_configmaps_proxy_config_and_answers_its_probes()
+    {
+        using var defaults = JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryPaths.Of("proxy-config", "proxy-config.json")));
+        using var mounted = JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryPaths.Of("deploy", "kubernetes", "proxy-config.json")));
+        Assert.Equal(
+            defaults.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject().Select(r => r.Name),
+            mounted.RootElement.GetProperty("ReverseProxy").GetProperty("Routes").EnumerateObject().Select(r => r.Name));
+
+        await using var gateway = await RunningGateway.StartAsync("--proxy-config", RepositoryPaths.Of("deploy", "kubernetes", "proxy-config.json"));
+        using var live = await gateway.Client.GetAsync("/healthz");
+        using var ready = await gateway.Client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Contains("cluster=\"core-mcp-server\"", await gateway.MetricsAsync(), StringComparison.Ordinal);
+    }
+}
