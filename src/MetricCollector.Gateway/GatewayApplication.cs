@@ -68,7 +68,7 @@ internal static class GatewayApplication
             app.Map(path, static context =>
             {
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST" : "GET, HEAD";
+                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST" : "GET";
                 return Task.CompletedTask;
             }).WithOrder(ReservedPaths.MethodGuardOrder);
         }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -33,7 +31,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     public static async Task<PrometheusServer> StartAsync(params Uri[] targets)
     {
         var directory = Directory.CreateTempSubdirectory("metric-collector-prometheus-");
-        int port = FreeLoopbackPort();
+        int port = LoopbackPorts.Free();
         var config = new StringBuilder("""
             global:
               scrape_interval: 1s
@@ -172,13 +170,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
         {
             return _log.ToString();
         }
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -32,7 +32,7 @@ public sealed partial class ReplicasInPrometheusTests : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(150)).WithBody("{}"));
 
         _proxyConfig = Path.GetTempFileName();
-        await File.WriteAllTextAsync(_proxyConfig, ProxyConfig(_upstream.Url!, ClosedPort()));
+        await File.WriteAllTextAsync(_proxyConfig, ProxyConfig(_upstream.Url!, LoopbackPorts.Free()));
         _first = await RunningGateway.StartAsync("--proxy-config", _proxyConfig);
         _second = await RunningGateway.StartAsync("--proxy-config", _proxyConfig);
         _prometheus = await PrometheusServer.StartAsync(_first.Address, _second.Address);
@@ -192,13 +192,6 @@ public sealed partial class ReplicasInPrometheusTests : IAsyncLifetime
           }
         }
         """;
-
-    private static int ClosedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"\$\w+")]
     private static partial Regex DashboardVariable();

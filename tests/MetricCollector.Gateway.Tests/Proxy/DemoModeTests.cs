@@ -29,12 +29,11 @@ public sealed class DemoModeTests : IAsyncLifetime
 
         // The demo's own traffic pushes a record every two seconds.
         string metrics = "";
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && MetricsText.Value(metrics, """demo_jobs_total{component_id="demo"}""") is null)
+        await Poll.UntilAsync(async () =>
         {
-            await Task.Delay(250);
             metrics = await _gateway.MetricsAsync();
-        }
+            return MetricsText.Value(metrics, """demo_jobs_total{component_id="demo"}""") is not null;
+        });
 
         Assert.NotNull(MetricsText.Value(metrics, """demo_jobs_total{component_id="demo"}"""));
         Assert.True(MetricsText.Count(metrics, "gateway_requests_total") >= 4);

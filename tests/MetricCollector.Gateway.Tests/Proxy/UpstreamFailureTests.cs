@@ -26,7 +26,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
             .Route("closed", "closed-port", "/closed/{**rest}")
             .Route("slow", "slow", "/slow/{**rest}")
             .Route("dropped", "dropper", "/dropped/{**rest}")
-            .Cluster("closed-port", $"http://127.0.0.1:{ClosedPort()}/")
+            .Cluster("closed-port", $"http://127.0.0.1:{LoopbackPorts.Free()}/")
             .Cluster("slow", _slow.Url!, """ "HttpRequest": { "ActivityTimeout": "00:00:01" } """)
             .Cluster("dropper", $"http://127.0.0.1:{dropperPort}/")
             .Write();
@@ -74,12 +74,5 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
             client.Client.LingerState = new LingerOption(true, 0);
             client.Close();
         }
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
