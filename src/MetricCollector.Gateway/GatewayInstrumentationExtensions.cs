@@ -1,3 +1,4 @@
+using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -25,6 +26,11 @@ public static class GatewayInstrumentationExtensions
             .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<GatewayMetrics>();
+        services.AddOptions<McpInstrumentationOptions>()
+            .BindConfiguration(McpInstrumentationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton<McpMetrics>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, InstrumentedForwarderHttpClientFactory>());
         services.AddHostedService<ReservedPathGuard>();
         services.AddHostedService<DestinationHealthExporter>();

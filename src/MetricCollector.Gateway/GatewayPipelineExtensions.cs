@@ -1,3 +1,4 @@
+using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -6,7 +7,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class GatewayPipelineExtensions
 {
     /// <summary>
-    /// Counts and times every proxied request. Put it first in <c>MapReverseProxy(pipeline => ...)</c>, so that it also
+    /// Counts and times every proxied request, and on MCP routes each JSON-RPC call by method and tool. Put it first in <c>MapReverseProxy(pipeline => ...)</c>, so that it also
     /// sees the requests YARP answers itself (503 without a healthy destination).
     /// </summary>
     /// <param name="pipeline">YARP's proxy pipeline.</param>
@@ -15,6 +16,7 @@ public static class GatewayPipelineExtensions
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         pipeline.UseMiddleware<GatewayInstrumentationMiddleware>();
+        pipeline.UseMiddleware<McpInstrumentationMiddleware>();
         return pipeline;
     }
 

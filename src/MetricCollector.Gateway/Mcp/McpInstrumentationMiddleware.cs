@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace MetricCollector.Gateway.Mcp;
+
+/// <summary>
+/// On MCP routes: reads the JSON-RPC method (and tool) of each POST without consuming the body, so the upstream gets
+/// it byte for byte; times each call to its response headers; and sorts the outcome into ok, a JSON-RPC error in a
+/// JSON response, or an HTTP error. Bodies that are not JSON or larger than the peek limit pass unread.
+/// </summary>
+internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetrics metrics)
+{
+    private readonly int _peekLimit = metrics.Options.PeekLimitBytes;
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var route = metrics.For(context.GetReverseProxyFeature().Route);
+        if (route is null || !HttpMethods.IsPost(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        var calls = await PeekCallsAsync(context, route);
+        var timing = new HeadersTiming();
+        context.Response.OnStarting(HeadersTiming.Mark, timing);
+        // The server's own body feature is put back afterwards, so that it, not a wrapper, completes the response.
+        var serverBody = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
+        using var capture = new ResponseCaptureStream(serverBody.Stream, context.Response, _peekLimit);
+        var capturingBody = new StreamResponseBodyFeature(capture, serverBody);
+        context.Features.Set<IHttpResponseBodyFeature>(capturingBody);
+        try
+        {
+            await next(context);
+            await capturingBody.Writer.FlushAsync(context.RequestAborted);
+        }
+        finally
+        {
+            context.Features.Set(serverBody);
+            double seconds = Stopwatch.GetElapsedTime(start, timing.At == 0 ? Stopwatch.GetTimestamp() : timing.At).TotalSeconds;
+            Record(context, route, calls, capture, seconds);
+        }
+    }
+
+    private static void Record(HttpContext context, McpRoute route, List<McpCall> calls, ResponseCaptureStream capture, double seconds)
+    {
+        bool httpError = context.Response.StatusCode >= 400
+            || context.Features.Get<IForwarderErrorFeature>() is { Error: not ForwarderError.None };
+        var errors = httpError ? null : McpMessageReader.ReadErrors(capture.Captured);
+        foreach (var call in calls)
+        {
+            string outcome = "ok";
+            if (httpError)
+            {
+                outcome = "http_error";
+            }
+            else if (errors!.Count > 0 && (errors.TryGetValue(call.Id ?? "", out int code) || (calls.Count == 1 && errors.TryGetValue("", out code))))
+            {
+                outcome = "jsonrpc_error";
+                route.CountError(call, code);
+            }
+
+            route.Count(call, outcome, seconds);
+        }
+    }
+
+    /// <summary>Buffers the body in the request pipe without consuming it, up to the peek limit, and reads its calls.</summary>
+    private async Task<List<McpCall>> PeekCallsAsync(HttpContext context, McpRoute route)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType) || request.ContentLength > _peekLimit)
+        {
+            return [new McpCall(McpMethods.Unparsed, "", null)];
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(context.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > _peekLimit)
+            {
+                reader.AdvanceTo(buffer.Start);
+                return [new McpCall(McpMethods.Unparsed, "", null)];
+            }
+
+            if (result.IsCompleted)
+            {
+                var calls = McpMessageReader.ReadCalls(buffer, route.Tools);
+                reader.AdvanceTo(buffer.Start);
+                return calls;
+            }
+
+            // Nothing consumed, everything examined: the next read waits for more of the body.
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    private static bool IsJson(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>When the response headers went out (0 until then).</summary>
+    private sealed class HeadersTiming
+    {
+        public static readonly Func<object, Task> Mark = state =>
+        {
+            ((HeadersTiming)state).At = Stopwatch.GetTimestamp();
+            return Task.CompletedTask;
+        };
+
+        public long At { get; private set; }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Net;
+using System.Text;
+using MetricCollector.Gateway.Tests.Proxy;
+using WireMock.Matchers;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace MetricCollector.Gateway.Tests.Mcp;
+
+/// <summary>MCP calls through the gateway, counted by JSON-RPC method, tool and outcome, with bodies untouched.</summary>
+public sealed class McpInstrumentationTests : IAsyncLifetime
+{
+    private const string Route = """route="mcp",""";
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private readonly ProxyConfigFile _config = new();
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream.Given(Request.Create().UsingPost()).AtPriority(100)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"jsonrpc":"2.0","id":1,"result":{}}"""));
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"name\":\"explode\"*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"jsonrpc":"2.0","id":1,"error":{"code":-32603,"message":"tool exploded"}}"""));
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"name\":\"stream\"*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "text/event-stream")
+                .WithBody("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32000}}\n\n"));
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("{*\"method\":\"notifications/*"))).AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(202));
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("[*"))).AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"no such method"}}]"""));
+        _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/broken")).AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+        _config
+            .Route("mcp", "core-mcp-server", "/mcp/{**rest}")
+            .Route("plain", "core-mcp-server", "/plain/{**rest}")
+            .Cluster("core-mcp-server", _upstream.Url!)
+            .Write();
+        _gateway = await RunningGateway.StartAsync(
+            "--proxy-config", _config.Path,
+            "--ReverseProxy:Routes:plain:Metadata:Mcp=false",
+            "--Gateway:Mcp:MaxTools=3",
+            "--Gateway:Mcp:PeekLimitBytes=2048");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _upstream.Dispose();
+        _config.Dispose();
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string path = "/mcp", string contentType = "application/json") =>
+        await _gateway.Client.PostAsync(path, new StringContent(body, Encoding.UTF8, contentType));
+
+    private static string ToolCall(string tool, int id = 1) =>
+        "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{\"q\":\"x\"}}}";
+
+    [Fact]
+    public async Task Requests_notifications_and_batches_are_counted_by_method_with_json_rpc_errors_by_code()
+    {
+        (await PostAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}""")).Dispose();
+        using (var notification = await PostAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}"""))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, notification.StatusCode);
+        }
+
+        (await PostAsync("""[{"jsonrpc":"2.0","id":1,"method":"tools/list"},{"jsonrpc":"2.0","id":2,"method":"resources/read","params":{"uri":"x"}}]""")).Dispose();
+        (await PostAsync("""{"jsonrpc":"2.0","id":9,"method":"vendor/custom"}""")).Dispose();
+        (await PostAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", "/mcp/broken")).Dispose();
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="initialize",tool="",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="notifications/initialized",tool="",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="tools/list",tool="",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="resources/read",tool="",outcome="jsonrpc_error"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_jsonrpc_errors_total{{{Route}}method="resources/read",code="-32601"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="other",tool="",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="ping",tool="",outcome="http_error"}"""));
+        Assert.Equal(3, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="202"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="503"}"""));
+    }
+
+    [Fact]
+    public async Task Tool_calls_are_counted_per_tool_up_to_the_limit_and_errors_and_streams_sorted_by_outcome()
+    {
+        foreach (string tool in new[] { "search", "search", "explode", "stream", "fourth_tool", "fifth_tool" })
+        {
+            using var response = await PostAsync(ToolCall(tool));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        string metrics = await _gateway.MetricsAsync();
+        const string Call = """route="mcp",method="tools/call",""";
+        Assert.Equal(2, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}tool="search",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}tool="explode",outcome="jsonrpc_error"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_jsonrpc_errors_total{route="mcp",method="tools/call",code="-32603"}"""));
+        // An event stream is passed on, not read: its outcome is the HTTP one.
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}tool="stream",outcome="ok"}"""));
+        // MaxTools=3: search, explode and stream are kept; later names become "other".
+        Assert.Equal(2, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}tool="other",outcome="ok"}"""));
+        Assert.Equal(2, MetricsText.Value(metrics, """gateway_mcp_request_duration_seconds_count{route="mcp",method="tools/call",tool="search"}"""));
+    }
+
+    [Fact]
+    public async Task Bodies_reach_the_upstream_byte_for_byte_whether_read_malformed_or_too_large()
+    {
+        string call = ToolCall("search", 42);
+        string malformed = """{"jsonrpc":"2.0","id":1,"method":"tools/call",""";
+        string large = ToolCall(new string('x', 3000));
+        string text = "method=tools/call";
+
+        foreach (var (body, type) in new[] { (call, "application/json"), (malformed, "application/json"), (large, "application/json"), (text, "text/plain") })
+        {
+            (await PostAsync(body, "/mcp", type)).Dispose();
+        }
+
+        var received = _upstream.LogEntries.Select(e => e.RequestMessage.Body).ToList();
+        Assert.Equal([call, malformed, large, text], received);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="tools/call",tool="search",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="malformed",tool="",outcome="ok"}"""));
+        Assert.Equal(2, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="unparsed",tool="",outcome="ok"}"""));
+    }
+
+    [Fact]
+    public async Task A_chunked_body_over_the_peek_limit_is_forwarded_whole_and_counted_unparsed()
+    {
+        string large = ToolCall(new string('y', 5000));
+        using var content = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(large)));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(large, Assert.Single(_upstream.LogEntries).RequestMessage.Body);
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_mcp_requests_total{route="mcp",method="unparsed",tool="",outcome="ok"}"""));
+    }
+
+    [Fact]
+    public async Task A_route_whose_metadata_says_no_is_not_read_as_MCP()
+    {
+        (await PostAsync(ToolCall("search"), "/plain/x")).Dispose();
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(0, MetricsText.Count(metrics, "gateway_mcp_requests_total"));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="plain",cluster="core-mcp-server",method="POST",code="200"}"""));
+    }
+}
