@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Json;
 
 namespace MetricCollector.Gateway.Mcp;
@@ -6,24 +7,36 @@ namespace MetricCollector.Gateway.Mcp;
 /// <summary>Reads JSON-RPC messages (one object or a batch array) from a request body, and errors from a JSON response.</summary>
 internal static class McpMessageReader
 {
-    /// <summary>The calls of a request body; one <c>malformed</c> call when it is not JSON-RPC.</summary>
+    /// <summary>
+    /// The calls of a request body; one <c>malformed</c> call when it is not JSON-RPC. A forward-only scan: the method,
+    /// the tool name and the id are read, everything else (the arguments, often most of the body) is skipped.
+    /// </summary>
     public static List<McpCall> ReadCalls(ReadOnlySequence<byte> body, McpToolLabels tools)
     {
         var calls = new List<McpCall>(1);
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Array)
+            if (!reader.Read())
             {
-                foreach (var message in root.EnumerateArray())
+                calls.Add(Malformed);
+            }
+            else if (reader.TokenType == JsonTokenType.StartArray)
+            {
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    calls.Add(ReadCall(message, tools));
+                    calls.Add(ReadCall(ref reader, tools));
                 }
             }
             else
             {
-                calls.Add(ReadCall(root, tools));
+                calls.Add(ReadCall(ref reader, tools));
+            }
+
+            // Trailing content makes the whole body malformed, as a JSON-RPC server would see it.
+            if (reader.Read())
+            {
+                calls.Clear();
             }
         }
         catch (JsonException)
@@ -34,11 +47,13 @@ internal static class McpMessageReader
 
         if (calls.Count == 0)
         {
-            calls.Add(new McpCall(McpMethods.Malformed, "", null));
+            calls.Add(Malformed);
         }
 
         return calls;
     }
+
+    private static readonly McpCall Malformed = new(McpMethods.Malformed, "", null);
 
     /// <summary>
     /// The JSON-RPC errors of a JSON response: for a single response, its error code under the key <c>""</c>; for a
@@ -86,26 +101,81 @@ internal static class McpMessageReader
         return errors;
     }
 
-    private static McpCall ReadCall(JsonElement message, McpToolLabels tools)
+    /// <summary>Reads one message whose first token the reader is on, leaving the reader on its last token.</summary>
+    private static McpCall ReadCall(ref Utf8JsonReader reader, McpToolLabels tools)
     {
-        if (message.ValueKind != JsonValueKind.Object || !message.TryGetProperty("method", out var methodElement) || methodElement.ValueKind != JsonValueKind.String)
+        if (reader.TokenType != JsonTokenType.StartObject)
         {
-            return new McpCall(McpMethods.Malformed, "", null);
+            reader.Skip();
+            return Malformed;
         }
 
-        string method = McpMethods.Label(methodElement.GetString());
-        string tool = "";
-        if (method == "tools/call")
+        string? method = null;
+        string? tool = null;
+        string? id = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            string? name = message.TryGetProperty("params", out var parameters) && parameters.ValueKind == JsonValueKind.Object
-                && parameters.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String
-                ? nameElement.GetString()
-                : null;
-            tool = tools.Label(name);
+            if (reader.ValueTextEquals("method"u8))
+            {
+                reader.Read();
+                method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                id = reader.TokenType switch
+                {
+                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
+                    JsonTokenType.String => "\"" + reader.GetString() + "\"",
+                    _ => null,
+                };
+            }
+            else if (reader.ValueTextEquals("params"u8))
+            {
+                reader.Read();
+                tool = ReadToolName(ref reader);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
         }
 
-        string? id = message.TryGetProperty("id", out var idElement) && idElement.ValueKind != JsonValueKind.Null ? idElement.GetRawText() : null;
-        return new McpCall(method, tool, id);
+        if (method is null)
+        {
+            return Malformed;
+        }
+
+        string label = McpMethods.Label(method);
+        return new McpCall(label, label == "tools/call" ? tools.Label(tool) : "", id);
+    }
+
+    /// <summary>The <c>name</c> member of a <c>params</c> object, skipping the rest; the reader ends on the value's last token.</summary>
+    private static string? ReadToolName(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return null;
+        }
+
+        string? name = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            bool isName = reader.ValueTextEquals("name"u8);
+            reader.Read();
+            if (isName && reader.TokenType == JsonTokenType.String)
+            {
+                name = reader.GetString();
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return name;
     }
 
     private static int? ErrorCode(JsonElement response) =>
