@@ -34,7 +34,9 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
         try
         {
             await next(context);
-            await capturingBody.Writer.FlushAsync(context.RequestAborted);
+
+            // Anything written through the feature's PipeWriter rather than its stream must reach the client.
+            await capturingBody.Writer.FlushAsync(CancellationToken.None);
         }
         finally
         {
@@ -56,7 +58,7 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             {
                 outcome = "http_error";
             }
-            else if (errors!.Count > 0 && (errors.TryGetValue(call.Id ?? "", out int code) || (calls.Count == 1 && errors.TryGetValue("", out code))))
+            else if (errors is not null && (errors.TryGetValue(call.Id ?? "", out int code) || (calls.Count == 1 && errors.TryGetValue("", out code))))
             {
                 outcome = "jsonrpc_error";
                 route.CountError(call, code);

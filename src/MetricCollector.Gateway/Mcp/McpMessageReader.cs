@@ -57,16 +57,16 @@ internal static class McpMessageReader
 
     /// <summary>
     /// The JSON-RPC errors of a JSON response: for a single response, its error code under the key <c>""</c>; for a
-    /// batch, each error code by the raw JSON text of its id. Empty when there is none or the body is not JSON.
+    /// batch, each error code by the raw JSON text of its id. Null when there is none or the body is not JSON.
     /// </summary>
-    public static Dictionary<string, int> ReadErrors(ReadOnlySpan<byte> body)
+    public static Dictionary<string, int>? ReadErrors(ReadOnlySpan<byte> body)
     {
-        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (body.IsEmpty)
+        if (body.IsEmpty || body.IndexOf("\"error\""u8) < 0)
         {
-            return errors;
+            return null;
         }
 
+        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
         JsonDocument document;
         try
         {
@@ -76,7 +76,7 @@ internal static class McpMessageReader
         catch (JsonException)
         {
             // An upstream that labels a broken body as JSON: nothing to count, and the response is already on its way.
-            return errors;
+            return null;
         }
 
         using (document)
@@ -98,7 +98,7 @@ internal static class McpMessageReader
             }
         }
 
-        return errors;
+        return errors.Count > 0 ? errors : null;
     }
 
     /// <summary>Reads one message whose first token the reader is on, leaving the reader on its last token.</summary>
