@@ -13,7 +13,12 @@ internal static class GatewayApplication
     public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var commandLine = GatewayCommandLine.Parse(args);
-        var builder = WebApplication.CreateBuilder(commandLine.Remaining);
+        // appsettings.json is read from beside the binaries, wherever the gateway is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = commandLine.Remaining,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
 
         // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
         // still override what it says, as for every other setting.

@@ -41,8 +41,9 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
     }
 
     /// <summary>
-    /// The proxy-config file: the one given, or <c>proxy-config/proxy-config.json</c> in the working directory (the
-    /// repository, when run with <c>dotnet run</c>), else the copy beside the binaries.
+    /// The proxy-config file: the one given, or the nearest <c>proxy-config/proxy-config.json</c> at or above the working
+    /// directory (the repository's, also under <c>dotnet run</c>, which starts in the project folder), else the copy
+    /// beside the binaries.
     /// </summary>
     public string ResolveProxyConfig()
     {
@@ -52,19 +53,19 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
             return File.Exists(given) ? given : throw new GatewayStartupException($"The proxy-config file '{given}' does not exist.");
         }
 
-        string[] candidates =
-        [
-            Path.GetFullPath(Path.Combine("proxy-config", "proxy-config.json")),
-            Path.Combine(AppContext.BaseDirectory, "proxy-config", "proxy-config.json"),
-        ];
-        foreach (string candidate in candidates)
+        string relative = Path.Combine("proxy-config", "proxy-config.json");
+        for (var directory = new DirectoryInfo(Directory.GetCurrentDirectory()); directory is not null; directory = directory.Parent)
         {
+            string candidate = Path.Combine(directory.FullName, relative);
             if (File.Exists(candidate))
             {
                 return candidate;
             }
         }
 
-        throw new GatewayStartupException($"No proxy-config file found (looked for {string.Join(" and ", candidates)}); give one with --proxy-config <file>.");
+        string besideBinaries = Path.Combine(AppContext.BaseDirectory, relative);
+        return File.Exists(besideBinaries)
+            ? besideBinaries
+            : throw new GatewayStartupException($"No {relative} found at or above {Directory.GetCurrentDirectory()} nor beside the binaries; give one with --proxy-config <file>.");
     }
 }
