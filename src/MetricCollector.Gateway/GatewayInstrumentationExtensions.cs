@@ -26,6 +26,8 @@ public static class GatewayInstrumentationExtensions
             .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<UpstreamErrorLog>();
         services.AddOptions<McpInstrumentationOptions>()
             .BindConfiguration(McpInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()

@@ -8,7 +8,7 @@ namespace MetricCollector.Gateway.Proxy;
 /// First step of the proxy pipeline: counts and times every proxied request by route, cluster, method and final
 /// status (also 502/503/504 that YARP answers itself), tracks requests in flight, and counts forwarder errors.
 /// </summary>
-internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, GatewayMetrics metrics)
+internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, GatewayMetrics metrics, UpstreamErrorLog errorLog)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -26,6 +26,7 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
             if (context.Features.Get<IForwarderErrorFeature>() is { Error: not ForwarderError.None } error)
             {
                 route.CountError(error.Error);
+                errorLog.Failed(route, error);
             }
         }
     }

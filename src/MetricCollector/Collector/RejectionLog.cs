@@ -7,61 +7,23 @@ namespace MetricCollector.Collector;
 /// Logs rejected records at warning level, at most a configured number per minute; what is held back is counted and
 /// reported in one line when the next minute starts, so a client sending garbage cannot flood the log.
 /// </summary>
-internal sealed partial class RejectionLog
+internal sealed partial class RejectionLog(ILogger logger, TimeProvider time, int perMinute)
 {
-    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
-
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly int _perWindow;
-    private readonly Lock _gate = new();
-    private long _windowStart;
-    private int _logged;
-    private int _suppressed;
-
-    public RejectionLog(ILogger logger, TimeProvider time, int perMinute)
-    {
-        _logger = logger;
-        _time = time;
-        _perWindow = perMinute;
-        _windowStart = time.GetTimestamp();
-    }
+    private readonly LogSampler _sampler = new(time, perMinute);
 
     public void Rejected(RecordRejection rejection)
     {
-        if (!_logger.IsEnabled(LogLevel.Warning))
+        if (!logger.IsEnabled(LogLevel.Warning) || !_sampler.TryEnter(out int suppressedBefore))
         {
             return;
         }
 
-        int suppressedBefore;
-        lock (_gate)
-        {
-            long now = _time.GetTimestamp();
-            suppressedBefore = 0;
-            if (_time.GetElapsedTime(_windowStart, now) >= Window)
-            {
-                suppressedBefore = _suppressed;
-                _windowStart = now;
-                _logged = 0;
-                _suppressed = 0;
-            }
-
-            if (_logged >= _perWindow)
-            {
-                _suppressed++;
-                return;
-            }
-
-            _logged++;
-        }
-
         if (suppressedBefore > 0)
         {
-            LogSuppressed(_logger, suppressedBefore, Window.TotalSeconds);
+            LogSuppressed(logger, suppressedBefore, LogSampler.WindowSeconds);
         }
 
-        LogRejected(_logger, rejection.ReasonLabel, rejection.Field, rejection.Detail);
+        LogRejected(logger, rejection.ReasonLabel, rejection.Field, rejection.Detail);
     }
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Record rejected ({Reason}) at '{Field}': {Detail}")]
