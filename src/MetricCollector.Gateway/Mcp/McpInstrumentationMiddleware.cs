@@ -13,15 +13,15 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
 {
     private readonly int _peekLimit = metrics.Options.PeekLimitBytes;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not async itself: requests on other routes pass straight on, with no state machine of this step's own.
+    public Task InvokeAsync(HttpContext context)
     {
         var route = metrics.For(context.GetReverseProxyFeature().Route);
-        if (route is null || !HttpMethods.IsPost(context.Request.Method))
-        {
-            await next(context);
-            return;
-        }
+        return route is null || !HttpMethods.IsPost(context.Request.Method) ? next(context) : InvokeMcpAsync(context, route);
+    }
 
+    private async Task InvokeMcpAsync(HttpContext context, McpRoute route)
+    {
         long start = Stopwatch.GetTimestamp();
         var calls = await PeekCallsAsync(context, route);
         var timing = new HeadersTiming();
