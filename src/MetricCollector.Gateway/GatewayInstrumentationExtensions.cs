@@ -22,7 +22,7 @@ public static class GatewayInstrumentationExtensions
         services.AddOptions<GatewayInstrumentationOptions>()
             .BindConfiguration(GatewayInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => IsStrictlyIncreasing(o.DurationBuckets), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
+            .Validate(o => o.DurationBuckets is null || IsStrictlyIncreasing(o.DurationBuckets), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
             .ValidateOnStart();
         services.AddHttpContextAccessor();
         services.TryAddSingleton<GatewayMetrics>();

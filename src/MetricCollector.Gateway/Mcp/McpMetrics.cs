@@ -28,7 +28,7 @@ internal sealed class McpMetrics
         Duration = factory.CreateHistogram(
             "gateway_mcp_request_duration_seconds",
             "Time from an MCP request's arrival until the response headers were sent; an event stream left open does not count.",
-            new HistogramConfiguration { LabelNames = ["route", "method", "tool"], Buckets = gatewayOptions.Value.DurationBuckets });
+            new HistogramConfiguration { LabelNames = ["route", "method", "tool"], Buckets = gatewayOptions.Value.EffectiveDurationBuckets });
         JsonRpcErrors = factory.CreateCounter(
             "gateway_mcp_jsonrpc_errors_total",
             "JSON-RPC error objects in MCP JSON responses, by route, method and error code.",

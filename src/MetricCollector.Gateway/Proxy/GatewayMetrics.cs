@@ -23,7 +23,7 @@ internal sealed class GatewayMetrics
     public GatewayMetrics(IMetricCollector collector, IOptions<GatewayInstrumentationOptions> options)
     {
         var factory = collector.Factory;
-        double[] buckets = options.Value.DurationBuckets;
+        double[] buckets = options.Value.EffectiveDurationBuckets;
         Requests = factory.CreateCounter(
             "gateway_requests_total",
             "Requests through the proxy, by route, cluster, method and status code, including those the gateway answered itself.",

@@ -23,11 +23,20 @@ public sealed class MetricCollectorOptions
     [Range(1, 10_000_000)]
     public int MaxSeries { get; set; } = 100_000;
 
-    /// <summary>Histogram buckets used when a record gives none (default: prometheus-net's, 5 ms to 10 s).</summary>
-    /// <remarks>An array, so that configuration replaces the defaults rather than appending to them.</remarks>
-#pragma warning disable CA1819 // Bound from configuration, which replaces arrays whole.
-    public double[] DefaultBuckets { get; set; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+    /// <summary>The histogram buckets used when neither a record nor the configuration gives any: prometheus-net's, 5 ms to 10 s.</summary>
+    public static IReadOnlyList<double> BuiltInBuckets { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    /// <summary>Histogram buckets used when a record gives none; null for <see cref="BuiltInBuckets"/>.</summary>
+    /// <remarks>
+    /// Null by default because the configuration binder overwrites an array's elements index by index: configured
+    /// buckets would otherwise be followed by the rest of the built-in ones.
+    /// </remarks>
+#pragma warning disable CA1819 // Bound from configuration.
+    public double[]? DefaultBuckets { get; set; }
 #pragma warning restore CA1819
+
+    /// <summary>The configured default buckets, or the built-in ones.</summary>
+    internal IReadOnlyList<double> EffectiveDefaultBuckets => DefaultBuckets ?? BuiltInBuckets;
 
     /// <summary>How far back summaries look when they compute quantiles (default 10 minutes).</summary>
     [Range(typeof(TimeSpan), "00:00:10", "1.00:00:00")]

@@ -8,6 +8,11 @@ internal sealed class MetricCollectorOptionsValidator : IValidateOptions<MetricC
     public ValidateOptionsResult Validate(string? name, MetricCollectorOptions options)
     {
         var buckets = options.DefaultBuckets;
+        if (buckets is null)
+        {
+            return ValidateOptionsResult.Success;
+        }
+
         if (buckets.Length == 0)
         {
             return ValidateOptionsResult.Fail("MetricCollector:DefaultBuckets must hold at least one bound.");

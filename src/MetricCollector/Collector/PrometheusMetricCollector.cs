@@ -223,7 +223,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
             exposedName,
             record.Type,
             labelNames,
-            record.Type == MetricType.Histogram ? record.Buckets?.ToArray() ?? [.. _options.DefaultBuckets] : null,
+            record.Type == MetricType.Histogram ? record.Buckets?.ToArray() ?? [.. _options.EffectiveDefaultBuckets] : null,
             record.Type == MetricType.Summary ? record.Objectives?.ToArray() ?? DefaultObjectives.Value : null,
             record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
     }
