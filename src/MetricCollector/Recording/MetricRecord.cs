@@ -29,5 +29,11 @@ public sealed record MetricRecord(string Name, MetricType Type)
     /// <summary>The <c># HELP</c> text, or null for a default that names the type.</summary>
     public string? Help { get; init; }
 
+    /// <summary>
+    /// How long the series may go without updates before it is removed from the exposition; renewed by every record
+    /// of the series. Null for the collector's configured default.
+    /// </summary>
+    public TimeSpan? TimeToLive { get; init; }
+
     private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>(0);
 }

@@ -159,6 +159,7 @@ internal static class MetricRecordReader
             Buckets = json["buckets"] is JArray buckets ? ToDoubles(buckets) : null,
             Objectives = json["objectives"] is JArray objectives ? ToObjectives(objectives) : null,
             Help = (string?)json["help"],
+            TimeToLive = json["ttl_seconds"] is { } ttl ? TimeSpan.FromSeconds((long)ttl) : null,
         };
     }
 

@@ -14,4 +14,5 @@ internal static class RecordLimits
     public const int MaxBuckets = 64;
     public const int MaxObjectives = 16;
     public const int MaxHelpLength = 1024;
+    public static readonly TimeSpan MaxTimeToLive = TimeSpan.FromDays(30);
 }

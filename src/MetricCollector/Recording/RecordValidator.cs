@@ -22,6 +22,12 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");
         }
 
+        if (record.TimeToLive is { } ttl && (ttl < TimeSpan.FromSeconds(1) || ttl > RecordLimits.MaxTimeToLive))
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/ttl_seconds",
+                $"ttl_seconds must be between 1 and {(long)RecordLimits.MaxTimeToLive.TotalSeconds}.");
+        }
+
         return ValidateLabels(record) ?? ValidateShape(record) ?? ValidateNumbers(record);
     }
 

@@ -51,6 +51,9 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":5}""", "/help", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":0}""", "/ttl_seconds", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":1.5}""", "/ttl_seconds", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":2592001}""", "/ttl_seconds", "schema_violation")]
     [InlineData("""[1]""", "", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"metric_name":"b"}""", "", "malformed_json")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1} {}""", "", "malformed_json")]
@@ -113,7 +116,8 @@ public sealed class RecordBodyTests
     {
         var batch = Read("""
             {"metric_name":"step_seconds","metric_type":"summary","values":[0.5,1e2],
-             "labels":{"appId":"a","stepId":"2024-01-01"},"objectives":[{"quantile":0.9,"error":0.01}],"help":"Step time."}
+             "labels":{"appId":"a","stepId":"2024-01-01"},"objectives":[{"quantile":0.9,"error":0.01}],"help":"Step time.",
+             "ttl_seconds":600}
             """, out var rejection);
 
         Assert.Null(rejection);
@@ -125,6 +129,7 @@ public sealed class RecordBodyTests
         Assert.Equal("2024-01-01", record.Labels["stepId"]);
         Assert.Equal(new QuantileObjective(0.9, 0.01), record.Objectives![0]);
         Assert.Equal("Step time.", record.Help);
+        Assert.Equal(TimeSpan.FromMinutes(10), record.TimeToLive);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public sealed class SchemaFileTests
         Assert.Equal(RecordLimits.MaxBuckets, Properties.GetProperty("buckets").GetProperty("maxItems").GetInt32());
         Assert.Equal(RecordLimits.MaxObjectives, Properties.GetProperty("objectives").GetProperty("maxItems").GetInt32());
         Assert.Equal(RecordLimits.MaxHelpLength, Properties.GetProperty("help").GetProperty("maxLength").GetInt32());
+        Assert.Equal((long)RecordLimits.MaxTimeToLive.TotalSeconds, Properties.GetProperty("ttl_seconds").GetProperty("maximum").GetInt64());
         var labels = Properties.GetProperty("labels");
         Assert.Equal(RecordLimits.MaxLabels, labels.GetProperty("maxProperties").GetInt32());
         var labelPattern = labels.GetProperty("patternProperties").EnumerateObject().Single();
