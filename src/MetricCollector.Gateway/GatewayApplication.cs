@@ -1,7 +1,10 @@
 using MetricCollector.Demo;
 using MetricCollector.Gateway.Health;
+using MetricCollector.Gateway.Hosting;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway;
 
@@ -34,6 +37,10 @@ internal static class GatewayApplication
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(commandLine.Remaining);
 
+        builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<KestrelLimitsSetup>();
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
+        builder.Services.AddSingleton<IConfigureOptions<HostOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
         builder.Services.AddMetricCollector();
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
@@ -73,7 +80,8 @@ internal static class GatewayApplication
             app.Map(path, static context =>
             {
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST" : "GET";
+                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST"
+                    : context.Request.Path == ReservedPaths.Metrics ? "GET, DELETE" : "GET";
                 return Task.CompletedTask;
             }).WithOrder(ReservedPaths.MethodGuardOrder);
         }

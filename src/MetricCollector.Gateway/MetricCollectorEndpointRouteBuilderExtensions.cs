@@ -1,12 +1,16 @@
 using MetricCollector.Gateway.Exposition;
 using MetricCollector.Gateway.Recording;
+using MetricCollector.Gateway.Security;
 
 namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Maps the collector's endpoints in a host.</summary>
 public static class MetricCollectorEndpointRouteBuilderExtensions
 {
-    /// <summary>Maps <c>POST /record</c> and <c>GET /metrics</c>.</summary>
+    /// <summary>
+    /// Maps <c>POST /record</c>, <c>GET /metrics</c>, and the deletes: <c>DELETE /metrics/{name}</c> (series of one
+    /// metric, filtered by label values in the query) and <c>DELETE /metrics</c> (every pushed series).
+    /// </summary>
     /// <param name="endpoints">The host's endpoint builder.</param>
     /// <returns>A group holding both endpoints, to add conventions such as authorization.</returns>
     public static RouteGroupBuilder MapMetricCollector(this IEndpointRouteBuilder endpoints)
@@ -15,6 +19,8 @@ public static class MetricCollectorEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup("");
         group.MapPost("/record", RecordEndpoint.HandleAsync).WithName("RecordMetrics");
         group.MapGet("/metrics", MetricsEndpoint.HandleAsync).WithName("ScrapeMetrics");
+        group.MapDelete("/metrics/{name}", SeriesDeletionEndpoint.DeleteMetricAsync).WithName("DeleteMetricSeries");
+        group.MapDelete("/metrics", SeriesDeletionEndpoint.WipeAsync).WithName("WipePushedSeries");
         return group;
     }
 }

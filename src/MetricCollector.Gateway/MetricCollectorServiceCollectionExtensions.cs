@@ -1,5 +1,6 @@
 using MetricCollector;
 using MetricCollector.Collector;
+using MetricCollector.Gateway.Security;
 using MetricCollector.Recording;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -33,6 +34,9 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<PrometheusMetricCollector>();
         services.TryAddSingleton<IMetricCollector>(sp => sp.GetRequiredService<PrometheusMetricCollector>());
         services.TryAddSingleton<RecordIngestion>();
+        services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
+        services.TryAddSingleton<ApiKeyAuthenticator>();
         return services;
     }
 }

@@ -1,12 +1,22 @@
 using MetricCollector.Exposition;
+using MetricCollector.Gateway.Security;
 
 namespace MetricCollector.Gateway.Exposition;
 
 /// <summary><c>GET /metrics</c>: the whole registry, in the format the scraper's <c>Accept</c> header asks for.</summary>
 internal static class MetricsEndpoint
 {
-    public static Task HandleAsync(HttpContext context, IMetricCollector collector)
+    public static Task HandleAsync(HttpContext context, IMetricCollector collector, ApiKeyAuthenticator auth)
     {
+        if (auth.RequireForMetrics)
+        {
+            var access = auth.Authenticate(context, ApiKeyRole.Scrape, "metrics");
+            if (access.Failure is not null)
+            {
+                return ProblemResponse.WriteAuthFailureAsync(context, access);
+            }
+        }
+
         var format = MetricsContentTypes.Negotiate(context.Request.Headers.Accept);
         context.Response.ContentType = MetricsContentTypes.Of(format);
         return collector.WriteExpositionAsync(context.Response.Body, format, context.RequestAborted);

@@ -1,4 +1,5 @@
 using MetricCollector.Collector;
+using MetricCollector.Gateway.Security;
 using MetricCollector.Recording;
 using Microsoft.Extensions.Options;
 
@@ -7,12 +8,17 @@ namespace MetricCollector.Gateway.Recording;
 /// <summary><c>POST /record</c>: one record or a batch, answered with what was applied and what was refused, and why.</summary>
 internal static class RecordEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, RecordIngestion ingestion, IOptions<MetricCollectorOptions> options)
+    public static async Task HandleAsync(HttpContext context, RecordIngestion ingestion, IOptions<MetricCollectorOptions> options, ApiKeyAuthenticator auth)
     {
         var request = context.Request;
         int maxBytes = options.Value.MaxBodyBytes;
         IngestResult result;
-        if (!IsJson(request.ContentType))
+        var access = auth.Authenticate(context, ApiKeyRole.Record, "record");
+        if (access.Failure is { } failure)
+        {
+            result = ingestion.Refuse(new RecordRejection(failure, "Authorization", access.Detail));
+        }
+        else if (!IsJson(request.ContentType))
         {
             result = ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
                 $"Content-Type must be application/json, not '{request.ContentType}'."));
@@ -24,7 +30,8 @@ internal static class RecordEndpoint
         else
         {
             using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
-            result = body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory);
+            var stamp = access.Key?.ComponentId is { } component ? new StampedLabel(auth.ComponentLabel, component) : (StampedLabel?)null;
+            result = body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory, stamp);
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);

@@ -80,6 +80,12 @@ internal static class RecordResponse
         RejectionReason.DefinitionConflict => "Metric definition conflict",
         RejectionReason.ReservedName => "Reserved metric name",
         RejectionReason.SeriesLimit => "Series limit reached",
+        RejectionReason.TooManyLabels => "Too many labels",
+        RejectionReason.LabelValueTooLong => "Label value too long",
+        RejectionReason.MetricLimit => "Metric limit reached",
+        RejectionReason.MetricSeriesLimit => "Series limit of the metric reached",
+        RejectionReason.Unauthorized => "Unauthorized",
+        RejectionReason.Forbidden => "Forbidden",
         _ => "Metric name collision",
     };
 

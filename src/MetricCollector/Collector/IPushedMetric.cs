@@ -10,8 +10,21 @@ internal interface IPushedMetric
     int SeriesCount { get; }
 
     /// <summary>
-    /// Applies a record whose label values are already ordered by the definition's label names; false, and nothing
-    /// applied, when it would create a series beyond the collector's series limit.
+    /// Applies a record whose label values are already ordered by the definition's label names, at timestamp
+    /// <paramref name="now"/>; nothing is applied when it would create a series beyond a limit.
     /// </summary>
-    bool TryApply(MetricRecord record, string[] labelValues);
+    /// <param name="record">The record.</param>
+    /// <param name="labelValues">Its label values in the definition's order.</param>
+    /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
+    /// <param name="timeToLive">The series' time to live in timestamp ticks (0 for ever), or null to keep the series' own.</param>
+    SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive);
+
+    /// <summary>Removes the series whose time to live has passed at <paramref name="now"/>; returns how many.</summary>
+    int RemoveExpired(long now);
+
+    /// <summary>Removes the series whose labels have the given values (all series for no matchers); returns how many.</summary>
+    int RemoveMatching(IReadOnlyDictionary<string, string> matchers);
+
+    /// <summary>Calls <paramref name="visit"/> with each live series' label values and prometheus-net child.</summary>
+    void ForEachSeries(Action<string[], Prometheus.ChildBase> visit);
 }

@@ -23,6 +23,39 @@ public sealed class MetricCollectorOptions
     [Range(1, 10_000_000)]
     public int MaxSeries { get; set; } = 100_000;
 
+    /// <summary>
+    /// The most metric names pushed records may define (default 10,000). At the limit, a record of a new name is refused
+    /// with 422; names already defined keep working.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxMetrics { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most series one pushed metric may hold (default 10,000): one component exploding a label's values cannot
+    /// take the whole <see cref="MaxSeries"/> budget from the others. At the limit, new series of that metric get 422.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxSeriesPerMetric { get; set; } = 10_000;
+
+    /// <summary>The most labels one record may carry (default and upper bound 32, the schema's bound); more gets 400.</summary>
+    [Range(0, 32)]
+    public int MaxLabelsPerRecord { get; set; } = 32;
+
+    /// <summary>The longest label value accepted, in characters (default and upper bound 1024, the schema's bound); longer gets 400.</summary>
+    [Range(1, 1024)]
+    public int MaxLabelValueLength { get; set; } = 1024;
+
+    /// <summary>
+    /// How long a pushed series lives without updates before it disappears from the exposition, unless its records
+    /// give <c>ttl_seconds</c>; null (the default) keeps series until they are deleted.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "30.00:00:00")]
+    public TimeSpan? SeriesTimeToLive { get; set; }
+
+    /// <summary>How often expired series are removed to free their memory (default 10 s); a scrape also removes them first.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
+    public TimeSpan ExpiryScanInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The histogram buckets used when neither a record nor the configuration gives any: prometheus-net's, 5 ms to 10 s.</summary>
     public static IReadOnlyList<double> BuiltInBuckets { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 

@@ -11,12 +11,17 @@ namespace MetricCollector.Collector;
 /// The collector on top of prometheus-net, in a registry of its own. prometheus-net silently accepts a second label
 /// set for a name and ignores changed buckets, so this class keeps the definition table and refuses every clash itself.
 /// </summary>
-internal sealed partial class PrometheusMetricCollector : IMetricCollector
+internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDisposable
 {
     private readonly ConcurrentDictionary<string, IPushedMetric> _metrics = new(StringComparer.Ordinal);
 
     // Every exposition name a pushed metric occupies, and its owner; written only under _defineLock.
     private readonly Dictionary<string, IPushedMetric> _claims = new(StringComparer.Ordinal);
+    private static readonly Dictionary<string, string> NoMatchers = new(0);
+
+    // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
+    private volatile bool _anyRecordTimeToLive;
+    private long _removedSeries;
     private readonly Lock _defineLock = new();
     private readonly MetricFactory _factory;
     private readonly MetricCollectorOptions _options;
@@ -24,11 +29,16 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
     private readonly RejectionLog _rejectionLog;
     private readonly ILogger _logger;
     private readonly SeriesBudget _budget;
+    private readonly TimeProvider _time;
+    private readonly long? _defaultTimeToLive;
+    private readonly System.Threading.ITimer _expiryTimer;
 
     public PrometheusMetricCollector(IOptions<MetricCollectorOptions> options, ILogger<PrometheusMetricCollector> logger, TimeProvider time)
     {
         _options = options.Value;
         _logger = logger;
+        _time = time;
+        _defaultTimeToLive = _options.SeriesTimeToLive is { } ttl ? ToTicks(ttl) : null;
         Registry = Metrics.NewCustomRegistry();
         // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
         _factory = Metrics.WithCustomRegistry(Registry);
@@ -37,7 +47,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
         _self = new SelfMetrics(_factory);
         _self.SeriesLimit.Set(_budget.Limit);
         _rejectionLog = new RejectionLog(logger, time, _options.RejectionWarningsPerMinute);
-        Registry.AddBeforeCollectCallback(UpdateSizeMetrics);
+        // A scrape removes expired series first, so /metrics never shows one; the timer frees memory between scrapes.
+        Registry.AddBeforeCollectCallback(BeforeCollect);
+        _expiryTimer = time.CreateTimer(static state => ((PrometheusMetricCollector)state!).RemoveExpired(), this, _options.ExpiryScanInterval, _options.ExpiryScanInterval);
     }
 
     public CollectorRegistry Registry { get; }
@@ -63,7 +75,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
     public RecordOutcome Record(MetricRecord record)
     {
-        var rejection = RecordValidator.Validate(record) ?? Apply(record);
+        var rejection = RecordValidator.Validate(record) ?? CheckConfiguredLimits(record) ?? Apply(record);
         if (rejection is not null)
         {
             Reject(rejection);
@@ -101,13 +113,108 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
             return conflict;
         }
 
-        if (!metric.TryApply(record, labelValues!))
+        long? timeToLive = record.TimeToLive is { } ttl ? ToTicks(ttl) : null;
+        return metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive ?? _defaultTimeToLive) switch
         {
-            return new RecordRejection(RejectionReason.SeriesLimit, "/labels",
-                $"the collector holds its limit of {_budget.Limit} series; records that would create a new series are refused until series are removed, while existing series keep working.");
+            SeriesApplyResult.Applied => null,
+            SeriesApplyResult.MetricSeriesLimit => new RecordRejection(RejectionReason.MetricSeriesLimit, "/labels",
+                $"metric '{definition.Name}' holds its limit of {_options.MaxSeriesPerMetric} series; records that would create a new series of it are refused until series expire or are deleted, while existing series keep working. A label with unbounded values (ids, timestamps) is the usual cause."),
+            _ => new RecordRejection(RejectionReason.SeriesLimit, "/labels",
+                $"the collector holds its limit of {_budget.Limit} series; records that would create a new series are refused until series are removed, while existing series keep working."),
+        };
+    }
+
+    /// <summary>The limits an operator may set tighter than the schema's bounds.</summary>
+    private RecordRejection? CheckConfiguredLimits(MetricRecord record)
+    {
+        if (record.Labels.Count > _options.MaxLabelsPerRecord)
+        {
+            return new RecordRejection(RejectionReason.TooManyLabels, "/labels",
+                $"the record carries {record.Labels.Count} labels; this collector accepts at most {_options.MaxLabelsPerRecord}.");
+        }
+
+        foreach (var (name, value) in record.Labels)
+        {
+            if (value.Length > _options.MaxLabelValueLength)
+            {
+                return new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name),
+                    $"the value of label '{name}' has {value.Length} characters; this collector accepts at most {_options.MaxLabelValueLength}.");
+            }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Removes the series of a pushed metric whose labels have the given values, or all its series when there are no
+    /// matchers; null when no pushed metric has that name. The metric's definition stays.
+    /// </summary>
+    /// <param name="name">The metric name as pushed, or as exposed (counters with <c>_total</c>).</param>
+    /// <param name="matchers">Label names and the values a removed series must have.</param>
+    public int? Delete(string name, IReadOnlyDictionary<string, string> matchers)
+    {
+        if (!_metrics.TryGetValue(name, out var metric) && !_metrics.TryGetValue(name + "_total", out metric))
+        {
+            return null;
+        }
+
+        int removed = metric.RemoveMatching(matchers);
+        Interlocked.Add(ref _removedSeries, removed);
+        _self.CountRemoved(SeriesRemoval.Deleted, removed);
+        LogDeleted(_logger, metric.Definition.Name, removed);
+        return removed;
+    }
+
+    /// <summary>Removes every pushed series; definitions stay. Returns how many series were removed.</summary>
+    public int Wipe()
+    {
+        int removed = 0;
+        foreach (var (_, metric) in _metrics)
+        {
+            removed += metric.RemoveMatching(NoMatchers);
+        }
+
+        Interlocked.Add(ref _removedSeries, removed);
+        _self.CountRemoved(SeriesRemoval.Wiped, removed);
+        LogWiped(_logger, removed);
+        return removed;
+    }
+
+    /// <summary>Removes the series whose time to live has passed.</summary>
+    public void RemoveExpired()
+    {
+        if (_defaultTimeToLive is null && !_anyRecordTimeToLive)
+        {
+            return;
+        }
+
+        long now = _time.GetTimestamp();
+        int removed = 0;
+        foreach (var (_, metric) in _metrics)
+        {
+            removed += metric.RemoveExpired(now);
+        }
+
+        if (removed > 0)
+        {
+            Interlocked.Add(ref _removedSeries, removed);
+            _self.CountRemoved(SeriesRemoval.Expired, removed);
+            LogExpired(_logger, removed);
+        }
+    }
+
+    public void Dispose() => _expiryTimer.Dispose();
+
+    /// <summary>Series currently held by pushed metrics.</summary>
+    public int SeriesCount => _budget.Used;
+
+    /// <summary>Series removed since start, for whatever cause.</summary>
+    public long RemovedSeries => Interlocked.Read(ref _removedSeries);
+
+    private long ToTicks(TimeSpan timeToLive)
+    {
+        _anyRecordTimeToLive = true;
+        return (long)(timeToLive.TotalSeconds * _time.TimestampFrequency);
     }
 
     /// <summary>Compares a record with an existing definition and orders its label values by the definition's names.</summary>
@@ -173,6 +280,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
                 return existing;
             }
 
+            if (_metrics.Count >= _options.MaxMetrics)
+            {
+                rejection = new RecordRejection(RejectionReason.MetricLimit, "/metric_name",
+                    $"the collector holds its limit of {_options.MaxMetrics} metric names; records of new names are refused, while existing metrics keep working.");
+                return null;
+            }
+
             foreach (string name in claimed)
             {
                 if (_claims.TryGetValue(name, out var owner))
@@ -236,10 +350,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
         {
             case MetricType.Counter:
                 var counter = _factory.CreateCounter(definition.Name, definition.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
-                return new PushedMetric<Counter.Child>(definition, _budget, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
+                return new PushedMetric<Counter.Child>(definition, _budget, _options.MaxSeriesPerMetric, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
             case MetricType.Gauge:
                 var gauge = _factory.CreateGauge(definition.Name, definition.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
-                return new PushedMetric<Gauge.Child>(definition, _budget, gauge.WithLabels, ApplyGauge);
+                return new PushedMetric<Gauge.Child>(definition, _budget, _options.MaxSeriesPerMetric, gauge.WithLabels, ApplyGauge);
             case MetricType.Histogram:
                 var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
                 {
@@ -247,7 +361,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
                     SuppressInitialValue = true,
                     Buckets = [.. definition.Buckets!],
                 });
-                return new PushedMetric<IObserver>(definition, _budget, histogram.WithLabels, Observe);
+                return new PushedMetric<Histogram.Child>(definition, _budget, _options.MaxSeriesPerMetric, histogram.WithLabels, Observe);
             default:
                 var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
                 foreach (var objective in definition.Objectives)
@@ -262,7 +376,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
                     Objectives = objectives,
                     MaxAge = _options.SummaryMaxAge,
                 });
-                return new PushedMetric<IObserver>(definition, _budget, summary.WithLabels, Observe);
+                return new PushedMetric<Summary.Child>(definition, _budget, _options.MaxSeriesPerMetric, summary.WithLabels, Observe);
         }
     }
 
@@ -292,8 +406,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
         }
     }
 
-    private void UpdateSizeMetrics()
+    private void BeforeCollect()
     {
+        RemoveExpired();
         _self.Series.Set(_budget.Used);
         _self.Families.Set(_metrics.Count);
     }
@@ -326,4 +441,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Debug, Message = "Record accepted for {MetricName}")]
     private static partial void LogAccepted(ILogger logger, string metricName);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Deleted {Count} series of {MetricName}")]
+    private static partial void LogDeleted(ILogger logger, string metricName, int count);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Wiped every pushed series: {Count} removed")]
+    private static partial void LogWiped(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Removed {Count} expired series")]
+    private static partial void LogExpired(ILogger logger, int count);
 }

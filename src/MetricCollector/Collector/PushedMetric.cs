@@ -1,23 +1,26 @@
 using System.Collections.Concurrent;
 using MetricCollector.Recording;
+using Prometheus;
 
 namespace MetricCollector.Collector;
 
 /// <summary>One pushed metric: its definition and a cache of its series, so a record costs one dictionary lookup.</summary>
 /// <typeparam name="TChild">The prometheus-net series type that records are applied to.</typeparam>
 internal sealed class PushedMetric<TChild> : IPushedMetric
-    where TChild : class
+    where TChild : ChildBase
 {
-    private readonly ConcurrentDictionary<LabelValues, TChild> _series = new();
+    private readonly ConcurrentDictionary<LabelValues, PushedSeries<TChild>> _series = new();
     private readonly Lock _createLock = new();
     private readonly SeriesBudget _budget;
+    private readonly int _maxSeries;
     private readonly Func<string[], TChild> _createSeries;
     private readonly Action<TChild, MetricRecord> _apply;
 
-    public PushedMetric(MetricDefinition definition, SeriesBudget budget, Func<string[], TChild> createSeries, Action<TChild, MetricRecord> apply)
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TChild> createSeries, Action<TChild, MetricRecord> apply)
     {
         Definition = definition;
         _budget = budget;
+        _maxSeries = maxSeries;
         _createSeries = createSeries;
         _apply = apply;
     }
@@ -26,36 +29,146 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
     public int SeriesCount => _series.Count;
 
-    public bool TryApply(MetricRecord record, string[] labelValues)
+    public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive)
     {
         var key = new LabelValues(labelValues);
-        if (!_series.TryGetValue(key, out var series) && !TryCreate(key, out series))
+        var spin = default(SpinWait);
+        while (true)
         {
-            return false;
+            if (!_series.TryGetValue(key, out var series))
+            {
+                var created = TryCreate(key, out series);
+                if (created != SeriesApplyResult.Applied)
+                {
+                    return created;
+                }
+            }
+
+            if (series!.TryEnter())
+            {
+                _apply(series.Child, record);
+                series.Exit(now, timeToLive);
+                return SeriesApplyResult.Applied;
+            }
+
+            // The series is being removed (expired or deleted): once that is done, the record creates it afresh.
+            spin.SpinOnce();
+        }
+    }
+
+    public int RemoveExpired(long now)
+    {
+        int removed = 0;
+        foreach (var (key, series) in _series)
+        {
+            if (!series.IsExpired(now))
+            {
+                continue;
+            }
+
+            lock (_createLock)
+            {
+                if (series.TryMarkRemoved(s => s.IsExpired(now)))
+                {
+                    Remove(key, series);
+                    removed++;
+                }
+            }
         }
 
-        _apply(series, record);
+        return removed;
+    }
+
+    public int RemoveMatching(IReadOnlyDictionary<string, string> matchers)
+    {
+        var names = Definition.LabelNames;
+        int removed = 0;
+        foreach (var (key, series) in _series)
+        {
+            if (!Matches(names, key.Values, matchers))
+            {
+                continue;
+            }
+
+            lock (_createLock)
+            {
+                if (_series.TryGetValue(key, out var current) && ReferenceEquals(current, series))
+                {
+                    series.MarkRemoved();
+                    Remove(key, series);
+                    removed++;
+                }
+            }
+        }
+
+        return removed;
+    }
+
+    public void ForEachSeries(Action<string[], ChildBase> visit)
+    {
+        foreach (var (_, series) in _series)
+        {
+            visit(series.LabelValues, series.Child);
+        }
+    }
+
+    private static bool Matches(IReadOnlyList<string> names, string[] values, IReadOnlyDictionary<string, string> matchers)
+    {
+        foreach (var (name, value) in matchers)
+        {
+            int index = IndexOf(names, name);
+            if (index < 0 || !string.Equals(values[index], value, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
         return true;
     }
 
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Remove(LabelValues key, PushedSeries<TChild> series)
+    {
+        _series.TryRemove(key, out _);
+        series.Child.Remove();
+        _budget.Return();
+    }
+
     // Creation is rare; the lock makes "take from the budget, then add" atomic, so racing writers count a series once.
-    private bool TryCreate(LabelValues key, out TChild series)
+    private SeriesApplyResult TryCreate(LabelValues key, out PushedSeries<TChild>? series)
     {
         lock (_createLock)
         {
-            if (_series.TryGetValue(key, out series!))
+            if (_series.TryGetValue(key, out series))
             {
-                return true;
+                return SeriesApplyResult.Applied;
+            }
+
+            if (_series.Count >= _maxSeries)
+            {
+                return SeriesApplyResult.MetricSeriesLimit;
             }
 
             if (!_budget.TryTake())
             {
-                return false;
+                return SeriesApplyResult.SeriesLimit;
             }
 
-            series = _createSeries(key.Values);
+            series = new PushedSeries<TChild>(_createSeries(key.Values), key.Values);
             _series[key] = series;
-            return true;
+            return SeriesApplyResult.Applied;
         }
     }
 }

@@ -14,6 +14,7 @@ internal sealed class SelfMetrics
     private readonly Counter.Child[] _rejected;
     private readonly Counter.Child _textScrapes;
     private readonly Counter.Child _openMetricsScrapes;
+    private readonly Counter.Child[] _removed;
 
     public SelfMetrics(IMetricFactory factory)
     {
@@ -37,6 +38,12 @@ internal sealed class SelfMetrics
         _textScrapes = scrapes.WithLabels("text");
         _openMetricsScrapes = scrapes.WithLabels("openmetrics");
 
+        var removed = factory.CreateCounter(
+            "metric_collector_series_removed_total",
+            "Pushed series removed, by cause (expired, deleted, wiped).",
+            ["cause"]);
+        _removed = [removed.WithLabels("expired"), removed.WithLabels("deleted"), removed.WithLabels("wiped")];
+
         Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
         SeriesLimit = factory.CreateGauge("metric_collector_series_limit", "Most series pushed metrics may hold (MetricCollector:MaxSeries).", []);
         Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
@@ -51,6 +58,8 @@ internal sealed class SelfMetrics
     public void CountAccepted() => _accepted.Inc();
 
     public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
+
+    public void CountRemoved(SeriesRemoval cause, int count) => _removed[(int)cause].Inc(count);
 
     public void CountScrape(MetricsFormat format) => (format == MetricsFormat.OpenMetrics ? _openMetricsScrapes : _textScrapes).Inc();
 }

@@ -19,4 +19,7 @@ internal sealed class SeriesBudget(int limit)
         Interlocked.Decrement(ref _used);
         return false;
     }
+
+    /// <summary>Gives back the share of a removed series.</summary>
+    public void Return() => Interlocked.Decrement(ref _used);
 }

@@ -16,6 +16,12 @@ internal static class ReasonLabels
         RejectionReason.ReservedName => "reserved_name",
         RejectionReason.NameCollision => "name_collision",
         RejectionReason.SeriesLimit => "series_limit",
+        RejectionReason.TooManyLabels => "too_many_labels",
+        RejectionReason.LabelValueTooLong => "label_value_too_long",
+        RejectionReason.MetricLimit => "metric_limit",
+        RejectionReason.MetricSeriesLimit => "metric_series_limit",
+        RejectionReason.Unauthorized => "unauthorized",
+        RejectionReason.Forbidden => "forbidden",
         _ => "other",
     };
 }

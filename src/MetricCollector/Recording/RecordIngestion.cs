@@ -11,7 +11,13 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 {
     private readonly int _maxBatchSize = options.Value.MaxBatchSize;
 
-    public IngestResult Ingest(ReadOnlyMemory<byte> body)
+    /// <summary>Reads and applies a body.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="stamp">
+    /// A label every record gets (the component a credential is bound to): added when absent; a record that carries
+    /// the label with another value is refused (403) rather than silently rewritten, so the sender learns of it.
+    /// </param>
+    public IngestResult Ingest(ReadOnlyMemory<byte> body, StampedLabel? stamp = null)
     {
         var batch = MetricRecordReader.Read(body, _maxBatchSize, out var bodyRejection);
         if (bodyRejection is not null)
@@ -25,13 +31,21 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
         {
             var item = batch.Items[i];
             var rejection = item.Rejection;
-            if (rejection is null)
+            if (rejection is not null)
             {
-                rejection = collector.Record(item.Record!).Rejection;
+                collector.Reject(rejection);
+            }
+            else if (stamp is { } label && Stamp(item.Record!, label, out rejection) is { } stamped)
+            {
+                rejection = collector.Record(stamped).Rejection;
+            }
+            else if (rejection is not null)
+            {
+                collector.Reject(rejection);
             }
             else
             {
-                collector.Reject(rejection);
+                rejection = collector.Record(item.Record!).Rejection;
             }
 
             if (rejection is null)
@@ -45,6 +59,32 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
         }
 
         return new IngestResult(batch.IsBatch, accepted, rejected is null ? [] : rejected, null);
+    }
+
+    /// <summary>The record with the stamped label, or null (and the rejection) when it claims another value.</summary>
+    private static MetricRecord? Stamp(MetricRecord record, StampedLabel label, out RecordRejection? rejection)
+    {
+        rejection = null;
+        if (record.Labels.TryGetValue(label.Name, out string? sent))
+        {
+            if (string.Equals(sent, label.Value, StringComparison.Ordinal))
+            {
+                return record;
+            }
+
+            rejection = new RecordRejection(RejectionReason.Forbidden, "/labels/" + JsonPointer.Escape(label.Name),
+                $"this credential writes as {label.Name} '{label.Value}'; the record claims '{sent}'. Omit the label: the collector adds it.");
+            return null;
+        }
+
+        var labels = new Dictionary<string, string>(record.Labels.Count + 1, StringComparer.Ordinal);
+        foreach (var (name, value) in record.Labels)
+        {
+            labels.Add(name, value);
+        }
+
+        labels.Add(label.Name, label.Value);
+        return record with { Labels = labels };
     }
 
     /// <summary>Counts and logs a body refused before it was read (wrong content type, too large).</summary>

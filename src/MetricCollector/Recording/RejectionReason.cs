@@ -35,4 +35,22 @@ public enum RejectionReason
 
     /// <summary>The record would create a series beyond the collector's series limit (422).</summary>
     SeriesLimit,
+
+    /// <summary>The record carries more labels than <c>MaxLabelsPerRecord</c> allows (400).</summary>
+    TooManyLabels,
+
+    /// <summary>A label value is longer than <c>MaxLabelValueLength</c> allows (400).</summary>
+    LabelValueTooLong,
+
+    /// <summary>The record would define a metric name beyond <c>MaxMetrics</c> (422).</summary>
+    MetricLimit,
+
+    /// <summary>The record would create a series beyond its metric's <c>MaxSeriesPerMetric</c> (422).</summary>
+    MetricSeriesLimit,
+
+    /// <summary>The request carries no valid credential (401).</summary>
+    Unauthorized,
+
+    /// <summary>The credential may not do this: write another component's series, or delete without the admin role (403).</summary>
+    Forbidden,
 }

@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MetricCollector.Gateway.Hosting;
+
+/// <summary>
+/// Limits for slow or oversized clients and the shutdown deadline, bound from <c>Gateway:Server</c>. Kestrel's own
+/// defaults are generous for a gateway that every component talks to; these are set deliberately (see docs/gateway.md).
+/// </summary>
+public sealed class GatewayServerOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Gateway:Server";
+
+    /// <summary>Total size of a request's headers (default 32 KiB; Kestrel's is 32 KiB too, stated here on purpose); beyond it, 431.</summary>
+    [Range(1024, 1024 * 1024)]
+    public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
+
+    /// <summary>Most headers in one request (default 100); beyond it, 431.</summary>
+    [Range(1, 10_000)]
+    public int MaxRequestHeaderCount { get; set; } = 100;
+
+    /// <summary>Longest request line, method + target + version (default 8 KiB); beyond it, 414.</summary>
+    [Range(256, 1024 * 1024)]
+    public int MaxRequestLineSize { get; set; } = 8 * 1024;
+
+    /// <summary>How long a client may take to send its headers (default 15 s; Kestrel's is 30 s): a slow-loris client is cut off.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan RequestHeadersTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long an idle keep-alive connection stays open (default 130 s, above common load balancers' 60-120 s so they close first).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan KeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(130);
+
+    /// <summary>Slowest body upload accepted after <see cref="MinBodyDataRateGracePeriod"/> (default 240 bytes/s, Kestrel's); 0 turns the check off.</summary>
+    [Range(0, 1024 * 1024 * 1024)]
+    public double MinRequestBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>Grace period before <see cref="MinRequestBodyBytesPerSecond"/> applies (default 5 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan MinBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a graceful shutdown waits for in-flight requests (proxied ones included) before the snapshot is written (default 30 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Gateway.Hosting;
+
+/// <summary>Applies <see cref="GatewayServerOptions"/> to Kestrel and to the host's shutdown deadline.</summary>
+internal sealed class KestrelLimitsSetup(IOptions<GatewayServerOptions> options) : IConfigureOptions<KestrelServerOptions>, IConfigureOptions<HostOptions>
+{
+    public void Configure(KestrelServerOptions kestrel)
+    {
+        var settings = options.Value;
+        var limits = kestrel.Limits;
+        limits.MaxRequestHeadersTotalSize = settings.MaxRequestHeadersTotalSize;
+        limits.MaxRequestHeaderCount = settings.MaxRequestHeaderCount;
+        limits.MaxRequestLineSize = settings.MaxRequestLineSize;
+        limits.RequestHeadersTimeout = settings.RequestHeadersTimeout;
+        limits.KeepAliveTimeout = settings.KeepAliveTimeout;
+        limits.MinRequestBodyDataRate = settings.MinRequestBodyBytesPerSecond > 0
+            ? new MinDataRate(settings.MinRequestBodyBytesPerSecond, settings.MinBodyDataRateGracePeriod)
+            : null;
+    }
+
+    public void Configure(HostOptions host) => host.ShutdownTimeout = options.Value.ShutdownTimeout;
+}

@@ -1,0 +1,59 @@
+using MetricCollector.Collector;
+using MetricCollector.Gateway.Security;
+
+namespace MetricCollector.Gateway.Recording;
+
+/// <summary>
+/// <c>DELETE /metrics/{name}?label=value</c> removes a pushed metric's series (those with the given label values, or
+/// all of them); <c>DELETE /metrics</c> wipes every pushed series. Both need a key with the admin role when keys are
+/// configured. Definitions stay, so a metric keeps its type and labels; its series start again from zero.
+/// </summary>
+internal static class SeriesDeletionEndpoint
+{
+    public static async Task DeleteMetricAsync(HttpContext context, string name, PrometheusMetricCollector collector, ApiKeyAuthenticator auth)
+    {
+        var access = auth.Authenticate(context, ApiKeyRole.Admin, "delete");
+        if (access.Failure is not null)
+        {
+            await ProblemResponse.WriteAuthFailureAsync(context, access);
+            return;
+        }
+
+        var matchers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (label, values) in context.Request.Query)
+        {
+            if (values.Count != 1)
+            {
+                await ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_matcher", "Invalid label matcher",
+                    $"label '{label}' is given {values.Count} times; give each label at most once.", "/query/" + label);
+                return;
+            }
+
+            matchers[label] = values[0]!;
+        }
+
+        int? deleted = collector.Delete(name, matchers);
+        if (deleted is null)
+        {
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "unknown_metric", "Unknown metric",
+                $"no pushed metric is named '{name}'.", "/metric_name");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new DeletionSummary(name, deleted.Value), context.RequestAborted);
+    }
+
+    public static async Task WipeAsync(HttpContext context, PrometheusMetricCollector collector, ApiKeyAuthenticator auth)
+    {
+        var access = auth.Authenticate(context, ApiKeyRole.Admin, "delete");
+        if (access.Failure is not null)
+        {
+            await ProblemResponse.WriteAuthFailureAsync(context, access);
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new DeletionSummary(null, collector.Wipe()), context.RequestAborted);
+    }
+
+    private sealed record DeletionSummary(string? Metric, int Deleted);
+}

@@ -1,0 +1,164 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace MetricCollector.Gateway.Security;
+
+/// <summary>
+/// Checks the bearer key (or, for scrapes, the basic-auth password) of a request against the configured keys. Every
+/// key's hash is compared, in constant time, whatever matched first, so timing says nothing about which keys exist.
+/// </summary>
+internal sealed partial class ApiKeyAuthenticator
+{
+    private const string Challenge = "Bearer realm=\"metric-collector\"";
+
+    private readonly ApiKey[] _keys;
+    private readonly Counter _failures;
+
+    public ApiKeyAuthenticator(IOptions<GatewayAuthOptions> options, IMetricCollector collector, ILogger<ApiKeyAuthenticator> logger)
+    {
+        var settings = options.Value;
+        ComponentLabel = settings.ComponentLabel;
+        RequireForMetrics = settings.RequireForMetrics;
+        _keys = [.. Load(settings)];
+        _failures = collector.Factory.CreateCounter(
+            "metric_collector_auth_failures_total",
+            "Requests refused for their credential, by endpoint (record, metrics, delete) and reason (unauthorized, forbidden).",
+            ["endpoint", "reason"]);
+        if (_keys.Length == 0)
+        {
+            LogOpen(logger);
+        }
+    }
+
+    public string ComponentLabel { get; }
+
+    public bool RequireForMetrics { get; }
+
+    public bool Enabled => _keys.Length > 0;
+
+    /// <summary>Checks a request that needs <paramref name="role"/>; open when no keys are configured.</summary>
+    public AuthResult Authenticate(HttpContext context, ApiKeyRole role, string endpoint)
+    {
+        if (_keys.Length == 0)
+        {
+            return AuthResult.Open;
+        }
+
+        var result = Check(context.Request, role);
+        if (result.Failure is { } failure)
+        {
+            _failures.WithLabels(endpoint, ReasonLabels.Of(failure)).Inc();
+            if (failure == RejectionReason.Unauthorized)
+            {
+                context.Response.Headers.WWWAuthenticate = Challenge;
+            }
+        }
+
+        return result;
+    }
+
+    private AuthResult Check(HttpRequest request, ApiKeyRole role)
+    {
+        if (!TryReadSecret(request, role, out var secret))
+        {
+            return new AuthResult(RejectionReason.Unauthorized,
+                "send a key as 'Authorization: Bearer <key>'" + (role == ApiKeyRole.Scrape ? " (or basic auth with the key as password)." : "."), null);
+        }
+
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(secret, hash);
+        ApiKey? match = null;
+        foreach (var key in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, key.Hash))
+            {
+                match = key;
+            }
+        }
+
+        if (match is null)
+        {
+            return new AuthResult(RejectionReason.Unauthorized, "the key is not valid.", null);
+        }
+
+        return match.Roles.Contains(role)
+            ? new AuthResult(null, "", match)
+            : new AuthResult(RejectionReason.Forbidden, $"the key lacks the '{role.ToString().ToLowerInvariant()}' role.", match);
+    }
+
+    private static bool TryReadSecret(HttpRequest request, ApiKeyRole role, out byte[] secret)
+    {
+        secret = [];
+        string? header = request.Headers.Authorization;
+        if (header is null)
+        {
+            return false;
+        }
+
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            secret = Encoding.UTF8.GetBytes(header.AsSpan(7).Trim().ToString());
+            return secret.Length > 0;
+        }
+
+        // Prometheus scrape configs offer basic auth as well as bearer tokens; the password is the key.
+        if (role == ApiKeyRole.Scrape && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            Span<byte> decoded = stackalloc byte[header.Length];
+            if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out int length))
+            {
+                return false;
+            }
+
+            int colon = decoded[..length].IndexOf((byte)':');
+            secret = colon < 0 ? [] : decoded[(colon + 1)..length].ToArray();
+            return secret.Length > 0;
+        }
+
+        return false;
+    }
+
+    private static List<ApiKey> Load(GatewayAuthOptions settings)
+    {
+        var configured = new List<ApiKeyOptions>(settings.Keys);
+        if (!string.IsNullOrEmpty(settings.KeysFile))
+        {
+            configured.AddRange(ReadKeysFile(settings.KeysFile));
+        }
+
+        var keys = new List<ApiKey>(configured.Count);
+        foreach (var key in configured)
+        {
+            var roles = new HashSet<ApiKeyRole>(key.Roles.Count == 0 ? [ApiKeyRole.Record] : key.Roles);
+            keys.Add(new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)), key.ComponentId, roles));
+        }
+
+        return keys;
+    }
+
+    /// <summary>Reads the keys file; a missing or malformed file stops the start with a message naming it.</summary>
+    internal static List<ApiKeyOptions> ReadKeysFile(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<List<ApiKeyOptions>>(stream, KeysFileJson) ?? [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new GatewayStartupException($"Gateway:Auth:KeysFile '{path}' cannot be read: {ex.Message}");
+        }
+    }
+
+    private static readonly JsonSerializerOptions KeysFileJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "No API keys are configured (Gateway:Auth:Keys, Gateway:Auth:KeysFile): anyone who reaches the gateway may push records and delete series")]
+    private static partial void LogOpen(ILogger logger);
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Gateway.Security;
+
+/// <summary>Refuses, at start-up, keys that are too short, repeated, or unusable.</summary>
+internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuthOptions>
+{
+    public const int MinKeyLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, GatewayAuthOptions options)
+    {
+        var keys = new List<ApiKeyOptions>(options.Keys);
+        if (!string.IsNullOrEmpty(options.KeysFile))
+        {
+            if (!File.Exists(options.KeysFile))
+            {
+                return ValidateOptionsResult.Fail($"Gateway:Auth:KeysFile '{options.KeysFile}' does not exist.");
+            }
+
+            try
+            {
+                keys.AddRange(ApiKeyAuthenticator.ReadKeysFile(options.KeysFile));
+            }
+            catch (GatewayStartupException ex)
+            {
+                return ValidateOptionsResult.Fail(ex.Message);
+            }
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < keys.Count; i++)
+        {
+            var key = keys[i];
+            if (key.Key.Length < MinKeyLength)
+            {
+                return ValidateOptionsResult.Fail($"Gateway:Auth key {i} ({key.ComponentId ?? "no component"}) is shorter than {MinKeyLength} characters.");
+            }
+
+            if (!seen.Add(key.Key))
+            {
+                return ValidateOptionsResult.Fail($"Gateway:Auth key {i} ({key.ComponentId ?? "no component"}) repeats another key.");
+            }
+
+            if (key.ComponentId is { Length: 0 or > 1024 })
+            {
+                return ValidateOptionsResult.Fail($"Gateway:Auth key {i}: ComponentId must be 1 to 1024 characters.");
+            }
+        }
+
+        if (!MetricCollector.Recording.RecordValidator.IsValidName(options.ComponentLabel, 100) || options.ComponentLabel.StartsWith("__", StringComparison.Ordinal))
+        {
+            return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is not a valid label name.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,128 @@
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MetricCollector.Tests.Collector;
+
+public sealed class SeriesExpiryTests
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task A_series_not_updated_within_the_configured_ttl_disappears_from_the_exposition()
+    {
+        using var collector = TestCollector.Create(new MetricCollectorOptions { SeriesTimeToLive = TimeSpan.FromMinutes(5) }, time: _time);
+        await collector.RecordAsync(TestCollector.Gauge("stale", 1));
+        await collector.RecordAsync(TestCollector.Gauge("fresh", 1));
+
+        _time.Advance(TimeSpan.FromMinutes(4));
+        await collector.RecordAsync(TestCollector.Gauge("fresh", 2));
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+
+        Assert.False(samples.ContainsKey("stale"));
+        Assert.Equal(2, samples["fresh"]);
+        Assert.Equal(1, samples["metric_collector_series"]);
+        Assert.Equal(1, samples["metric_collector_series_removed_total{cause=\"expired\"}"]);
+    }
+
+    [Fact]
+    public async Task A_record_ttl_overrides_the_default_and_every_update_renews_it()
+    {
+        using var collector = TestCollector.Create(time: _time);
+        var record = TestCollector.Counter("jobs", 1) with { TimeToLive = TimeSpan.FromSeconds(30) };
+        await collector.RecordAsync(record);
+        await collector.RecordAsync(TestCollector.Gauge("kept", 1));
+
+        _time.Advance(TimeSpan.FromSeconds(20));
+        await collector.RecordAsync(record);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        var renewed = TestCollector.Samples(await collector.ExposeAsync());
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var expired = TestCollector.Samples(await collector.ExposeAsync());
+
+        Assert.Equal(2, renewed["jobs_total"]);
+        Assert.False(expired.ContainsKey("jobs_total"));
+        Assert.Equal(1, expired["kept"]);
+    }
+
+    [Fact]
+    public async Task A_counter_that_comes_back_after_expiry_starts_again_and_its_budget_was_returned()
+    {
+        using var collector = TestCollector.Create(new MetricCollectorOptions { SeriesTimeToLive = TimeSpan.FromSeconds(10), MaxSeries = 1 }, time: _time);
+        await collector.RecordAsync(TestCollector.Counter("c", 5, ("k", "a")));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        collector.RemoveExpired();
+
+        var other = await collector.RecordAsync(TestCollector.Counter("c", 1, ("k", "b")));
+        _time.Advance(TimeSpan.FromSeconds(10));
+        var back = await collector.RecordAsync(TestCollector.Counter("c", 2, ("k", "a")));
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+
+        Assert.True(other.IsAccepted);
+        Assert.True(back.IsAccepted);
+        Assert.Equal(2, samples["c_total{k=\"a\"}"]);
+        Assert.False(samples.ContainsKey("c_total{k=\"b\"}"));
+    }
+
+    [Fact]
+    public async Task The_expiry_timer_frees_expired_series_without_a_scrape()
+    {
+        using var collector = TestCollector.Create(
+            new MetricCollectorOptions { SeriesTimeToLive = TimeSpan.FromSeconds(30), ExpiryScanInterval = TimeSpan.FromSeconds(5) }, time: _time);
+        await collector.RecordAsync(TestCollector.Gauge("g", 1));
+
+        _time.Advance(TimeSpan.FromSeconds(35));
+
+        Assert.Equal(0, collector.SeriesCount);
+    }
+
+    [Fact]
+    public async Task Writers_racing_with_expiry_never_fail_and_a_series_never_holds_more_than_was_written()
+    {
+        using var collector = TestCollector.Create(time: _time);
+        var record = TestCollector.Counter("raced", 1) with { TimeToLive = TimeSpan.FromSeconds(1) };
+        long applied = 0;
+        using var stop = new CancellationTokenSource();
+        var sweeper = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                collector.RemoveExpired();
+            }
+        });
+
+        // Writers race the sweeper while the series keeps expiring under them: no write may fail or throw, and each
+        // round leaves a live series holding at most what was written since the start.
+        for (int round = 0; round < 50; round++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(2));
+            await WriteAsync(collector, record, () => Interlocked.Increment(ref applied));
+            double value = TestCollector.Samples(await collector.ExposeAsync())["raced_total"];
+            Assert.InRange(value, 1, 400 * (round + 1));
+        }
+
+        await stop.CancelAsync();
+        await sweeper;
+
+        // Then once more with the removal known to have happened first: exactly the 400 new writes remain.
+        _time.Advance(TimeSpan.FromSeconds(2));
+        collector.RemoveExpired();
+        await WriteAsync(collector, record, () => Interlocked.Increment(ref applied));
+        Assert.Equal(20_400, applied);
+        Assert.Equal(400, TestCollector.Samples(await collector.ExposeAsync())["raced_total"]);
+        Assert.True(collector.RemovedSeries >= 1);
+    }
+
+    private static Task WriteAsync(PrometheusMetricCollector collector, MetricRecord record, Action onApplied) =>
+        Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            for (int i = 0; i < 100; i++)
+            {
+                if ((await collector.RecordAsync(record)).IsAccepted)
+                {
+                    onApplied();
+                }
+            }
+        })));
+}
