@@ -37,7 +37,7 @@ public sealed class ReservedPathTests : IAsyncLifetime
         using var live = await _gateway.Client.GetAsync("/healthz");
         using var ready = await _gateway.Client.GetAsync("/readyz");
         using var wrongMethod = await _gateway.Client.GetAsync("/record");
-        using var deleteMetrics = await _gateway.Client.DeleteAsync("/metrics");
+        using var putMetrics = await _gateway.Client.PutAsync("/metrics", new StringContent(""));
         using var other = await _gateway.Client.GetAsync("/anything/else");
 
         Assert.Equal(HttpStatusCode.Accepted, record.StatusCode);
@@ -45,7 +45,8 @@ public sealed class ReservedPathTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, live.StatusCode);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
-        Assert.Equal(HttpStatusCode.MethodNotAllowed, deleteMetrics.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, putMetrics.StatusCode);
+        Assert.Equal("GET, DELETE", string.Join(", ", putMetrics.Content.Headers.Allow));
         Assert.Equal("upstream", await other.Content.ReadAsStringAsync());
         Assert.Single(_upstream.LogEntries);
     }

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+
+namespace MetricCollector.Gateway.Tests.Security;
+
+public sealed class ApiKeyTests : IAsyncLifetime
+{
+    private const string SandboxKey = "sandbox-manager-key-0123456789";
+    private const string UnboundKey = "unbound-writer-key-0123456789";
+    private const string ScraperKey = "prometheus-scraper-key-012345";
+    private const string AdminKey = "operator-admin-key-0123456789";
+
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync(
+        $"--Gateway:Auth:Keys:0:Key={SandboxKey}", "--Gateway:Auth:Keys:0:ComponentId=sandbox-manager",
+        $"--Gateway:Auth:Keys:1:Key={UnboundKey}",
+        $"--Gateway:Auth:Keys:2:Key={ScraperKey}", "--Gateway:Auth:Keys:2:Roles:0=Scrape",
+        $"--Gateway:Auth:Keys:3:Key={AdminKey}", "--Gateway:Auth:Keys:3:Roles:0=Admin", "--Gateway:Auth:Keys:3:Roles:1=Scrape",
+        "--Gateway:Auth:RequireForMetrics=true");
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string? key, string? body = null, string scheme = "Bearer")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, key);
+        }
+
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        return await _gateway.Client.SendAsync(request);
+    }
+
+    private async Task<string> ScrapeAsync()
+    {
+        using var response = await SendAsync(HttpMethod.Get, "/metrics", ScraperKey);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response)
+    {
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("wrong-key-that-is-long-enough")]
+    public async Task A_record_without_a_valid_key_gets_401_problem_details_and_is_counted(string? key)
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/record", key, """{"metric_name":"x","metric_type":"counter"}""");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        var problem = await ProblemAsync(response);
+        Assert.Equal("urn:metric-collector:problem:unauthorized", problem.GetProperty("type").GetString());
+        Assert.Equal("Authorization", problem.GetProperty("field").GetString());
+        string metrics = await ScrapeAsync();
+        Assert.Null(MetricsText.Value(metrics, "x_total"));
+        Assert.True(MetricsText.Value(metrics, """metric_collector_auth_failures_total{endpoint="record",reason="unauthorized"}""") >= 1);
+        Assert.True(MetricsText.Value(metrics, """metric_collector_records_total{result="rejected",reason="unauthorized"}""") >= 1);
+    }
+
+    [Fact]
+    public async Task A_component_key_stamps_its_component_on_every_record()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/record", SandboxKey,
+            """[{"metric_name":"allocs","metric_type":"counter","labels":{"pool":"p1"}},{"metric_name":"allocs","metric_type":"counter","labels":{"pool":"p1","componentId":"sandbox-manager"}}]""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(2, MetricsText.Value(await ScrapeAsync(), """allocs_total{componentId="sandbox-manager",pool="p1"}"""));
+    }
+
+    [Fact]
+    public async Task A_component_key_cannot_write_series_claiming_another_component()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/record", SandboxKey,
+            """{"metric_name":"spoofed","metric_type":"gauge","value":1,"labels":{"componentId":"request-router"}}""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.Equal("/labels/componentId", problem.GetProperty("field").GetString());
+        Assert.Contains("sandbox-manager", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(0, MetricsText.Count(await ScrapeAsync(), "spoofed"));
+    }
+
+    [Fact]
+    public async Task An_unbound_key_writes_what_it_sends()
+    {
+        using var response = await SendAsync(HttpMethod.Post, "/record", UnboundKey,
+            """{"metric_name":"free","metric_type":"gauge","value":3,"labels":{"componentId":"request-router"}}""");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(3, MetricsText.Value(await ScrapeAsync(), """free{componentId="request-router"}"""));
+    }
+
+    [Fact]
+    public async Task Metrics_need_a_scrape_key_when_required_by_bearer_or_basic_auth()
+    {
+        using var anonymous = await SendAsync(HttpMethod.Get, "/metrics", null);
+        using var writerOnly = await SendAsync(HttpMethod.Get, "/metrics", UnboundKey);
+        using var basic = await SendAsync(HttpMethod.Get, "/metrics", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:" + ScraperKey)), scheme: "Basic");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, writerOnly.StatusCode);
+        Assert.Equal("urn:metric-collector:problem:forbidden", (await ProblemAsync(writerOnly)).GetProperty("type").GetString());
+        Assert.Equal(HttpStatusCode.OK, basic.StatusCode);
+        string metrics = await ScrapeAsync();
+        Assert.True(MetricsText.Value(metrics, """metric_collector_auth_failures_total{endpoint="metrics",reason="forbidden"}""") >= 1);
+    }
+
+    [Fact]
+    public async Task Deleting_needs_the_admin_role()
+    {
+        using var write = await SendAsync(HttpMethod.Post, "/record", UnboundKey, """{"metric_name":"doomed","metric_type":"gauge","value":1,"labels":{"k":"a"}}""");
+        using var byWriter = await SendAsync(HttpMethod.Delete, "/metrics/doomed", UnboundKey);
+        using var anonymous = await SendAsync(HttpMethod.Delete, "/metrics", null);
+        Assert.Equal(1, MetricsText.Value(await ScrapeAsync(), """doomed{k="a"}"""));
+
+        using var byAdmin = await SendAsync(HttpMethod.Delete, "/metrics/doomed?k=a", AdminKey);
+
+        Assert.Equal(HttpStatusCode.Forbidden, byWriter.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byAdmin.StatusCode);
+        Assert.Equal(1, JsonDocument.Parse(await byAdmin.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt32());
+        string metrics = await ScrapeAsync();
+        Assert.Null(MetricsText.Value(metrics, """doomed{k="a"}"""));
+        Assert.True(MetricsText.Value(metrics, """metric_collector_auth_failures_total{endpoint="delete",reason="forbidden"}""") >= 1);
+    }
+}
