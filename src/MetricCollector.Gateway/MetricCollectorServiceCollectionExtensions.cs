@@ -1,6 +1,8 @@
 using MetricCollector;
 using MetricCollector.Collector;
+using MetricCollector.Gateway.Persistence;
 using MetricCollector.Gateway.Security;
+using MetricCollector.Persistence;
 using MetricCollector.Recording;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -34,6 +36,8 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<PrometheusMetricCollector>();
         services.TryAddSingleton<IMetricCollector>(sp => sp.GetRequiredService<PrometheusMetricCollector>());
         services.TryAddSingleton<RecordIngestion>();
+        services.TryAddSingleton<CollectorSnapshots>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SnapshotHostedService>());
         services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();

@@ -25,6 +25,9 @@ internal interface IPushedMetric
     /// <summary>Removes the series whose labels have the given values (all series for no matchers); returns how many.</summary>
     int RemoveMatching(IReadOnlyDictionary<string, string> matchers);
 
-    /// <summary>Calls <paramref name="visit"/> with each live series' label values and prometheus-net child.</summary>
-    void ForEachSeries(Action<string[], Prometheus.ChildBase> visit);
+    /// <summary>Calls <paramref name="visit"/> with each live series' label values, prometheus-net child and time to live in timestamp ticks (0 for ever).</summary>
+    void ForEachSeries(Action<string[], Prometheus.ChildBase, long> visit);
+
+    /// <summary>Creates a series from a snapshot and sets its state; false when a limit refuses the series.</summary>
+    bool Restore(string[] labelValues, Action<Prometheus.ChildBase> setState, long now, long timeToLive);
 }

@@ -56,6 +56,16 @@ public sealed class MetricCollectorOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ExpiryScanInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Where pushed series are saved so that they survive a restart (null, the default: not saved). Written at
+    /// <see cref="SnapshotInterval"/> and on graceful shutdown, read at start-up; a corrupt file is set aside.
+    /// </summary>
+    public string? SnapshotPath { get; set; }
+
+    /// <summary>How often the snapshot is written (default 30 s): at most this much is lost in a crash.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The histogram buckets used when neither a record nor the configuration gives any: prometheus-net's, 5 ms to 10 s.</summary>
     public static IReadOnlyList<double> BuiltInBuckets { get; } = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 

@@ -307,6 +307,67 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
     }
 
+    /// <summary>The pushed metrics, for snapshots.</summary>
+    internal ICollection<IPushedMetric> PushedMetrics => _metrics.Values;
+
+    /// <summary>Converts between timestamp ticks and seconds for snapshots.</summary>
+    internal long TimestampFrequency => _time.TimestampFrequency;
+
+    internal long Now => _time.GetTimestamp();
+
+    /// <summary>
+    /// Defines a metric from a snapshot, or returns the existing one when it has the same definition; null, with the
+    /// reason, when the name is reserved, taken by another definition, or beyond the metric limit.
+    /// </summary>
+    internal IPushedMetric? DefineRestored(MetricDefinition definition, out string? problem)
+    {
+        problem = null;
+        if (ExpositionNames.ReservedPrefixOf(definition.Name) is not null)
+        {
+            problem = "its name is reserved";
+            return null;
+        }
+
+        lock (_defineLock)
+        {
+            if (_metrics.TryGetValue(definition.Name, out var existing))
+            {
+                if (existing.Definition.Type == definition.Type && SequenceEqual(existing.Definition.LabelNames, definition.LabelNames))
+                {
+                    return existing;
+                }
+
+                problem = "a metric of that name with another definition exists";
+                return null;
+            }
+
+            string[] claimed = ExpositionNames.Claimed(definition.Name, definition.Type);
+            foreach (string name in claimed)
+            {
+                if (_claims.ContainsKey(name))
+                {
+                    problem = $"its exposition name '{name}' is taken";
+                    return null;
+                }
+            }
+
+            if (_metrics.Count >= _options.MaxMetrics)
+            {
+                problem = "the metric limit is reached";
+                return null;
+            }
+
+            var metric = Create(definition);
+            foreach (string name in claimed)
+            {
+                _claims.Add(name, metric);
+            }
+
+            _metrics[definition.Name] = metric;
+            return metric;
+        }
+    }
+
     private static RecordRejection Collision(MetricDefinition owner, MetricDefinition wanted, string sharedName)
     {
         bool sameFamily = ExpositionNames.Family(owner.Name, owner.Type) == ExpositionNames.Family(wanted.Name, wanted.Type);

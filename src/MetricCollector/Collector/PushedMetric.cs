@@ -104,12 +104,24 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
         return removed;
     }
 
-    public void ForEachSeries(Action<string[], ChildBase> visit)
+    public void ForEachSeries(Action<string[], ChildBase, long> visit)
     {
         foreach (var (_, series) in _series)
         {
-            visit(series.LabelValues, series.Child);
+            visit(series.LabelValues, series.Child, series.TimeToLive);
         }
+    }
+
+    public bool Restore(string[] labelValues, Action<ChildBase> setState, long now, long timeToLive)
+    {
+        if (TryCreate(new LabelValues(labelValues), out var series) != SeriesApplyResult.Applied || !series!.TryEnter())
+        {
+            return false;
+        }
+
+        setState(series.Child);
+        series.Exit(now, timeToLive);
+        return true;
     }
 
     private static bool Matches(IReadOnlyList<string> names, string[] values, IReadOnlyDictionary<string, string> matchers)

@@ -1,0 +1,12 @@
+namespace MetricCollector.Persistence;
+
+/// <summary>
+/// One series: its label values in the metric's label order and its state. Counters and gauges: <see cref="Value"/>.
+/// Histograms: <see cref="BucketCounts"/> (per bucket, not cumulative, the last for +Inf) and <see cref="Sum"/>.
+/// </summary>
+/// <param name="Labels">Label values, in the order of the definition's label names.</param>
+/// <param name="Value">Counter or gauge value.</param>
+/// <param name="BucketCounts">Histogram: observations per bucket.</param>
+/// <param name="Sum">Histogram: the sum of observations.</param>
+/// <param name="TimeToLiveSeconds">The series' time to live, if it has one.</param>
+internal sealed record SnapshotSeries(IReadOnlyList<string> Labels, double? Value, IReadOnlyList<long>? BucketCounts, double? Sum, double? TimeToLiveSeconds);

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using MetricCollector.Gateway.Tests.Proxy;
+using MetricCollector.Recording;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace MetricCollector.Gateway.Tests.Persistence;
+
+public sealed class RestartTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("gateway-restart-").FullName;
+
+    private string SnapshotArgument => "--MetricCollector:SnapshotPath=" + Path.Combine(_directory, "collector.snapshot");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static Task<HttpResponseMessage> PostAsync(RunningGateway gateway, string body) =>
+        gateway.Client.PostAsync("/record", new StringContent(body, Encoding.UTF8, "application/json"));
+
+    [Fact]
+    public async Task Pushed_counters_keep_counting_and_gauges_keep_their_value_across_a_restart()
+    {
+        await using (var first = await RunningGateway.StartAsync(SnapshotArgument))
+        {
+            using var counter = await PostAsync(first, """{"metric_name":"sandbox_allocations","metric_type":"counter","value":5,"labels":{"pool":"gpu"}}""");
+            using var gauge = await PostAsync(first, """{"metric_name":"sandbox_pool_free","metric_type":"gauge","value":3,"labels":{"pool":"gpu"}}""");
+            Assert.Equal(HttpStatusCode.Accepted, gauge.StatusCode);
+        }
+
+        await using var second = await RunningGateway.StartAsync(SnapshotArgument);
+        using var more = await PostAsync(second, """{"metric_name":"sandbox_allocations","metric_type":"counter","labels":{"pool":"gpu"}}""");
+        string metrics = await second.MetricsAsync();
+
+        Assert.Equal(6, MetricsText.Value(metrics, """sandbox_allocations_total{pool="gpu"}"""));
+        Assert.Equal(3, MetricsText.Value(metrics, """sandbox_pool_free{pool="gpu"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """metric_collector_snapshot_restores_total{result="restored"}"""));
+    }
+
+    [Fact]
+    public async Task A_corrupt_snapshot_does_not_stop_the_gateway_from_starting()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_directory, "collector.snapshot"), "# metric-collector snapshot sha256=abc\n{\"torn");
+
+        await using var gateway = await RunningGateway.StartAsync(SnapshotArgument);
+        using var ready = await gateway.Client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(1, MetricsText.Value(await gateway.MetricsAsync(), """metric_collector_snapshot_restores_total{result="corrupt"}"""));
+        Assert.Single(Directory.GetFiles(_directory, "collector.snapshot.corrupt-*"));
+    }
+
+    [Fact]
+    public async Task Shutdown_lets_an_in_flight_proxied_request_finish_and_then_writes_the_snapshot()
+    {
+        var requestArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RunningGateway? gateway = null;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var upstream = builder.Build();
+        upstream.MapGet("/slow", async () =>
+        {
+            requestArrived.TrySetResult();
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            // Recorded while the gateway is already stopping: the final snapshot must still hold it.
+            await gateway!.Services.GetRequiredService<IMetricCollector>().RecordAsync(new MetricRecord("finished_during_drain", MetricType.Counter));
+            return "done";
+        });
+        await upstream.StartAsync();
+        string address = upstream.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        using var config = new ProxyConfigFile();
+        config.Route("slow", "request-router", "/slow").Cluster("request-router", address + "/").Write();
+        gateway = await RunningGateway.StartAsync("--proxy-config", config.Path, SnapshotArgument);
+
+        using var client = new HttpClient { BaseAddress = gateway.Address };
+        var inFlight = client.GetAsync("/slow");
+        await requestArrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var stopping = gateway.DisposeAsync().AsTask();
+        await Task.Delay(500);
+        release.SetResult();
+        using var response = await inFlight;
+        await stopping;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("done", await response.Content.ReadAsStringAsync());
+        await using var restarted = await RunningGateway.StartAsync(SnapshotArgument);
+        Assert.Equal(1, MetricsText.Value(await restarted.MetricsAsync(), "finished_during_drain_total"));
+    }
+}

@@ -1,0 +1,158 @@
+using MetricCollector.Collector;
+using MetricCollector.Persistence;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Tests.Persistence;
+
+public sealed class SnapshotTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("snapshot-tests-").FullName;
+
+    private string SnapshotPath => Path.Combine(_directory, "state", "collector.snapshot");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private (PrometheusMetricCollector Collector, CollectorSnapshots Snapshots) Create()
+    {
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath };
+        var collector = TestCollector.Create(options);
+        return (collector, new CollectorSnapshots(collector, Options.Create(options), TimeProvider.System, NullLogger<CollectorSnapshots>.Instance));
+    }
+
+    private static Dictionary<string, double> Pushed(string exposition)
+    {
+        var samples = TestCollector.Samples(exposition);
+        foreach (string key in samples.Keys.Where(k => k.StartsWith("metric_collector_", StringComparison.Ordinal)).ToList())
+        {
+            samples.Remove(key);
+        }
+
+        return samples;
+    }
+
+    private static async Task PushAsync(PrometheusMetricCollector collector)
+    {
+        await collector.RecordAsync(TestCollector.Counter("allocations", 41, ("pool", "a \"quoted\" \\ pool\nline 2"), ("zone", "ü-1")));
+        await collector.RecordAsync(TestCollector.Counter("plain"));
+        await collector.RecordAsync(TestCollector.Gauge("queue_depth", -7.25, labels: ("pool", "b")));
+        await collector.RecordAsync(new MetricRecord("step_seconds", MetricType.Histogram)
+        {
+            Values = [0.003, 0.02, 0.02, 0.7, 3, 12, 250],
+            Buckets = [0.01, 0.1, 1, 10],
+            Labels = TestCollector.Labels(("step", "build")),
+        });
+        await collector.RecordAsync(new MetricRecord("default_buckets", MetricType.Histogram) { Values = [0.2, 1, 7.5] });
+    }
+
+    [Fact]
+    public async Task Counters_gauges_and_histograms_come_back_exactly_after_a_restart()
+    {
+        var (before, snapshots) = Create();
+        await PushAsync(before);
+        await snapshots.WriteAsync(CancellationToken.None);
+
+        var (after, restored) = Create();
+        await restored.RestoreAsync(CancellationToken.None);
+
+        var expected = Pushed(await before.ExposeAsync());
+        var actual = Pushed(await after.ExposeAsync());
+        Assert.Equal(expected.OrderBy(s => s.Key), actual.OrderBy(s => s.Key));
+        Assert.Equal(5, TestCollector.Samples(await after.ExposeAsync())["metric_collector_snapshot_restored_series"]);
+        Assert.False(File.Exists(SnapshotPath + ".tmp"));
+    }
+
+    [Fact]
+    public async Task Restored_counters_keep_counting_and_definitions_keep_refusing_conflicts()
+    {
+        var (before, snapshots) = Create();
+        await PushAsync(before);
+        await snapshots.WriteAsync(CancellationToken.None);
+        var (after, restored) = Create();
+        await restored.RestoreAsync(CancellationToken.None);
+
+        await after.RecordAsync(TestCollector.Counter("plain", 2));
+        var conflict = await after.RecordAsync(TestCollector.Gauge("plain", 1));
+
+        Assert.Equal(3, TestCollector.Samples(await after.ExposeAsync())["plain_total"]);
+        Assert.Equal(RejectionReason.DefinitionConflict, conflict.Rejection!.Reason);
+    }
+
+    [Theory]
+    [InlineData("truncated")]
+    [InlineData("edited")]
+    [InlineData("garbage")]
+    public async Task A_torn_or_corrupt_snapshot_is_set_aside_and_the_collector_starts_empty(string damage)
+    {
+        var (before, snapshots) = Create();
+        await PushAsync(before);
+        await snapshots.WriteAsync(CancellationToken.None);
+        byte[] content = await File.ReadAllBytesAsync(SnapshotPath);
+        byte[] damaged = damage switch
+        {
+            "truncated" => content[..(content.Length / 2)],
+            "edited" => [.. content.Select((b, i) => i == content.Length - 20 ? (byte)'9' : b)],
+            _ => "{not a snapshot"u8.ToArray(),
+        };
+        await File.WriteAllBytesAsync(SnapshotPath, damaged);
+
+        var (after, restored) = Create();
+        await restored.RestoreAsync(CancellationToken.None);
+
+        Assert.Empty(Pushed(await after.ExposeAsync()));
+        Assert.False(File.Exists(SnapshotPath));
+        string setAside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(SnapshotPath)!, "*.corrupt-*"));
+        Assert.Equal(damaged, await File.ReadAllBytesAsync(setAside));
+        Assert.Equal(1, TestCollector.Samples(await after.ExposeAsync())["metric_collector_snapshot_restores_total{result=\"corrupt\"}"]);
+    }
+
+    [Fact]
+    public async Task A_temporary_file_left_by_a_crash_mid_write_does_not_disturb_the_last_snapshot()
+    {
+        var (before, snapshots) = Create();
+        await PushAsync(before);
+        await snapshots.WriteAsync(CancellationToken.None);
+        await File.WriteAllTextAsync(SnapshotPath + ".tmp", "# metric-collector snapshot sha256=00\n{\"version\":1,");
+
+        var (after, restored) = Create();
+        await restored.RestoreAsync(CancellationToken.None);
+
+        Assert.Equal(41, TestCollector.Samples(await after.ExposeAsync())["allocations_total{pool=\"a \\\"quoted\\\" \\\\ pool\\nline 2\",zone=\"ü-1\"}"]);
+    }
+
+    [Fact]
+    public async Task No_snapshot_yet_means_an_empty_start_not_an_error()
+    {
+        var (after, restored) = Create();
+
+        await restored.RestoreAsync(CancellationToken.None);
+
+        Assert.Equal(1, TestCollector.Samples(await after.ExposeAsync())["metric_collector_snapshot_restores_total{result=\"none\"}"]);
+    }
+
+    [Fact]
+    public async Task Histogram_state_is_rebuilt_with_exact_buckets_and_sum_for_many_random_observation_sets()
+    {
+        var random = new Random(20261126);
+        double[] bounds = [-1, 0, 0.5, 2, 100];
+        for (int round = 0; round < 200; round++)
+        {
+            var source = TestCollector.Create();
+            var target = TestCollector.Create();
+            var values = Enumerable.Range(0, random.Next(1, 40)).Select(_ => Math.Round((random.NextDouble() * 300) - 50, 3)).ToArray();
+            var record = new MetricRecord("h", MetricType.Histogram) { Values = values, Buckets = bounds };
+            await source.RecordAsync(record);
+            var snapshot = await SnapshotCapture.CaptureAsync(source, DateTimeOffset.UtcNow, CancellationToken.None);
+
+            SnapshotRestore.Restore(target, snapshot);
+
+            var expected = Pushed(await source.ExposeAsync());
+            var actual = Pushed(await target.ExposeAsync());
+            foreach (var (series, value) in expected)
+            {
+                Assert.Equal(value, actual[series], 1e-9 * Math.Max(1, Math.Abs(value)));
+            }
+        }
+    }
+}
