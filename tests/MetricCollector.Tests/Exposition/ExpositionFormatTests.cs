@@ -57,6 +57,29 @@ public sealed class ExpositionFormatTests
     }
 
     [Theory]
+    [InlineData(MetricsFormat.PrometheusText)]
+    [InlineData(MetricsFormat.OpenMetrics)]
+    public async Task Hostile_label_values_are_escaped_so_that_parsers_read_back_exactly_what_was_pushed(MetricsFormat format)
+    {
+        string[] hostile =
+        [
+            "quote \" inside", "back\\slash", "trailing backslash \\", "new\nline", "\\n literally", "tab\tand\rreturn",
+            "ünïcödé ✓ 数据 مرحبا 😀", "} 1\nfake_metric 2", "# HELP injected", "", "{le=\"1\"}", "\u0001\u007f control",
+        ];
+        var collector = TestCollector.Create();
+        foreach (string value in hostile)
+        {
+            await collector.RecordAsync(TestCollector.Gauge("hostile_labels", 1, labels: ("value", value)));
+        }
+
+        string text = await collector.ExposeAsync(format);
+        string[] parsed = await ExpositionOracles.PythonLabelValuesAsync(text, format == MetricsFormat.OpenMetrics, "hostile_labels", "value");
+
+        Assert.Equal(hostile.Order(StringComparer.Ordinal), parsed.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("\nfake_metric", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(null, MetricsFormat.PrometheusText)]
     [InlineData("text/plain", MetricsFormat.PrometheusText)]
     [InlineData("*/*", MetricsFormat.PrometheusText)]

@@ -17,6 +17,27 @@ internal static class ExpositionOracles
         print(sum(len(f.samples) for f in families))
         """;
 
+    private const string LabelValuesScript = """
+        import sys, json
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+        from prometheus_client.parser import text_string_to_metric_families as text
+        parse = openmetrics if sys.argv[1] == "openmetrics" else text
+        values = [s.labels[sys.argv[3]] for f in parse(sys.stdin.read()) for s in f.samples if s.name == sys.argv[2]]
+        print(json.dumps(values))
+        """;
+
+    /// <summary>The values of label <paramref name="label"/> on samples named <paramref name="sample"/>, as the Python client's parser reads them.</summary>
+    public static async Task<string[]> PythonLabelValuesAsync(string exposition, bool openMetrics, string sample, string label)
+    {
+        var (exitCode, output) = await RunAsync("/usr/bin/python3", ["-c", LabelValuesScript, openMetrics ? "openmetrics" : "text", sample, label], exposition);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException("The Python prometheus_client parser refused the exposition:\n" + output);
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<string[]>(output)!;
+    }
+
     /// <summary>Runs <c>promtool check metrics</c>; exit 0 means no parse error and no lint problem.</summary>
     public static Task<(int ExitCode, string Output)> PromtoolCheckAsync(string exposition) =>
         RunAsync("promtool", ["check", "metrics"], exposition);
