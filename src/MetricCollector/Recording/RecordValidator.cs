@@ -159,6 +159,11 @@ internal static class RecordValidator
                 return Invalid(RejectionReason.InvalidValue, "/value",
                     $"a counter increment must be >= 0, got {value.ToString(CultureInfo.InvariantCulture)}: counters never decrease (use a gauge for values that go down).");
             }
+
+            if (record.Type is MetricType.Histogram or MetricType.Summary && value < 0)
+            {
+                return NegativeObservation("/value", value);
+            }
         }
 
         if (record.Values is { } values)
@@ -168,6 +173,11 @@ internal static class RecordValidator
                 if (!double.IsFinite(values[i]))
                 {
                     return NotFinite(Item("/values/", i));
+                }
+
+                if (values[i] < 0)
+                {
+                    return NegativeObservation(Item("/values/", i), values[i]);
                 }
             }
         }
@@ -209,6 +219,12 @@ internal static class RecordValidator
     }
 
     private static string Item(string arrayPointer, int index) => arrayPointer + index.ToString(CultureInfo.InvariantCulture);
+
+    // OpenMetrics, which Prometheus negotiates, types a histogram's or summary's _sum as a counter: it must never go
+    // down, and its strict parsers refuse a negative one. Durations and sizes are never negative; offsets belong in a gauge.
+    private static RecordRejection NegativeObservation(string field, double value) =>
+        Invalid(RejectionReason.InvalidValue, field,
+            $"histogram and summary observations must be >= 0, got {value.ToString(CultureInfo.InvariantCulture)}: their _sum is a counter in OpenMetrics (use a gauge for values that can be negative).");
 
     private static RecordRejection NotFinite(string field) =>
         Invalid(RejectionReason.InvalidValue, field, "the number does not fit a finite double (64-bit IEEE 754).");

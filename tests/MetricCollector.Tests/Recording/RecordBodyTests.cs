@@ -51,6 +51,8 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":5}""", "/help", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":-0.5}""", "/value", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","values":[1,-2]}""", "/values/1", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":0}""", "/ttl_seconds", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":1.5}""", "/ttl_seconds", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":2592001}""", "/ttl_seconds", "schema_violation")]
