@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MetricCollector.Gateway.Tests;
 
@@ -26,8 +23,7 @@ internal sealed class RunningGateway : IAsyncDisposable
     {
         var app = await GatewayApplication.BuildAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
         await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new RunningGateway(app, new Uri(address));
+        return new RunningGateway(app, new Uri(LoopbackUpstream.AddressOf(app)));
     }
 
     public async Task<string> MetricsAsync(string? accept = null)

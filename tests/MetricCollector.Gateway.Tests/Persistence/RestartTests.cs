@@ -2,11 +2,6 @@ using System.Net;
 using System.Text;
 using MetricCollector.Gateway.Tests.Proxy;
 using MetricCollector.Recording;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MetricCollector.Gateway.Tests.Persistence;
 
@@ -59,19 +54,15 @@ public sealed class RestartTests : IDisposable
         var requestArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         RunningGateway? gateway = null;
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        await using var upstream = builder.Build();
-        upstream.MapGet("/slow", async () =>
+        var (upstream, address) = await LoopbackUpstream.StartAsync(app => app.MapGet("/slow", async () =>
         {
             requestArrived.TrySetResult();
             await release.Task.WaitAsync(TimeSpan.FromSeconds(30));
             // Recorded while the gateway is already stopping: the final snapshot must still hold it.
             await gateway!.Services.GetRequiredService<IMetricCollector>().RecordAsync(new MetricRecord("finished_during_drain", MetricType.Counter));
             return "done";
-        });
-        await upstream.StartAsync();
-        string address = upstream.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        }));
+        await using var upstreamLifetime = upstream;
         using var config = new ProxyConfigFile();
         config.Route("slow", "request-router", "/slow").Cluster("request-router", address + "/").Write();
         gateway = await RunningGateway.StartAsync("--proxy-config", config.Path, SnapshotArgument);

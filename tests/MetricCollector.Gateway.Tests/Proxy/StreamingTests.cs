@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 
 namespace MetricCollector.Gateway.Tests.Proxy;
 
@@ -21,19 +17,14 @@ public sealed class StreamingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _upstream = builder.Build();
-        _upstream.MapPost("/mcp", async (HttpContext context) =>
+        (_upstream, string address) = await LoopbackUpstream.StartAsync(app => app.MapPost("/mcp", async (HttpContext context) =>
         {
             context.Response.ContentType = "text/event-stream";
             await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
             await context.Response.Body.FlushAsync();
             await _releaseSecondEvent.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n");
-        });
-        await _upstream.StartAsync();
-        string address = _upstream.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        }));
         _config.Route("mcp", "core-mcp-server", "/mcp/{**rest}").Cluster("core-mcp-server", address + "/").Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
