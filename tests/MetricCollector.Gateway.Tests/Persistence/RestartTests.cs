@@ -36,6 +36,19 @@ public sealed class RestartTests : IDisposable
     }
 
     [Fact]
+    public async Task The_snapshot_is_written_at_the_interval_while_the_gateway_runs()
+    {
+        string path = Path.Combine(_directory, "collector.snapshot");
+        await using var gateway = await RunningGateway.StartAsync(SnapshotArgument, "--MetricCollector:SnapshotInterval=00:00:01");
+        using var write = await PostAsync(gateway, """{"metric_name":"periodic_gauge","metric_type":"gauge","value":42}""");
+
+        bool written = await Poll.UntilAsync(async () => File.Exists(path) && (await File.ReadAllTextAsync(path)).Contains("periodic_gauge", StringComparison.Ordinal));
+
+        Assert.True(written);
+        Assert.True(MetricsText.Value(await gateway.MetricsAsync(), """metric_collector_snapshot_writes_total{result="ok"}""") >= 1);
+    }
+
+    [Fact]
     public async Task A_corrupt_snapshot_does_not_stop_the_gateway_from_starting()
     {
         await File.WriteAllTextAsync(Path.Combine(_directory, "collector.snapshot"), "# metric-collector snapshot sha256=abc\n{\"torn");
