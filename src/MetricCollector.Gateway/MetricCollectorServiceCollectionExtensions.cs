@@ -33,6 +33,7 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<PrometheusMetricCollector>();
         services.TryAddSingleton<IMetricCollector>(sp => sp.GetRequiredService<PrometheusMetricCollector>());
         services.TryAddSingleton<RecordIngestion>();
+        services.TryAddSingleton<IdempotencyCache>();
         return services;
     }
 }

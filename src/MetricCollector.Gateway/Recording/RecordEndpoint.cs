@@ -7,27 +7,54 @@ namespace MetricCollector.Gateway.Recording;
 /// <summary><c>POST /record</c>: one record or a batch, answered with what was applied and what was refused, and why.</summary>
 internal static class RecordEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, RecordIngestion ingestion, IOptions<MetricCollectorOptions> options)
+    /// <summary>The request header that makes a body count once however often it is sent.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Set to <c>true</c> on an answer repeated from the first body with the same key.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static async Task HandleAsync(HttpContext context, RecordIngestion ingestion, IdempotencyCache idempotency, IOptions<MetricCollectorOptions> options)
     {
-        var request = context.Request;
         int maxBytes = options.Value.MaxBodyBytes;
+        var keys = context.Request.Headers[IdempotencyKeyHeader];
         IngestResult result;
-        if (!IsJson(request.ContentType))
+        if (keys.Count == 0)
         {
-            result = ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
-                $"Content-Type must be application/json, not '{request.ContentType}'."));
+            result = await IngestAsync(context, ingestion, maxBytes);
         }
-        else if (request.ContentLength > maxBytes)
+        else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
-            result = ingestion.Refuse(TooLarge(maxBytes));
+            result = ingestion.Refuse(new RecordRejection(RejectionReason.InvalidIdempotencyKey, "",
+                $"the Idempotency-Key header must be given once, as 1 to {IdempotencyCache.MaxKeyLength} visible ASCII characters."));
         }
         else
         {
-            using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
-            result = body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory);
+            (result, bool replayed) = await idempotency.RunOnceAsync(keys[0]!, () => IngestAsync(context, ingestion, maxBytes), context.RequestAborted);
+            if (replayed)
+            {
+                context.Response.Headers[ReplayedHeader] = "true";
+            }
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);
+    }
+
+    private static async Task<IngestResult> IngestAsync(HttpContext context, RecordIngestion ingestion, int maxBytes)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
+                $"Content-Type must be application/json, not '{request.ContentType}'."));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return ingestion.Refuse(TooLarge(maxBytes));
+        }
+
+        using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
+        return body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory);
     }
 
     private static RecordRejection TooLarge(int maxBytes) =>

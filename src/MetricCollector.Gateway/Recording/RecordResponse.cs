@@ -80,6 +80,7 @@ internal static class RecordResponse
         RejectionReason.DefinitionConflict => "Metric definition conflict",
         RejectionReason.ReservedName => "Reserved metric name",
         RejectionReason.SeriesLimit => "Series limit reached",
+        RejectionReason.InvalidIdempotencyKey => "Invalid Idempotency-Key",
         _ => "Metric name collision",
     };
 

@@ -14,6 +14,7 @@ internal sealed class SelfMetrics
     private readonly Counter.Child[] _rejected;
     private readonly Counter.Child _textScrapes;
     private readonly Counter.Child _openMetricsScrapes;
+    private readonly Counter _idempotentReplays;
 
     public SelfMetrics(IMetricFactory factory)
     {
@@ -37,6 +38,11 @@ internal sealed class SelfMetrics
         _textScrapes = scrapes.WithLabels("text");
         _openMetricsScrapes = scrapes.WithLabels("openmetrics");
 
+        _idempotentReplays = factory.CreateCounter(
+            "metric_collector_idempotent_replays_total",
+            "POST /record bodies answered from the Idempotency-Key cache instead of being applied again.",
+            []);
+
         Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
         SeriesLimit = factory.CreateGauge("metric_collector_series_limit", "Most series pushed metrics may hold (MetricCollector:MaxSeries).", []);
         Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
@@ -51,6 +57,8 @@ internal sealed class SelfMetrics
     public void CountAccepted() => _accepted.Inc();
 
     public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
+
+    public void CountIdempotentReplay() => _idempotentReplays.Inc();
 
     public void CountScrape(MetricsFormat format) => (format == MetricsFormat.OpenMetrics ? _openMetricsScrapes : _textScrapes).Inc();
 }

@@ -16,6 +16,7 @@ internal static class ReasonLabels
         RejectionReason.ReservedName => "reserved_name",
         RejectionReason.NameCollision => "name_collision",
         RejectionReason.SeriesLimit => "series_limit",
+        RejectionReason.InvalidIdempotencyKey => "invalid_idempotency_key",
         _ => "other",
     };
 }

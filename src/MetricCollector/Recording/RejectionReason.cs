@@ -35,4 +35,7 @@ public enum RejectionReason
 
     /// <summary>The record would create a series beyond the collector's series limit (422).</summary>
     SeriesLimit,
+
+    /// <summary>The <c>Idempotency-Key</c> header is empty, too long, not printable ASCII or given twice (400).</summary>
+    InvalidIdempotencyKey,
 }
