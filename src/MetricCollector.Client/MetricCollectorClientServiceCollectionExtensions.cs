@@ -1,4 +1,5 @@
 using MetricCollector.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +21,9 @@ public static class MetricCollectorClientServiceCollectionExtensions
     public static IHttpClientBuilder AddMetricCollectorClient(this IServiceCollection services, Action<MetricCollectorClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // Bound when the host has a configuration; a bare service collection (a console tool, a test) works without one.
         var options = services.AddOptions<MetricCollectorClientOptions>()
-            .BindConfiguration(MetricCollectorClientOptions.SectionName)
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(MetricCollectorClientOptions.SectionName).Bind(o))
             .ValidateOnStart();
         if (configure is not null)
         {
