@@ -54,22 +54,14 @@ internal sealed class BatchSender : IDisposable
         await _flushLock.WaitAsync(cancellationToken);
         try
         {
-            if (_pending.Count == 0)
+            // What waits goes first, in order; only then is anything new taken from the buffer.
+            if (!await SendPendingAsync(cancellationToken))
             {
-                _writer.Drain().ForEach(_pending.Enqueue);
+                return false;
             }
 
-            while (_pending.TryPeek(out var batch))
-            {
-                if (!await TrySendAsync(batch, cancellationToken))
-                {
-                    return false;
-                }
-
-                _pending.Dequeue();
-            }
-
-            return true;
+            _writer.Drain().ForEach(_pending.Enqueue);
+            return await SendPendingAsync(cancellationToken);
         }
         finally
         {
@@ -98,6 +90,21 @@ internal sealed class BatchSender : IDisposable
     }
 
     public void Dispose() => _flushLock.Dispose();
+
+    private async Task<bool> SendPendingAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.TryPeek(out var batch))
+        {
+            if (!await TrySendAsync(batch, cancellationToken))
+            {
+                return false;
+            }
+
+            _pending.Dequeue();
+        }
+
+        return true;
+    }
 
     private async Task<bool> TrySendAsync(PendingBatch batch, CancellationToken cancellationToken)
     {
