@@ -43,6 +43,25 @@ public sealed class IdempotencyKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Duplicates_sent_at_the_same_time_are_applied_once_and_all_get_the_same_answer()
+    {
+        const string record = """{"metric_name":"jobs_total","metric_type":"counter","value":3}""";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => PostAsync(record, "concurrent")));
+
+        Assert.All(responses, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
+        string[] bodies = await Task.WhenAll(responses.Select(r => r.Content.ReadAsStringAsync()));
+        Assert.Single(bodies.Distinct());
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(3, MetricsText.Value(metrics, "jobs_total"));
+        Assert.Equal(9, MetricsText.Value(metrics, "metric_collector_idempotent_replays_total"));
+        foreach (var response in responses)
+        {
+            response.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Different_keys_are_different_batches()
     {
         const string record = """{"metric_name":"jobs_total","metric_type":"counter","value":2}""";
