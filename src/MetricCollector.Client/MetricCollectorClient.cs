@@ -80,8 +80,9 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// transient failure postponed it to the background sender; never throws for a collector's failure.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting; what is unsent stays buffered.</param>
-    /// <returns>True when nothing is left waiting.</returns>
-    public Task<bool> FlushAsync(CancellationToken cancellationToken = default) => _sender.FlushAsync(cancellationToken);
+    /// <returns>True when nothing is left waiting; false when something is, or when the client has stopped.</returns>
+    public Task<bool> FlushAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _stopped) == 1 ? Task.FromResult(false) : _sender.FlushAsync(cancellationToken);
 
     /// <summary>
     /// Stops the background sender and sends what is buffered, for at most

@@ -18,7 +18,7 @@ internal static partial class DeliveryLog
     public static partial void DeliveryDelayed(ILogger logger, string problem, int batches);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
-        Message = "{Count} metric values were dropped in the last minute ({Total} since start): the observation buffer was full or values were not finite. Logged at most once a minute")]
+        Message = "{Count} metric values were dropped since the last report ({Total} since start): the observation buffer was full or values were not finite. Logged at most once a minute")]
     public static partial void ValuesDropped(ILogger logger, long count, long total);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,

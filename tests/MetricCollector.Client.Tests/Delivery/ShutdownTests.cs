@@ -42,6 +42,31 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Stopping_behind_an_open_circuit_makes_no_further_attempt()
+    {
+        var attempts = new CountingHandler();
+        await using var test = TestClient.Create(
+            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
+            o =>
+            {
+                o.MaxRetryAttempts = 1;
+                o.CircuitBreakerMinimumThroughput = 2;
+                o.CircuitBreakerBreakDuration = TimeSpan.FromMinutes(10);
+                o.ShutdownTimeout = TimeSpan.FromMinutes(10);
+            },
+            () => attempts);
+        test.Client.Counter("jobs_total").Inc();
+        Assert.False(await test.Client.FlushAsync());
+        int attemptsBeforeStop = attempts.Attempts;
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(2, attemptsBeforeStop);
+        Assert.Equal(attemptsBeforeStop, attempts.Attempts);
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
     public async Task Observations_after_stopping_are_dropped_and_counted_not_thrown()
     {
         await using var test = TestClient.Create(_collector.Address);
@@ -51,6 +76,7 @@ public sealed class ShutdownTests : IDisposable
         await test.Client.StopAsync();
 
         Assert.Equal(1, test.Client.Statistics.Dropped);
+        Assert.False(await test.Client.FlushAsync());
         Assert.Empty(_collector.Batches);
     }
 
