@@ -41,6 +41,7 @@ public static class MetricCollectorServiceCollectionExtensions
         services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();
+        services.TryAddSingleton<IdempotencyCache>();
         return services;
     }
 }

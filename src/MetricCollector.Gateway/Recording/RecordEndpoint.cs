@@ -8,33 +8,63 @@ namespace MetricCollector.Gateway.Recording;
 /// <summary><c>POST /record</c>: one record or a batch, answered with what was applied and what was refused, and why.</summary>
 internal static class RecordEndpoint
 {
-    public static async Task HandleAsync(HttpContext context, RecordIngestion ingestion, IOptions<MetricCollectorOptions> options, ApiKeyAuthenticator auth)
+    /// <summary>The request header that makes a body count once however often it is sent.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Set to <c>true</c> on an answer repeated from the first body with the same key.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
+    public static async Task HandleAsync(
+        HttpContext context, RecordIngestion ingestion, IdempotencyCache idempotency, IOptions<MetricCollectorOptions> options, ApiKeyAuthenticator auth)
     {
-        var request = context.Request;
         int maxBytes = options.Value.MaxBodyBytes;
+        var keys = context.Request.Headers[IdempotencyKeyHeader];
         IngestResult result;
         var access = auth.Authenticate(context, ApiKeyRole.Record, "record");
+        var stamp = access.Key?.ComponentId is { } component ? new StampedLabel(auth.ComponentLabel, component) : (StampedLabel?)null;
         if (access.Failure is { } failure)
         {
             result = ingestion.Refuse(new RecordRejection(failure, "Authorization", access.Detail));
         }
-        else if (!IsJson(request.ContentType))
+        else if (keys.Count == 0)
         {
-            result = ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
-                $"Content-Type must be application/json, not '{request.ContentType}'."));
+            result = await IngestAsync(context, ingestion, maxBytes, stamp);
         }
-        else if (request.ContentLength > maxBytes)
+        else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
-            result = ingestion.Refuse(TooLarge(maxBytes));
+            result = ingestion.Refuse(new RecordRejection(RejectionReason.InvalidIdempotencyKey, "",
+                $"the Idempotency-Key header must be given once, as 1 to {IdempotencyCache.MaxKeyLength} visible ASCII characters."));
         }
         else
         {
-            using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
-            var stamp = access.Key?.ComponentId is { } component ? new StampedLabel(auth.ComponentLabel, component) : (StampedLabel?)null;
-            result = body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory, stamp);
+            // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
+            string scopedKey = access.Key is null ? keys[0]! : Convert.ToHexString(access.Key.Hash, 0, 8) + ":" + keys[0];
+            (result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, ingestion, maxBytes, stamp), context.RequestAborted);
+            if (replayed)
+            {
+                context.Response.Headers[ReplayedHeader] = "true";
+            }
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);
+    }
+
+    private static async Task<IngestResult> IngestAsync(HttpContext context, RecordIngestion ingestion, int maxBytes, StampedLabel? stamp)
+    {
+        var request = context.Request;
+        if (!IsJson(request.ContentType))
+        {
+            return ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
+                $"Content-Type must be application/json, not '{request.ContentType}'."));
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return ingestion.Refuse(TooLarge(maxBytes));
+        }
+
+        using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
+        return body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory, stamp);
     }
 
     private static RecordRejection TooLarge(int maxBytes) =>

@@ -86,6 +86,7 @@ internal static class RecordResponse
         RejectionReason.MetricSeriesLimit => "Series limit of the metric reached",
         RejectionReason.Unauthorized => "Unauthorized",
         RejectionReason.Forbidden => "Forbidden",
+        RejectionReason.InvalidIdempotencyKey => "Invalid Idempotency-Key",
         _ => "Metric name collision",
     };
 

@@ -91,4 +91,19 @@ public sealed class MetricCollectorOptions
     /// </summary>
     [Range(0, 100_000)]
     public int RejectionWarningsPerMinute { get; set; } = 20;
+
+    /// <summary>
+    /// How long the collector remembers an <c>Idempotency-Key</c> and the answer it gave (default 10 minutes): a body
+    /// sent again with the same key within this time gets the first answer again and is not applied twice. A sender
+    /// must not retry a batch for longer than this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The most <c>Idempotency-Key</c>s remembered at once (default 100,000, a few hundred bytes each for accepted
+    /// batches); beyond it the oldest are forgotten before their window ends.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int IdempotencyMaxKeys { get; set; } = 100_000;
 }

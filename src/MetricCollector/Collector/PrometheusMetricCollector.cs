@@ -87,6 +87,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         return RecordOutcome.Accepted;
     }
 
+    /// <summary>Counts a body answered with the result of an earlier one that carried the same <c>Idempotency-Key</c>.</summary>
+    public void CountIdempotentReplay() => _self.CountIdempotentReplay();
+
     /// <summary>Counts and logs a rejection that happened before a record could be built (bad JSON, schema, limits).</summary>
     public void Reject(RecordRejection rejection)
     {

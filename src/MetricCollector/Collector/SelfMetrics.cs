@@ -15,6 +15,7 @@ internal sealed class SelfMetrics
     private readonly Counter.Child _textScrapes;
     private readonly Counter.Child _openMetricsScrapes;
     private readonly Counter.Child[] _removed;
+    private readonly Counter _idempotentReplays;
 
     public SelfMetrics(IMetricFactory factory)
     {
@@ -44,6 +45,11 @@ internal sealed class SelfMetrics
             ["cause"]);
         _removed = [removed.WithLabels("expired"), removed.WithLabels("deleted"), removed.WithLabels("wiped")];
 
+        _idempotentReplays = factory.CreateCounter(
+            "metric_collector_idempotent_replays_total",
+            "POST /record bodies answered from the Idempotency-Key cache instead of being applied again.",
+            []);
+
         Series = factory.CreateGauge("metric_collector_series", "Series currently held for pushed metrics.", []);
         SeriesLimit = factory.CreateGauge("metric_collector_series_limit", "Most series pushed metrics may hold (MetricCollector:MaxSeries).", []);
         Families = factory.CreateGauge("metric_collector_metrics", "Pushed metric names currently defined.", []);
@@ -60,6 +66,8 @@ internal sealed class SelfMetrics
     public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
 
     public void CountRemoved(SeriesRemoval cause, int count) => _removed[(int)cause].Inc(count);
+
+    public void CountIdempotentReplay() => _idempotentReplays.Inc();
 
     public void CountScrape(MetricsFormat format) => (format == MetricsFormat.OpenMetrics ? _openMetricsScrapes : _textScrapes).Inc();
 }

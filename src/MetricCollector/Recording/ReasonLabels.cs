@@ -22,6 +22,7 @@ internal static class ReasonLabels
         RejectionReason.MetricSeriesLimit => "metric_series_limit",
         RejectionReason.Unauthorized => "unauthorized",
         RejectionReason.Forbidden => "forbidden",
+        RejectionReason.InvalidIdempotencyKey => "invalid_idempotency_key",
         _ => "other",
     };
 }

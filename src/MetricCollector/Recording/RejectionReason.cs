@@ -53,4 +53,7 @@ public enum RejectionReason
 
     /// <summary>The credential may not do this: write another component's series, or delete without the admin role (403).</summary>
     Forbidden,
+
+    /// <summary>The <c>Idempotency-Key</c> header is empty, too long, not printable ASCII or given twice (400).</summary>
+    InvalidIdempotencyKey,
 }

@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace MetricCollector.Client.Delivery;
+
+/// <summary>
+/// The resilience around one send: retries with exponential backoff and jitter (or the collector's <c>Retry-After</c>)
+/// outside, a circuit breaker inside them so that an open circuit also cuts the retries short, and a timeout per attempt.
+/// </summary>
+internal static class DeliveryPipeline
+{
+    public static ResiliencePipeline<HttpResponseMessage> Create(MetricCollectorClientOptions options, ClientCounters counters, ILogger logger, TimeProvider time)
+    {
+        var transient = new PredicateBuilder<HttpResponseMessage>()
+            .Handle<HttpRequestException>()
+            .Handle<TimeoutRejectedException>()
+            .HandleResult(response => CollectorAnswer.IsTransient(response.StatusCode));
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time };
+        if (options.MaxRetryAttempts > 0)
+        {
+            var maxDelay = options.MaxRetryDelay;
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                ShouldHandle = transient,
+                MaxRetryAttempts = options.MaxRetryAttempts,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryDelay,
+                MaxDelay = maxDelay,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result, maxDelay, time)),
+                OnRetry = _ =>
+                {
+                    counters.CountRetry();
+                    return default;
+                },
+            });
+        }
+
+        builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+        {
+            ShouldHandle = transient,
+            FailureRatio = options.CircuitBreakerFailureRatio,
+            MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+            SamplingDuration = options.CircuitBreakerSamplingDuration,
+            BreakDuration = options.CircuitBreakerBreakDuration,
+            OnOpened = args =>
+            {
+                DeliveryLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, Describe(args.Outcome));
+                return default;
+            },
+            OnClosed = _ =>
+            {
+                DeliveryLog.CircuitClosed(logger);
+                return default;
+            },
+        });
+        builder.AddTimeout(options.AttemptTimeout);
+        return builder.Build();
+    }
+
+    /// <summary>The wait the collector asked for (seconds or a date), at most <paramref name="maxDelay"/>; null to back off as usual.</summary>
+    internal static TimeSpan? RetryAfter(HttpResponseMessage? response, TimeSpan maxDelay, TimeProvider time)
+    {
+        var header = response?.Headers.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date - time.GetUtcNow());
+        if (delay is not { } wait)
+        {
+            return null;
+        }
+
+        return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > maxDelay ? maxDelay : wait;
+    }
+
+    private static string Describe(Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception?.Message ?? $"{(int)(outcome.Result?.StatusCode ?? HttpStatusCode.InternalServerError)} {outcome.Result?.ReasonPhrase}";
+}

@@ -1,0 +1,58 @@
+using MetricCollector.Client.Series;
+
+namespace MetricCollector.Client;
+
+/// <summary>
+/// One gauge series. Only the latest value matters, so <see cref="Set"/> overwrites it in place and the sender sends
+/// it (as <c>operation: set</c>) when it changed since the last batch.
+/// </summary>
+public sealed class GaugeSeries
+{
+    private readonly ClientCounters _counters;
+    private long _bits;
+    private long _version;
+
+    // Read and written by the sender only.
+    private long _sentVersion;
+
+    internal GaugeSeries(SeriesDefinition definition, ClientCounters counters)
+    {
+        Definition = definition;
+        _counters = counters;
+    }
+
+    internal SeriesDefinition Definition { get; }
+
+    /// <summary>Sets the value. Never blocks, never throws; a non-finite value is not sent and counts as dropped.</summary>
+    /// <param name="value">The new value.</param>
+    public void Set(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            _counters.CountDropped();
+            return;
+        }
+
+        Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
+        Interlocked.Increment(ref _version);
+    }
+
+    /// <summary>The latest value, when it was set since the last call.</summary>
+    /// <remarks>
+    /// A <see cref="Set"/> racing with this call may have its value read here and its version seen next time; the value
+    /// is then sent twice, which a set makes harmless, and never lost.
+    /// </remarks>
+    internal bool TryDrain(out double value)
+    {
+        long version = Volatile.Read(ref _version);
+        if (version == _sentVersion)
+        {
+            value = 0;
+            return false;
+        }
+
+        _sentVersion = version;
+        value = BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+        return true;
+    }
+}

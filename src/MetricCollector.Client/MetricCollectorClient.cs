@@ -1,0 +1,153 @@
+using MetricCollector.Client.Delivery;
+using MetricCollector.Client.Series;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Client;
+
+/// <summary>
+/// Pushes a component's metrics to the collector's <c>POST /record</c>. Resolve a series once and keep it
+/// (<c>var allocations = client.Counter("sandbox_allocations_total", labels)</c>); recording on it never blocks and
+/// never throws: values wait in memory and a background sender posts them in batches, each with an
+/// <c>Idempotency-Key</c> so that a retry is never counted twice.
+/// </summary>
+public sealed class MetricCollectorClient : IAsyncDisposable
+{
+    /// <summary>The name of the <see cref="HttpClient"/> the client sends with; configure it to add handlers.</summary>
+    public const string HttpClientName = "MetricCollector.Client";
+
+    private readonly MetricCollectorClientOptions _options;
+    private readonly ClientCounters _counters = new();
+    private readonly ObservationBuffer _buffer;
+    private readonly SeriesRegistry _registry;
+    private readonly BatchSender _sender;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private int _stopped;
+
+    internal MetricCollectorClient(IOptions<MetricCollectorClientOptions> options, IHttpClientFactory httpClientFactory, ILogger<MetricCollectorClient> logger, TimeProvider time)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _time = time;
+        _buffer = new ObservationBuffer(_options.ObservationCapacity, _counters);
+        _registry = new SeriesRegistry(_counters, _buffer);
+        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize), _counters, logger, time);
+        _loop = Task.Run(() => RunAsync(_stopping.Token));
+    }
+
+    /// <summary>What was sent, refused, retried and dropped so far.</summary>
+    public MetricCollectorClientStatistics Statistics => _counters.Snapshot();
+
+    /// <summary>The counter series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
+    /// <param name="name">The metric name; the collector exposes counters with a <c>_total</c> suffix.</param>
+    /// <param name="labels">Label names and values, or null.</param>
+    /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
+    /// <returns>The series, to keep and call <see cref="CounterSeries.Inc()"/> on.</returns>
+    public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
+        _registry.Counter(name, labels, help);
+
+    /// <summary>The gauge series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
+    /// <param name="name">The metric name.</param>
+    /// <param name="labels">Label names and values, or null.</param>
+    /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
+    /// <returns>The series, to keep and call <see cref="GaugeSeries.Set"/> on.</returns>
+    public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
+        _registry.Gauge(name, labels, help);
+
+    /// <summary>The histogram series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
+    /// <param name="name">The metric name.</param>
+    /// <param name="buckets">Strictly increasing upper bounds, or null for the collector's default; fixed by the first call.</param>
+    /// <param name="labels">Label names and values, or null.</param>
+    /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
+    /// <returns>The series, to keep and call <see cref="HistogramSeries.Observe"/> or <see cref="HistogramSeries.Measure"/> on.</returns>
+    public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
+        _registry.Histogram(name, buckets, labels, help);
+
+    /// <summary>The summary series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
+    /// <param name="name">The metric name.</param>
+    /// <param name="objectives">The quantiles to expose, or null for the collector's default; fixed by the first call.</param>
+    /// <param name="labels">Label names and values, or null.</param>
+    /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
+    /// <returns>The series, to keep and call <see cref="SummarySeries.Observe"/> or <see cref="SummarySeries.Measure"/> on.</returns>
+    public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
+        _registry.Summary(name, objectives, labels, help);
+
+    /// <summary>
+    /// Sends what was recorded so far without waiting for the next interval. Completes when it was delivered, or when a
+    /// transient failure postponed it to the background sender; never throws for a collector's failure.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting; what is unsent stays buffered.</param>
+    /// <returns>True when nothing is left waiting; false when something is, or when the client has stopped.</returns>
+    public Task<bool> FlushAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _stopped) == 1 ? Task.FromResult(false) : _sender.FlushAsync(cancellationToken);
+
+    /// <summary>
+    /// Stops the background sender and sends what is buffered, for at most
+    /// <see cref="MetricCollectorClientOptions.ShutdownTimeout"/>; what is left then is counted as dropped and logged.
+    /// Later values are dropped. Calling it again does nothing.
+    /// </summary>
+    /// <param name="cancellationToken">Cuts the final flush shorter than the timeout (the host's own shutdown deadline).</param>
+    /// <returns>A task that completes when the client has stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _loop;
+        _buffer.Close();
+        using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        try
+        {
+            await _sender.FlushAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            // The deadline passed: what is unsent is counted below.
+        }
+
+        long undelivered = await _sender.AbandonAsync();
+        if (undelivered > 0)
+        {
+            DeliveryLog.UndeliveredAtShutdown(_logger, undelivered, _options.ShutdownTimeout.TotalSeconds);
+        }
+    }
+
+    /// <summary>Stops as <see cref="StopAsync"/> does, flushing within the shutdown timeout.</summary>
+    /// <returns>A task that completes when the client has stopped.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stopping.Dispose();
+        _sender.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(_options.FlushInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stopping))
+            {
+                try
+                {
+                    await _sender.FlushAsync(stopping);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    DeliveryLog.SendFailed(_logger, exception);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Stopping: the final flush is StopAsync's.
+        }
+    }
+}

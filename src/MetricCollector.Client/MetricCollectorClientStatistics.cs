@@ -1,0 +1,11 @@
+namespace MetricCollector.Client;
+
+/// <summary>What the client has done since it started: the loss it could not avoid is visible here, never thrown.</summary>
+/// <param name="Sent">Records the collector accepted. Counter increments to one series are summed into one record per batch.</param>
+/// <param name="Rejected">Records the collector refused (4xx, or the refused part of a 207); they are not sent again.</param>
+/// <param name="Retried">Attempts repeated after a transient failure (5xx, 408, 429, timeout, connection error).</param>
+/// <param name="Dropped">
+/// Values lost before they could be sent: observations pushed out of the full buffer (the oldest go first), non-finite or
+/// negative values refused on the caller's thread, and what was still unsent when shutdown's deadline passed.
+/// </param>
+public sealed record MetricCollectorClientStatistics(long Sent, long Rejected, long Retried, long Dropped);

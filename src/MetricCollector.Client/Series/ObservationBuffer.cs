@@ -1,0 +1,43 @@
+using System.Threading.Channels;
+
+namespace MetricCollector.Client.Series;
+
+/// <summary>
+/// The bounded buffer of histogram and summary observations between the callers and the sender. When it is full the
+/// oldest observation makes room and is counted as dropped: recent data is worth more, and a caller never waits.
+/// </summary>
+internal sealed class ObservationBuffer
+{
+    private readonly Channel<Observation> _channel;
+    private readonly ClientCounters _counters;
+
+    public ObservationBuffer(int capacity, ClientCounters counters)
+    {
+        _counters = counters;
+        _channel = Channel.CreateBounded<Observation>(
+            new BoundedChannelOptions(capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = true,
+                AllowSynchronousContinuations = false,
+            },
+            _ => counters.CountDropped());
+    }
+
+    /// <summary>Observations waiting to be sent.</summary>
+    public int Count => _channel.Reader.Count;
+
+    public void Add(int seriesId, double value)
+    {
+        // After shutdown the writer is complete: nothing would send the value any more.
+        if (!double.IsFinite(value) || !_channel.Writer.TryWrite(new Observation(seriesId, value)))
+        {
+            _counters.CountDropped();
+        }
+    }
+
+    public bool TryTake(out Observation observation) => _channel.Reader.TryRead(out observation);
+
+    /// <summary>Refuses further observations; those already buffered can still be taken.</summary>
+    public void Close() => _channel.Writer.TryComplete();
+}

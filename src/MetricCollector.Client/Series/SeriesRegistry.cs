@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+
+namespace MetricCollector.Client.Series;
+
+/// <summary>
+/// Every series the component has asked for, one handle per (type, name, label values): asking twice gives the same
+/// handle, so increments from everywhere meet in one accumulator. The sender reads immutable snapshots of the lists.
+/// </summary>
+internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer buffer)
+{
+    private readonly ConcurrentDictionary<string, object> _byIdentity = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private CounterSeries[] _counters = [];
+    private GaugeSeries[] _gauges = [];
+    private SeriesDefinition[] _observed = [];
+
+    public CounterSeries[] Counters => Volatile.Read(ref _counters);
+
+    public GaugeSeries[] Gauges => Volatile.Read(ref _gauges);
+
+    /// <summary>The histogram or summary series with <see cref="SeriesDefinition.Id"/> <paramref name="id"/>.</summary>
+    public SeriesDefinition Observed(int id) => Volatile.Read(ref _observed)[id];
+
+    public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
+        GetOrAdd(SeriesKind.Counter, name, labels, definition =>
+        {
+            var series = new CounterSeries(definition with { Help = help }, counters);
+            Volatile.Write(ref _counters, [.. _counters, series]);
+            return series;
+        });
+
+    public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
+        GetOrAdd(SeriesKind.Gauge, name, labels, definition =>
+        {
+            var series = new GaugeSeries(definition with { Help = help }, counters);
+            Volatile.Write(ref _gauges, [.. _gauges, series]);
+            return series;
+        });
+
+    public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets, IReadOnlyDictionary<string, string>? labels, string? help) =>
+        GetOrAdd(SeriesKind.Histogram, name, labels, definition =>
+            new HistogramSeries(AddObserved(definition with { Help = help, Buckets = buckets?.ToArray() }), buffer));
+
+    public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives, IReadOnlyDictionary<string, string>? labels, string? help) =>
+        GetOrAdd(SeriesKind.Summary, name, labels, definition =>
+            new SummarySeries(AddObserved(definition with { Help = help, Objectives = objectives?.ToArray() }), buffer));
+
+    private SeriesDefinition AddObserved(SeriesDefinition definition)
+    {
+        var numbered = definition with { Id = _observed.Length };
+        Volatile.Write(ref _observed, [.. _observed, numbered]);
+        return numbered;
+    }
+
+    /// <summary>The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole).</summary>
+    private T GetOrAdd<T>(SeriesKind kind, string name, IReadOnlyDictionary<string, string>? labels, Func<SeriesDefinition, T> create)
+        where T : class
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        KeyValuePair<string, string>[] sorted = labels is null ? [] : [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)];
+        string identity = Identity(kind, name, sorted);
+        if (_byIdentity.TryGetValue(identity, out var existing))
+        {
+            return (T)existing;
+        }
+
+        lock (_gate)
+        {
+            if (_byIdentity.TryGetValue(identity, out existing))
+            {
+                return (T)existing;
+            }
+
+            var created = create(new SeriesDefinition(-1, name, kind, sorted, null, null, null));
+            _byIdentity[identity] = created;
+            return created;
+        }
+    }
+
+    /// <summary>Type, name and labels, each part length-prefixed so that no label value can make two series look alike.</summary>
+    private static string Identity(SeriesKind kind, string name, KeyValuePair<string, string>[] labels)
+    {
+        var builder = new StringBuilder().Append((int)kind).Append('|');
+        Append(builder, name);
+        foreach (var (key, value) in labels)
+        {
+            Append(builder, key);
+            Append(builder, value);
+        }
+
+        return builder.ToString();
+
+        static void Append(StringBuilder builder, string part) =>
+            builder.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part);
+    }
+}

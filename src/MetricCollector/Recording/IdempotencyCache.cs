@@ -1,0 +1,162 @@
+using MetricCollector.Collector;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Recording;
+
+/// <summary>
+/// Remembers the result of each <c>POST /record</c> body sent with an <c>Idempotency-Key</c>, so that a sender who
+/// retries because the answer was lost gets the first answer again instead of having the batch applied twice. A
+/// duplicate that arrives while the first is still being applied waits for it. Memory is bounded twice: keys are
+/// forgotten after <see cref="MetricCollectorOptions.IdempotencyWindow"/>, and beyond
+/// <see cref="MetricCollectorOptions.IdempotencyMaxKeys"/> the oldest go first.
+/// </summary>
+internal sealed class IdempotencyCache
+{
+    /// <summary>The longest key accepted; a UUID is 36 characters, this leaves room for a sender's prefix.</summary>
+    public const int MaxKeyLength = 128;
+
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    // Entries in the order they were created, which is also the order in which they expire. An entry removed from
+    // _entries early (abandoned) stays here until it reaches the head and is then skipped.
+    private readonly Queue<Entry> _order = new();
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly PrometheusMetricCollector _collector;
+    private readonly TimeSpan _window;
+    private readonly int _maxKeys;
+
+    public IdempotencyCache(IOptions<MetricCollectorOptions> options, TimeProvider time, PrometheusMetricCollector collector)
+    {
+        _time = time;
+        _collector = collector;
+        _window = options.Value.IdempotencyWindow;
+        _maxKeys = options.Value.IdempotencyMaxKeys;
+    }
+
+    /// <summary>How many keys are remembered now, finished or in flight.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.Count;
+            }
+        }
+    }
+
+    /// <summary>Visible ASCII (as an HTTP token would be), 1 to <see cref="MaxKeyLength"/> characters.</summary>
+    public static bool IsValidKey(string key)
+    {
+        if (key.Length is 0 or > MaxKeyLength)
+        {
+            return false;
+        }
+
+        foreach (char c in key)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="apply"/> for the first body with <paramref name="key"/> and remembers its result; a later body
+    /// with the same key gets that result (<c>Replayed</c> true) without running anything. When the first run fails or
+    /// is cancelled the key is forgotten, so that the sender's retry is applied.
+    /// </summary>
+    public async Task<(IngestResult Result, bool Replayed)> RunOnceAsync(string key, Func<Task<IngestResult>> apply, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Entry entry;
+            bool first;
+            lock (_gate)
+            {
+                long now = _time.GetTimestamp();
+                Evict(now);
+                first = !_entries.TryGetValue(key, out entry!);
+                if (first)
+                {
+                    entry = new Entry(key, now);
+                    _entries.Add(key, entry);
+                    _order.Enqueue(entry);
+                }
+            }
+
+            if (first)
+            {
+                return (await RunFirstAsync(entry, apply), false);
+            }
+
+            try
+            {
+                var result = await entry.Result.Task.WaitAsync(cancellationToken);
+                _collector.CountIdempotentReplay();
+                return (result, true);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The first attempt never finished, so nothing was applied under this key: try to become the first.
+            }
+        }
+    }
+
+    private async Task<IngestResult> RunFirstAsync(Entry entry, Func<Task<IngestResult>> apply)
+    {
+        try
+        {
+            var result = await apply();
+            entry.Result.TrySetResult(result);
+            return result;
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                if (_entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+                {
+                    _entries.Remove(entry.Key);
+                }
+            }
+
+            entry.Result.TrySetCanceled(CancellationToken.None);
+            throw;
+        }
+    }
+
+    private void Evict(long now)
+    {
+        while (_order.TryPeek(out var oldest))
+        {
+            bool current = _entries.TryGetValue(oldest.Key, out var held) && ReferenceEquals(held, oldest);
+            bool full = _entries.Count >= _maxKeys;
+            // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count.
+            bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && oldest.Result.Task.IsCompleted;
+            if (current && !full && !expired)
+            {
+                return;
+            }
+
+            _order.Dequeue();
+            if (current)
+            {
+                _entries.Remove(oldest.Key);
+            }
+        }
+    }
+
+    private sealed class Entry(string key, long created)
+    {
+        public string Key { get; } = key;
+
+        public long Created { get; } = created;
+
+        public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using MetricCollector.Gateway.Tests;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace MetricCollector.Client.Tests.Delivery;
+
+public sealed class ResilienceTests : IDisposable
+{
+    // Long enough for any machine, short enough that a hang fails the test instead of the run.
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private readonly FakeCollector _collector = new();
+
+    public void Dispose() => _collector.Dispose();
+
+    private static IRequestBuilder Record => Request.Create().WithPath("/record").UsingPost();
+
+    /// <summary>The first attempt gets <paramref name="first"/>; every later one the collector's usual 202.</summary>
+    private void FailOnce(IResponseBuilder first)
+    {
+        _collector.Server.Given(Record).AtPriority(1).InScenario("once").WillSetStateTo("answered").RespondWith(first);
+        _collector.Server.Given(Record).AtPriority(1).InScenario("once").WhenStateIs("answered").RespondWith(Response.Create().WithStatusCode(202));
+    }
+
+    private void AlwaysAnswer(int status, string body)
+    {
+        _collector.Server.Given(Record).AtPriority(1).RespondWith(
+            Response.Create().WithStatusCode(status).WithHeader("Content-Type", "application/problem+json").WithBody(body));
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(503)]
+    [InlineData(408)]
+    public async Task A_transient_failure_is_retried_with_the_same_idempotency_key(int status)
+    {
+        FailOnce(Response.Create().WithStatusCode(status));
+        await using var test = TestClient.Create(_collector.Address);
+        test.Client.Counter("jobs_total").Inc();
+
+        Assert.True(await test.Client.FlushAsync());
+
+        var batches = _collector.Batches;
+        Assert.Equal(2, batches.Count);
+        Assert.Equal(batches[0].Key, batches[1].Key);
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 0, Retried: 1, Dropped: 0), test.Client.Statistics);
+    }
+
+    [Fact]
+    public async Task The_collectors_retry_after_replaces_the_backoff()
+    {
+        // Backoff alone would wait ten minutes and the flush would be cancelled; Retry-After: 0 retries at once.
+        FailOnce(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "0"));
+        await using var test = TestClient.Create(_collector.Address, o =>
+        {
+            o.RetryDelay = TimeSpan.FromMinutes(10);
+            o.MaxRetryDelay = TimeSpan.FromMinutes(10);
+        });
+        test.Client.Counter("jobs_total").Inc();
+        using var patience = new CancellationTokenSource(Patience);
+
+        Assert.True(await test.Client.FlushAsync(patience.Token));
+
+        Assert.Equal(2, _collector.Batches.Count);
+        Assert.Equal(1, test.Client.Statistics.Retried);
+    }
+
+    [Theory]
+    [InlineData("7", 7)]
+    [InlineData("3600", 60)]
+    public void Retry_after_in_seconds_is_honoured_up_to_the_longest_delay(string header, int expectedSeconds)
+    {
+        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        response.Headers.TryAddWithoutValidation("Retry-After", header);
+
+        var delay = MetricCollector.Client.Delivery.DeliveryPipeline.RetryAfter(response, TimeSpan.FromMinutes(1), TimeProvider.System);
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), delay);
+    }
+
+    [Fact]
+    public void Retry_after_as_a_date_waits_until_then_and_no_header_leaves_the_backoff()
+    {
+        using var dated = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+        dated.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(DateTimeOffset.UtcNow.AddSeconds(30));
+        using var plain = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
+
+        var delay = MetricCollector.Client.Delivery.DeliveryPipeline.RetryAfter(dated, TimeSpan.FromMinutes(1), TimeProvider.System);
+
+        Assert.InRange(delay!.Value, TimeSpan.FromSeconds(25), TimeSpan.FromSeconds(30));
+        Assert.Null(MetricCollector.Client.Delivery.DeliveryPipeline.RetryAfter(plain, TimeSpan.FromMinutes(1), TimeProvider.System));
+    }
+
+    [Fact]
+    public async Task Attempts_slower_than_the_timeout_are_cut_off_retried_and_the_batch_delivered_later_with_its_key()
+    {
+        _collector.Server.Given(Record).AtPriority(1).RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(3)));
+        var attempts = new CountingHandler();
+        await using var test = TestClient.Create(_collector.Address, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(1);
+            o.MaxRetryAttempts = 2;
+        }, () => attempts);
+        test.Client.Counter("jobs_total").Inc();
+
+        Assert.False(await test.Client.FlushAsync());
+        Assert.Equal(2, test.Client.Statistics.Retried);
+        _collector.Server.ResetMappings();
+        _collector.Server.Given(Record).RespondWith(Response.Create().WithStatusCode(202));
+
+        // WireMock finishes the abandoned slow answers before it serves anything else: one request waits for that.
+        using (var probe = new HttpClient())
+        {
+            using var ready = await probe.GetAsync(new Uri(_collector.Address, "/ready"));
+        }
+
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(4, attempts.Attempts);
+        Assert.Single(attempts.Keys.Distinct());
+        Assert.Equal(1, test.Client.Statistics.Sent);
+    }
+
+    [Fact]
+    public async Task A_batch_refused_by_a_closed_port_waits_and_is_delivered_once_the_collector_is_up()
+    {
+        int port = LoopbackPorts.Free();
+        await using var test = TestClient.Create(new Uri($"http://127.0.0.1:{port}"), o => o.MaxRetryAttempts = 2);
+        test.Client.Counter("jobs_total").Inc(3);
+
+        Assert.False(await test.Client.FlushAsync());
+        Assert.Equal(2, test.Client.Statistics.Retried);
+        test.Client.Counter("jobs_total").Inc(4);
+        using var collector = WireMockServer.Start(port);
+        collector.Given(Record).RespondWith(Response.Create().WithStatusCode(202));
+
+        Assert.True(await test.Client.FlushAsync());
+
+        // One flush: the waiting batch went first, unchanged; what was counted meanwhile followed in a batch of its own.
+        var values = collector.LogEntries.Select(e => System.Text.Json.JsonDocument.Parse(e.RequestMessage.Body!).RootElement[0].GetProperty("value").GetDouble());
+        Assert.Equal([3.0, 4], values);
+        Assert.Contains("could not be reached", Assert.Single(test.Logs.WithEventId(3)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_open_circuit_stops_further_attempts_to_a_dead_collector()
+    {
+        var attempts = new CountingHandler();
+        await using var test = TestClient.Create(
+            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
+            o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.CircuitBreakerMinimumThroughput = 2;
+                o.CircuitBreakerBreakDuration = TimeSpan.FromMinutes(10);
+                o.ShutdownTimeout = TimeSpan.Zero;
+            },
+            () => attempts);
+        test.Client.Counter("jobs_total").Inc();
+
+        for (int flush = 0; flush < 10; flush++)
+        {
+            Assert.False(await test.Client.FlushAsync());
+        }
+
+        Assert.Equal(2, attempts.Attempts);
+        Assert.Single(test.Logs.WithEventId(5));
+    }
+
+    [Fact]
+    public async Task A_refused_record_is_not_retried_and_is_logged_once_with_the_collectors_reason()
+    {
+        AlwaysAnswer(409, """
+            {"type":"urn:metric-collector:problem:definition_conflict","title":"Metric definition conflict","status":409,
+             "detail":"1 of 1 records were rejected; see errors.","accepted":0,"rejected":1,
+             "errors":[{"index":0,"field":"/metric_type","reason":"definition_conflict","detail":"jobs is already a gauge."}]}
+            """);
+        await using var test = TestClient.Create(_collector.Address);
+        var jobs = test.Client.Counter("jobs_total", new Dictionary<string, string> { ["queue"] = "a" });
+
+        jobs.Inc();
+        await test.Client.FlushAsync();
+        jobs.Inc();
+        await test.Client.FlushAsync();
+
+        Assert.Equal(2, _collector.Batches.Count);
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 0, Rejected: 2, Retried: 0, Dropped: 0), test.Client.Statistics);
+        string logged = Assert.Single(test.Logs.WithEventId(1));
+        Assert.Contains("jobs_total{queue=\"a\"}", logged, StringComparison.Ordinal);
+        Assert.Contains("definition_conflict", logged, StringComparison.Ordinal);
+        Assert.Contains("jobs is already a gauge.", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_body_without_itemized_errors_is_logged_once_with_its_problem_type()
+    {
+        AlwaysAnswer(415, """{"type":"urn:metric-collector:problem:unsupported_media_type","status":415,"detail":"Content-Type must be application/json."}""");
+        await using var test = TestClient.Create(_collector.Address);
+
+        test.Client.Counter("jobs_total").Inc();
+        await test.Client.FlushAsync();
+        test.Client.Counter("jobs_total").Inc();
+        await test.Client.FlushAsync();
+
+        string logged = Assert.Single(test.Logs.WithEventId(2));
+        Assert.Contains("unsupported_media_type", logged, StringComparison.Ordinal);
+        Assert.Equal(0, test.Client.Statistics.Retried);
+    }
+
+    [Fact]
+    public async Task A_partly_applied_batch_is_never_sent_again()
+    {
+        AlwaysAnswer(207, """
+            {"accepted":1,"rejected":1,"errors":[{"index":1,"field":"/labels/le","reason":"schema_violation","detail":"label name 'le' is reserved on histograms."}]}
+            """);
+        await using var test = TestClient.Create(_collector.Address);
+        test.Client.Counter("a_total").Inc();
+        test.Client.Counter("b_total").Inc();
+
+        Assert.True(await test.Client.FlushAsync());
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Single(_collector.Batches);
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 1, Retried: 0, Dropped: 0), test.Client.Statistics);
+        Assert.Contains("b_total", Assert.Single(test.Logs.WithEventId(1)), StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,115 @@
+using MetricCollector.Gateway.Tests;
+using Microsoft.Extensions.Hosting;
+
+namespace MetricCollector.Client.Tests.Delivery;
+
+public sealed class ShutdownTests : IDisposable
+{
+    private readonly FakeCollector _collector = new();
+
+    public void Dispose() => _collector.Dispose();
+
+    [Fact]
+    public async Task Stopping_sends_what_is_buffered()
+    {
+        await using var test = TestClient.Create(_collector.Address);
+        test.Client.Counter("jobs_total").Inc(7);
+        test.Client.Histogram("step_seconds").Observe(0.25);
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(2, Assert.Single(_collector.Batches).Records.Length);
+        Assert.Equal(2, test.Client.Statistics.Sent);
+    }
+
+    [Fact]
+    public async Task Stopping_with_a_dead_collector_ends_at_the_deadline_and_counts_what_was_not_delivered()
+    {
+        await using var test = TestClient.Create(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), o =>
+        {
+            o.ShutdownTimeout = TimeSpan.FromSeconds(1);
+            o.MaxRetryAttempts = 100;
+        });
+        test.Client.Counter("jobs_total").Inc();
+        test.Client.Gauge("pool_free").Set(2);
+        test.Client.Histogram("step_seconds").Observe(0.1);
+        test.Client.Histogram("step_seconds").Observe(0.2);
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(4, test.Client.Statistics.Dropped);
+        Assert.Contains("4 metric values not delivered", Assert.Single(test.Logs.WithEventId(7)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_behind_an_open_circuit_makes_no_further_attempt()
+    {
+        var attempts = new CountingHandler();
+        await using var test = TestClient.Create(
+            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
+            o =>
+            {
+                o.MaxRetryAttempts = 1;
+                o.CircuitBreakerMinimumThroughput = 2;
+                o.CircuitBreakerBreakDuration = TimeSpan.FromMinutes(10);
+                o.ShutdownTimeout = TimeSpan.FromMinutes(10);
+            },
+            () => attempts);
+        test.Client.Counter("jobs_total").Inc();
+        Assert.False(await test.Client.FlushAsync());
+        int attemptsBeforeStop = attempts.Attempts;
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(2, attemptsBeforeStop);
+        Assert.Equal(attemptsBeforeStop, attempts.Attempts);
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Observations_after_stopping_are_dropped_and_counted_not_thrown()
+    {
+        await using var test = TestClient.Create(_collector.Address);
+        await test.Client.StopAsync();
+
+        test.Client.Histogram("step_seconds").Observe(1);
+        await test.Client.StopAsync();
+
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+        Assert.False(await test.Client.FlushAsync());
+        Assert.Empty(_collector.Batches);
+    }
+
+    [Fact]
+    public async Task The_host_flushes_the_client_when_it_stops()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+        host.Services.GetRequiredService<MetricCollectorClient>().Counter("jobs_total").Inc(3);
+
+        await host.StopAsync();
+
+        Assert.Equal(3, Assert.Single(Assert.Single(_collector.Batches).Records).GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task The_host_binds_the_client_from_configuration()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["MetricCollectorClient:Endpoint"] = _collector.Address.ToString();
+        builder.Configuration["MetricCollectorClient:BatchSize"] = "2";
+        builder.Services.AddMetricCollectorClient();
+        using var host = builder.Build();
+
+        var options = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<MetricCollectorClientOptions>>().Value;
+
+        Assert.Equal(_collector.Address, options.Endpoint);
+        Assert.Equal(2, options.BatchSize);
+    }
+}

@@ -1,0 +1,134 @@
+using MetricCollector.Gateway.Tests;
+
+namespace MetricCollector.Client.Tests.EndToEnd;
+
+public sealed class ExactlyOnceTests : IAsyncLifetime
+{
+    private const int Threads = 8;
+    private const int IncrementsPerThread = 25_000;
+
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync();
+
+    public async Task DisposeAsync() => await _gateway.DisposeAsync();
+
+    private async Task<double?> SampleAsync(string series) => MetricsText.Value(await _gateway.MetricsAsync(), series);
+
+    /// <summary>Increments from <see cref="Threads"/> threads at once, while the background sender keeps flushing.</summary>
+    private static Task IncrementFromThreadsAsync(MetricCollectorClient client, string name) =>
+        Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
+        {
+            var counter = client.Counter(name, new Dictionary<string, string> { ["component"] = "e2e" });
+            for (int i = 0; i < IncrementsPerThread; i++)
+            {
+                counter.Inc();
+            }
+        })));
+
+    [Fact]
+    public async Task Increments_from_several_threads_arrive_as_exactly_as_many()
+    {
+        await using var test = TestClient.Create(_gateway.Address, o => o.FlushInterval = TimeSpan.FromMilliseconds(10));
+
+        await IncrementFromThreadsAsync(test.Client, "e2e_jobs_total");
+        await test.Client.StopAsync();
+
+        Assert.Equal(Threads * IncrementsPerThread, await SampleAsync("e2e_jobs_total{component=\"e2e\"}"));
+        Assert.Equal(0, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task A_batch_whose_answer_was_lost_after_the_collector_applied_it_counts_once()
+    {
+        await using var test = TestClient.Create(_gateway.Address, handler: () => new LostAnswerHandler(attempt => attempt == 1));
+        test.Client.Counter("e2e_lost_answers_total").Inc(5);
+
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(5, await SampleAsync("e2e_lost_answers_total"));
+        Assert.Equal(1, await SampleAsync("metric_collector_idempotent_replays_total"));
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 0, Retried: 1, Dropped: 0), test.Client.Statistics);
+    }
+
+    [Fact]
+    public async Task Through_lost_answers_outages_and_refused_connections_every_increment_counts_once()
+    {
+        var chaos = new ChaosHandler();
+        await using var test = TestClient.Create(_gateway.Address, o =>
+        {
+            o.FlushInterval = TimeSpan.FromMilliseconds(10);
+            o.MaxRetryAttempts = 2;
+        }, () => chaos);
+
+        // Several threads count for as long as it takes the sender to go through 40 attempts, most of them failures.
+        long counted = 0;
+        await Task.WhenAll(Enumerable.Range(0, Threads).Select(_ => Task.Run(() =>
+        {
+            var counter = test.Client.Counter("e2e_chaos_total", new Dictionary<string, string> { ["component"] = "e2e" });
+            long mine = 0;
+            while (chaos.Attempts < 40)
+            {
+                counter.Inc();
+                if (++mine % 1000 == 0)
+                {
+                    // Leaves the sender some CPU: this machine may have fewer cores than there are threads.
+                    Thread.Sleep(1);
+                }
+            }
+
+            Interlocked.Add(ref counted, mine);
+        })));
+        chaos.Calm = true;
+        // Batches still waiting (or behind an open circuit) go out once the collector answers again.
+        Assert.True(await Poll.UntilAsync(() => test.Client.FlushAsync()));
+
+        Assert.Equal(counted, await SampleAsync("e2e_chaos_total{component=\"e2e\"}"));
+        Assert.True(await SampleAsync("metric_collector_idempotent_replays_total") > 0);
+        Assert.True(test.Client.Statistics.Retried > 0);
+        Assert.Equal(0, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Gauges_histograms_and_summaries_arrive_in_the_exposition()
+    {
+        await using var test = TestClient.Create(_gateway.Address);
+        var pool = new Dictionary<string, string> { ["poolName"] = "default" };
+        test.Client.Gauge("e2e_pool_free", pool).Set(12);
+        test.Client.Gauge("e2e_pool_free", pool).Set(3);
+        var step = test.Client.Histogram("e2e_step_seconds", [0.1, 1]);
+        step.Observe(0.05);
+        step.Observe(0.5);
+        step.Observe(5);
+        test.Client.Summary("e2e_tool_seconds", [new SummaryObjective(0.5, 0.05)]).Observe(0.2);
+
+        Assert.True(await test.Client.FlushAsync());
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(3, MetricsText.Value(metrics, "e2e_pool_free{poolName=\"default\"}"));
+        Assert.Equal(1, MetricsText.Value(metrics, "e2e_step_seconds_bucket{le=\"0.1\"}"));
+        Assert.Equal(2, MetricsText.Value(metrics, "e2e_step_seconds_bucket{le=\"1\"}"));
+        Assert.Equal(3, MetricsText.Value(metrics, "e2e_step_seconds_count"));
+        Assert.Equal(0.2, MetricsText.Value(metrics, "e2e_tool_seconds{quantile=\"0.5\"}"));
+        Assert.Equal(3, test.Client.Statistics.Sent);
+    }
+
+    [Fact]
+    public async Task A_record_the_collector_refuses_is_logged_once_with_its_reason_and_the_rest_of_the_batch_applies()
+    {
+        await using var test = TestClient.Create(_gateway.Address);
+        var refused = test.Client.Counter("gateway_requests_total");
+        var accepted = test.Client.Counter("e2e_accepted_total");
+
+        refused.Inc();
+        accepted.Inc();
+        await test.Client.FlushAsync();
+        refused.Inc();
+        await test.Client.FlushAsync();
+
+        Assert.Equal(1, await SampleAsync("e2e_accepted_total"));
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 2, Retried: 0, Dropped: 0), test.Client.Statistics);
+        string logged = Assert.Single(test.Logs.WithEventId(1));
+        Assert.Contains("reserved_name", logged, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text.Json;
+
+namespace MetricCollector.Client.Tests.Recording;
+
+public sealed class RecordingTests : IAsyncLifetime
+{
+    private static readonly Dictionary<string, string> Pool = new() { ["poolName"] = "default" };
+
+    private readonly FakeCollector _collector = new();
+    private TestClient _test = null!;
+
+    private MetricCollectorClient Client => _test.Client;
+
+    public Task InitializeAsync()
+    {
+        _test = TestClient.Create(_collector.Address, o => o.ObservationCapacity = 4);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _test.DisposeAsync();
+        _collector.Dispose();
+    }
+
+    private JsonElement[] Records => _collector.Batches.SelectMany(batch => batch.Records).ToArray();
+
+    [Fact]
+    public async Task Increments_to_one_series_are_sent_as_one_summed_record()
+    {
+        var allocations = Client.Counter("sandbox_allocations_total", Pool, "Sandboxes allocated.");
+        for (int i = 0; i < 1000; i++)
+        {
+            allocations.Inc();
+        }
+
+        allocations.Inc(0.5);
+
+        Assert.True(await Client.FlushAsync());
+        var record = Assert.Single(Records);
+        Assert.Equal("sandbox_allocations_total", record.GetProperty("metric_name").GetString());
+        Assert.Equal("counter", record.GetProperty("metric_type").GetString());
+        Assert.Equal(1000.5, record.GetProperty("value").GetDouble());
+        Assert.Equal("default", record.GetProperty("labels").GetProperty("poolName").GetString());
+        Assert.Equal("Sandboxes allocated.", record.GetProperty("help").GetString());
+        Assert.Equal(1, Client.Statistics.Sent);
+    }
+
+    [Fact]
+    public async Task Asking_for_a_series_again_gives_the_same_handle_whatever_the_label_order()
+    {
+        var first = Client.Counter("jobs_total", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
+        var second = Client.Counter("jobs_total", new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" });
+        var other = Client.Counter("jobs_total", new Dictionary<string, string> { ["a"] = "1", ["b"] = "3" });
+
+        Assert.Same(first, second);
+        Assert.NotSame(first, other);
+    }
+
+    [Fact]
+    public async Task Nothing_is_sent_for_a_series_that_did_not_change()
+    {
+        Client.Counter("jobs_total").Inc();
+        Client.Gauge("pool_free").Set(3);
+        await Client.FlushAsync();
+
+        await Client.FlushAsync();
+
+        Assert.Single(_collector.Batches);
+    }
+
+    [Fact]
+    public async Task A_gauge_sends_its_latest_value_as_a_set()
+    {
+        var free = Client.Gauge("sandbox_pool_free", Pool);
+        free.Set(12);
+        free.Set(3);
+
+        await Client.FlushAsync();
+
+        var record = Assert.Single(Records);
+        Assert.Equal("gauge", record.GetProperty("metric_type").GetString());
+        Assert.Equal("set", record.GetProperty("operation").GetString());
+        Assert.Equal(3, record.GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task Histogram_and_summary_observations_are_sent_with_their_buckets_and_objectives()
+    {
+        var step = Client.Histogram("router_step_seconds", [0.01, 0.1, 1], new Dictionary<string, string> { ["stepId"] = "resolve" });
+        var tool = Client.Summary("mcp_tool_seconds", [new SummaryObjective(0.5, 0.05), new SummaryObjective(0.99, 0.001)]);
+        step.Observe(0.042);
+        step.Observe(0.5);
+        tool.Observe(0.2);
+
+        await Client.FlushAsync();
+
+        var histogram = Records.Single(r => r.GetProperty("metric_type").GetString() == "histogram");
+        Assert.Equal([0.042, 0.5], histogram.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.01, 0.1, 1], histogram.GetProperty("buckets").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.False(histogram.TryGetProperty("value", out _));
+        var summary = Records.Single(r => r.GetProperty("metric_type").GetString() == "summary");
+        Assert.Equal([0.2], summary.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(0.99, summary.GetProperty("objectives")[1].GetProperty("quantile").GetDouble());
+        Assert.Equal(0.001, summary.GetProperty("objectives")[1].GetProperty("error").GetDouble());
+    }
+
+    [Fact]
+    public async Task Measure_observes_the_seconds_the_block_took()
+    {
+        var step = Client.Histogram("router_step_seconds");
+        using (var timer = step.Measure())
+        {
+            await Task.Delay(20);
+            Assert.True(timer.Elapsed > TimeSpan.Zero);
+        }
+
+        await Client.FlushAsync();
+
+        double observed = Assert.Single(Assert.Single(Records).GetProperty("values").EnumerateArray()).GetDouble();
+        Assert.InRange(observed, 0.001, 3600);
+    }
+
+    [Fact]
+    public async Task When_the_buffer_is_full_the_oldest_observations_are_dropped_and_counted()
+    {
+        var step = Client.Histogram("router_step_seconds");
+        for (int i = 1; i <= 6; i++)
+        {
+            step.Observe(i);
+        }
+
+        await Client.FlushAsync();
+
+        Assert.Equal([3.0, 4, 5, 6], Assert.Single(Records).GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(2, Client.Statistics.Dropped);
+        Assert.Contains("2 metric values were dropped", Assert.Single(_test.Logs.WithEventId(4)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_drop_warning_is_logged_at_most_once_a_minute()
+    {
+        var step = Client.Histogram("router_step_seconds");
+        for (int round = 0; round < 3; round++)
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                step.Observe(i);
+            }
+
+            await Client.FlushAsync();
+        }
+
+        Assert.Equal(18, Client.Statistics.Dropped);
+        Assert.Single(_test.Logs.WithEventId(4));
+    }
+
+    [Fact]
+    public async Task Values_the_collector_would_refuse_are_dropped_and_counted_not_thrown()
+    {
+        Client.Counter("jobs_total").Inc(-1);
+        Client.Counter("jobs_total").Inc(double.NaN);
+        Client.Gauge("pool_free").Set(double.PositiveInfinity);
+        Client.Histogram("step_seconds").Observe(double.NaN);
+        Client.Summary("tool_seconds").Observe(double.NegativeInfinity);
+
+        await Client.FlushAsync();
+
+        Assert.Equal(5, Client.Statistics.Dropped);
+        Assert.Empty(_collector.Batches);
+    }
+
+    [Fact]
+    public async Task Records_beyond_the_batch_size_go_in_further_batches_each_with_its_own_key()
+    {
+        await using var small = TestClient.Create(_collector.Address, o => o.BatchSize = 2);
+        for (int i = 0; i < 5; i++)
+        {
+            small.Client.Counter("jobs_total", new Dictionary<string, string> { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Inc();
+        }
+
+        await small.Client.FlushAsync();
+
+        var batches = _collector.Batches;
+        Assert.Equal([2, 2, 1], batches.Select(b => b.Records.Length));
+        Assert.Equal(3, batches.Select(b => b.Key).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task More_than_a_thousand_observations_of_one_series_are_split_into_records_the_schema_allows()
+    {
+        await using var large = TestClient.Create(_collector.Address, o => o.ObservationCapacity = 2500);
+        var step = large.Client.Histogram("step_seconds");
+        for (int i = 0; i < 2500; i++)
+        {
+            step.Observe(i);
+        }
+
+        await large.Client.FlushAsync();
+
+        Assert.Equal([1000, 1000, 500], Assert.Single(_collector.Batches).Records.Select(r => r.GetProperty("values").GetArrayLength()));
+    }
+}

@@ -1,0 +1,139 @@
+using MetricCollector.Collector;
+using MetricCollector.Recording;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace MetricCollector.Tests.Recording;
+
+public sealed class IdempotencyCacheTests
+{
+    private static readonly IngestResult Applied = new(true, 3, [], null);
+
+    private readonly ManualTime _time = new();
+    private readonly PrometheusMetricCollector _collector;
+    private readonly IdempotencyCache _cache;
+    private int _applied;
+
+    public IdempotencyCacheTests() : this(new MetricCollectorOptions { IdempotencyWindow = TimeSpan.FromMinutes(1), IdempotencyMaxKeys = 3 })
+    {
+    }
+
+    private IdempotencyCacheTests(MetricCollectorOptions options)
+    {
+        _collector = new PrometheusMetricCollector(Options.Create(options), NullLogger<PrometheusMetricCollector>.Instance, _time);
+        _cache = new IdempotencyCache(Options.Create(options), _time, _collector);
+    }
+
+    private Task<IngestResult> Apply()
+    {
+        Interlocked.Increment(ref _applied);
+        return Task.FromResult(Applied);
+    }
+
+    private async Task<double> ReplaysAsync() =>
+        TestCollector.Samples(await _collector.ExposeAsync())["metric_collector_idempotent_replays_total"];
+
+    [Fact]
+    public async Task A_repeated_key_gets_the_first_result_without_applying_again()
+    {
+        var first = await _cache.RunOnceAsync("k1", Apply, default);
+        var second = await _cache.RunOnceAsync("k1", () => Task.FromResult(new IngestResult(true, 99, [], null)), default);
+
+        Assert.False(first.Replayed);
+        Assert.True(second.Replayed);
+        Assert.Same(first.Result, second.Result);
+        Assert.Equal(1, _applied);
+        Assert.Equal(1, await ReplaysAsync());
+    }
+
+    [Fact]
+    public async Task A_duplicate_arriving_while_the_first_is_applied_waits_for_it_and_applies_nothing()
+    {
+        var release = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _cache.RunOnceAsync("k1", () => { Interlocked.Increment(ref _applied); return release.Task; }, default);
+        var duplicate = _cache.RunOnceAsync("k1", Apply, default);
+
+        Assert.False(duplicate.IsCompleted);
+        release.SetResult(Applied);
+
+        Assert.Same(Applied, (await first).Result);
+        Assert.True((await duplicate).Replayed);
+        Assert.Same(Applied, (await duplicate).Result);
+        Assert.Equal(1, _applied);
+    }
+
+    [Fact]
+    public async Task A_first_attempt_that_fails_is_forgotten_so_the_retry_is_applied()
+    {
+        await Assert.ThrowsAsync<OperationCanceledException>(() => _cache.RunOnceAsync("k1", () => throw new OperationCanceledException(), default));
+
+        var retry = await _cache.RunOnceAsync("k1", Apply, default);
+
+        Assert.False(retry.Replayed);
+        Assert.Equal(1, _applied);
+    }
+
+    [Fact]
+    public async Task A_waiting_duplicate_takes_over_when_the_first_attempt_fails()
+    {
+        var fail = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = _cache.RunOnceAsync("k1", () => fail.Task, default);
+        var duplicate = _cache.RunOnceAsync("k1", Apply, default);
+
+        fail.SetException(new IOException("client went away"));
+
+        await Assert.ThrowsAsync<IOException>(() => first);
+        Assert.False((await duplicate).Replayed);
+        Assert.Equal(1, _applied);
+    }
+
+    [Fact]
+    public async Task A_key_is_forgotten_once_its_window_has_passed()
+    {
+        await _cache.RunOnceAsync("k1", Apply, default);
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Assert.True((await _cache.RunOnceAsync("k1", Apply, default)).Replayed);
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.False((await _cache.RunOnceAsync("k1", Apply, default)).Replayed);
+        Assert.Equal(2, _applied);
+    }
+
+    [Fact]
+    public async Task Beyond_the_most_keys_the_oldest_is_forgotten_first()
+    {
+        foreach (string key in new[] { "k1", "k2", "k3", "k4" })
+        {
+            await _cache.RunOnceAsync(key, Apply, default);
+        }
+
+        Assert.Equal(3, _cache.Count);
+        Assert.True((await _cache.RunOnceAsync("k4", Apply, default)).Replayed);
+        Assert.False((await _cache.RunOnceAsync("k1", Apply, default)).Replayed);
+        Assert.Equal(3, _cache.Count);
+    }
+
+    [Theory]
+    [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e", true)]
+    [InlineData("batch:42", true)]
+    [InlineData("", false)]
+    [InlineData("has space", false)]
+    [InlineData("caf\u00e9", false)]
+    public void Keys_are_one_to_128_visible_ascii_characters(string key, bool valid)
+    {
+        Assert.Equal(valid, IdempotencyCache.IsValidKey(key));
+        Assert.False(IdempotencyCache.IsValidKey(new string('k', IdempotencyCache.MaxKeyLength + 1)));
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+}
