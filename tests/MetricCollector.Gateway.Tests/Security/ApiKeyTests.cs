@@ -119,6 +119,28 @@ public sealed class ApiKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Idempotency_keys_are_per_credential_so_one_component_cannot_replay_anothers_answers()
+    {
+        const string body = """{"metric_name":"shared_key_hits","metric_type":"counter"}""";
+        async Task<HttpResponseMessage> SendWithKeyAsync(string apiKey)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            request.Headers.Add("Idempotency-Key", "batch-1");
+            return await _gateway.Client.SendAsync(request);
+        }
+
+        using var first = await SendWithKeyAsync(SandboxKey);
+        using var other = await SendWithKeyAsync(UnboundKey);
+        using var repeat = await SendWithKeyAsync(SandboxKey);
+
+        Assert.False(other.Headers.Contains("Idempotent-Replayed"));
+        Assert.True(repeat.Headers.Contains("Idempotent-Replayed"));
+        string metrics = await ScrapeAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """shared_key_hits_total{componentId="sandbox-manager"}"""));
+    }
+
+    [Fact]
     public async Task Deleting_needs_the_admin_role()
     {
         using var write = await SendAsync(HttpMethod.Post, "/record", UnboundKey, """{"metric_name":"doomed","metric_type":"gauge","value":1,"labels":{"k":"a"}}""");
