@@ -5,7 +5,7 @@ namespace MetricCollector.Client;
 
 /// <summary>
 /// Observes the seconds between its creation and <see cref="Dispose"/> in a histogram or summary. A struct, so timing
-/// a block allocates nothing: <c>using (client.Histogram("step_seconds").Measure()) { ... }</c>.
+/// a block allocates nothing: <c>using (step.Measure()) { ... }</c>, with <c>step</c> a histogram resolved once.
 /// </summary>
 public readonly struct LatencyTimer : IDisposable, IEquatable<LatencyTimer>
 {

@@ -94,8 +94,8 @@ public sealed class MetricCollectorOptions
 
     /// <summary>
     /// How long the collector remembers an <c>Idempotency-Key</c> and the answer it gave (default 10 minutes): a body
-    /// sent again with the same key within this time gets the first answer again and is not applied twice. A sender
-    /// must not retry a batch for longer than this.
+    /// sent again with the same key within this time gets the first answer again and is not applied twice; after it,
+    /// the body is applied again. Choose it longer than the outages senders ride out.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan IdempotencyWindow { get; set; } = TimeSpan.FromMinutes(10);

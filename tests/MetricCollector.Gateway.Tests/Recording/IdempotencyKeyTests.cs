@@ -74,6 +74,16 @@ public sealed class IdempotencyKeyTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData("--MetricCollector:IdempotencyWindow=00:00:00", "IdempotencyWindow")]
+    [InlineData("--MetricCollector:IdempotencyMaxKeys=0", "IdempotencyMaxKeys")]
+    public async Task An_idempotency_window_or_key_limit_out_of_range_stops_the_gateway_at_start_up(string argument, string setting)
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(argument));
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("has space")]
     [InlineData("one", "two")]
     public async Task An_unusable_key_is_refused_with_400_and_nothing_is_applied(params string[] keys)
