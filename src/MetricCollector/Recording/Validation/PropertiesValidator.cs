@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace MetricCollector.Recording.Validation;
+
+/// <summary>
+/// <c>properties</c>, <c>patternProperties</c> and <c>additionalProperties</c> of one schema object, checked in one
+/// pass over the object. As in NJsonSchema, a name not in <c>properties</c> is checked against the first pattern it
+/// matches only, and counts as additional when it matches none.
+/// </summary>
+internal sealed class PropertiesValidator(
+    byte[][] names, JsonValidator[] schemas, Regex[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
+    : JsonValidator
+{
+    public override bool IsValid(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        foreach (var property in element.EnumerateObject())
+        {
+            int index = IndexOf(property);
+            if (index >= 0)
+            {
+                if (!schemas[index].IsValid(property.Value))
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            index = patterns.Length == 0 ? -1 : PatternOf(property);
+            if (index >= 0)
+            {
+                if (!patternSchemas[index].IsValid(property.Value))
+                {
+                    return false;
+                }
+            }
+            else if (additional is not null ? !additional.IsValid(property.Value) : !allowAdditional)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private int IndexOf(JsonProperty property)
+    {
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (property.NameEquals(names[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private int PatternOf(JsonProperty property)
+    {
+        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
+        if (JsonText.IsEscaped(raw) || raw.Length > JsonText.StackLimit)
+        {
+            return PatternOf(property.Name);
+        }
+
+        Span<char> buffer = stackalloc char[JsonText.StackLimit];
+        return PatternOf(JsonText.Decode(raw, buffer));
+    }
+
+    private int PatternOf(ReadOnlySpan<char> name)
+    {
+        for (int i = 0; i < patterns.Length; i++)
+        {
+            if (patterns[i].IsMatch(name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
