@@ -26,11 +26,14 @@ internal static class MetricRecordReader
         MaxDepth = 32,
     };
 
+    // Newtonsoft's JsonTextReader refuses an integer of more characters than this ("is too large to parse").
+    private const int NewtonsoftMaxIntegerLength = 380;
+
     /// <summary>Reads the body, or returns the rejection of the whole body.</summary>
     public static RecordBatch Read(ReadOnlyMemory<byte> body, int maxBatchSize, out RecordRejection? bodyRejection)
     {
         var validator = CompiledRecordSchema.Validator;
-        if (validator is null || !Utf8.IsValid(body.Span) || !TryParse(body, out var document))
+        if (validator is null || !Utf8.IsValid(body.Span) || HasLongDigitRun(body.Span) || !TryParse(body, out var document))
         {
             return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
         }
@@ -95,11 +98,39 @@ internal static class MetricRecordReader
             document = JsonDocument.Parse(body, StrictJson);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // A malformed body is the reference path's to word.
+            // A malformed body is the reference path's to word; so is a property name with a lone surrogate escape,
+            // which System.Text.Json's duplicate check cannot unescape and Newtonsoft reads.
             document = null!;
             return false;
         }
+    }
+
+    /// <summary>
+    /// True when the body holds a run of digits as long as the longest integer Newtonsoft reads (it refuses longer
+    /// ones as malformed; System.Text.Json reads them). Runs inside strings count too: they only cost the fast path.
+    /// </summary>
+    private static bool HasLongDigitRun(ReadOnlySpan<byte> body)
+    {
+        while (body.Length >= NewtonsoftMaxIntegerLength)
+        {
+            int start = body.IndexOfAnyInRange((byte)'0', (byte)'9');
+            if (start < 0)
+            {
+                return false;
+            }
+
+            body = body[start..];
+            int length = body.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+            if (length < 0 ? body.Length >= NewtonsoftMaxIntegerLength : length >= NewtonsoftMaxIntegerLength)
+            {
+                return true;
+            }
+
+            body = body[length..];
+        }
+
+        return false;
     }
 }
