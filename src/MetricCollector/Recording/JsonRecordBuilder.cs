@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using MetricCollector.Recording.Validation;
 
@@ -25,7 +23,7 @@ internal static class JsonRecordBuilder
         foreach (var property in json.EnumerateObject())
         {
             var field = property.Value;
-            var key = NameOf(property);
+            var key = JsonNames.Of(property);
             bool ok = true;
             if (key.SequenceEqual("metric_name"u8))
             {
@@ -96,13 +94,6 @@ internal static class JsonRecordBuilder
 
     // Shared by every record without labels; nothing writes to a record's labels.
     private static readonly Dictionary<string, string> NoLabels = new(0);
-
-    // Escaped names are rare; they are unescaped rather than compared raw.
-    private static ReadOnlySpan<byte> NameOf(JsonProperty property)
-    {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        return JsonText.IsEscaped(raw) ? Encoding.UTF8.GetBytes(property.Name) : raw;
-    }
 
     private static bool TryString(JsonElement element, out string? text)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using MetricCollector.Recording.Validation;
 using Newtonsoft.Json.Linq;
 
 namespace MetricCollector.Recording;
@@ -18,10 +19,10 @@ namespace MetricCollector.Recording;
 internal static class MetricRecordReader
 {
     // Comments are refused here so that the reference path decides about them: Newtonsoft skips a leading comment
-    // but refuses a trailing one.
+    // but refuses a trailing one. Duplicate names are looked for only in the records the fast path accepts
+    // (JsonNames.HasDuplicate): System.Text.Json's own check would cost more than the parse.
     private static readonly JsonDocumentOptions StrictJson = new()
     {
-        AllowDuplicateProperties = false,
         CommentHandling = JsonCommentHandling.Disallow,
         MaxDepth = 32,
     };
@@ -48,10 +49,17 @@ internal static class MetricRecordReader
             }
 
             int count = root.GetArrayLength();
-            if (count == 0 || count > maxBatchSize)
+            if (count == 0)
             {
-                bodyRejection = count == 0 ? SchemaRecordReader.EmptyBatch() : SchemaRecordReader.BatchTooLarge(count, maxBatchSize);
+                bodyRejection = SchemaRecordReader.EmptyBatch();
                 return SchemaRecordReader.Empty;
+            }
+
+            // Too large a batch may also repeat a name somewhere, which makes it malformed first: the reference path,
+            // which finds duplicates while parsing, tells which.
+            if (count > maxBatchSize)
+            {
+                return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
             }
 
             return ReadItems(body, root, isBatch: true, count, maxBatchSize, validator, out bodyRejection);
@@ -59,26 +67,26 @@ internal static class MetricRecordReader
     }
 
     private static RecordBatch ReadItems(
-        ReadOnlyMemory<byte> body, JsonElement root, bool isBatch, int count, int maxBatchSize, Validation.JsonValidator validator, out RecordRejection? bodyRejection)
+        ReadOnlyMemory<byte> body, JsonElement root, bool isBatch, int count, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
     {
         bodyRejection = null;
         var items = new RecordBatchItem[count];
         JToken? reference = null;
         try
         {
-            for (int i = 0; i < count; i++)
+            if (!isBatch)
             {
-                var json = isBatch ? root[i] : root;
-                var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json) ? JsonRecordBuilder.TryBuild(json) : null;
-                if (record is not null)
+                items[0] = ReadItem(body, root, 0, isBatch, validator, ref reference);
+            }
+            else
+            {
+                // Enumerated, not indexed: System.Text.Json finds the i-th item of an array of objects by walking to it.
+                int i = 0;
+                foreach (var json in root.EnumerateArray())
                 {
-                    items[i] = new RecordBatchItem(record, null);
-                    continue;
+                    items[i] = ReadItem(body, json, i, isBatch, validator, ref reference);
+                    i++;
                 }
-
-                // Parsed once, on the first item the fast path does not take, then read item by item.
-                reference ??= SchemaRecordReader.Parse(body);
-                items[i] = SchemaRecordReader.ReadItem(isBatch ? reference[i]! : reference);
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or Newtonsoft.Json.JsonException or System.Text.DecoderFallbackException)
@@ -91,6 +99,22 @@ internal static class MetricRecordReader
         return new RecordBatch(isBatch, items);
     }
 
+    private static RecordBatchItem ReadItem(
+        ReadOnlyMemory<byte> body, JsonElement json, int index, bool isBatch, JsonValidator validator, ref JToken? reference)
+    {
+        var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json) && !JsonNames.HasDuplicate(json)
+            ? JsonRecordBuilder.TryBuild(json)
+            : null;
+        if (record is not null)
+        {
+            return new RecordBatchItem(record, null);
+        }
+
+        // Parsed once, on the first item the fast path does not take, then read item by item.
+        reference ??= SchemaRecordReader.Parse(body);
+        return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference);
+    }
+
     private static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument document)
     {
         try
@@ -98,10 +122,9 @@ internal static class MetricRecordReader
             document = JsonDocument.Parse(body, StrictJson);
             return true;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // A malformed body is the reference path's to word; so is a property name with a lone surrogate escape,
-            // which System.Text.Json's duplicate check cannot unescape and Newtonsoft reads.
+            // A malformed body is the reference path's to word.
             document = null!;
             return false;
         }

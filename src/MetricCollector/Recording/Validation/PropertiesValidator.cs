@@ -22,7 +22,7 @@ internal sealed class PropertiesValidator(
 
         foreach (var property in element.EnumerateObject())
         {
-            int index = IndexOf(property);
+            int index = JsonNames.IndexOf(JsonNames.Of(property), names);
             if (index >= 0)
             {
                 if (!schemas[index].IsValid(property.Value))
@@ -48,19 +48,6 @@ internal sealed class PropertiesValidator(
         }
 
         return true;
-    }
-
-    private int IndexOf(JsonProperty property)
-    {
-        for (int i = 0; i < names.Length; i++)
-        {
-            if (property.NameEquals(names[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     private int PatternOf(JsonProperty property)

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Text.Json;
 
 namespace MetricCollector.Recording.Validation;
@@ -12,14 +13,17 @@ internal sealed class RequiredValidator(byte[][] names) : JsonValidator
             return false;
         }
 
-        foreach (byte[] name in names)
+        // One pass over the object, marking each required name found (the compiler caps them at 64).
+        ulong found = 0;
+        foreach (var property in element.EnumerateObject())
         {
-            if (!element.TryGetProperty(name, out _))
+            int index = JsonNames.IndexOf(JsonNames.Of(property), names);
+            if (index >= 0)
             {
-                return false;
+                found |= 1UL << index;
             }
         }
 
-        return true;
+        return BitOperations.PopCount(found) == names.Length;
     }
 }

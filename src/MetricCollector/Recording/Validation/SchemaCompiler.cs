@@ -79,12 +79,12 @@ internal static class SchemaCompiler
 
         if (schema.TryGetProperty("anyOf", out var anyOf))
         {
-            parts.Add(new AnyOfValidator(CompileSchemas(anyOf)));
+            parts.Add(CompileAnyOf(anyOf));
         }
 
         if (schema.TryGetProperty("oneOf", out var oneOf))
         {
-            parts.Add(new OneOfValidator(CompileSchemas(oneOf)));
+            parts.Add(CompileOneOf(oneOf));
         }
 
         if (schema.TryGetProperty("not", out var not))
@@ -254,6 +254,96 @@ internal static class SchemaCompiler
         return result;
     }
 
+    private static JsonValidator CompileAnyOf(JsonElement anyOf)
+    {
+        var branches = CompileSchemas(anyOf);
+        var names = new List<byte[]>();
+        var masks = new List<ulong>();
+        foreach (var branch in anyOf.EnumerateArray())
+        {
+            if (branch.GetPropertyCount() != 1 || !branch.TryGetProperty("required", out var required))
+            {
+                return new AnyOfValidator(branches);
+            }
+
+            ulong mask = 0;
+            foreach (byte[] name in Names(required))
+            {
+                int index = names.FindIndex(known => known.AsSpan().SequenceEqual(name));
+                if (index < 0)
+                {
+                    index = names.Count;
+                    names.Add(name);
+                }
+
+                mask |= 1UL << index;
+            }
+
+            masks.Add(mask);
+        }
+
+        return names.Count <= 64 ? new AnyRequiredValidator([.. names], [.. masks]) : new AnyOfValidator(branches);
+    }
+
+    private static JsonValidator CompileOneOf(JsonElement oneOf)
+    {
+        var branches = CompileSchemas(oneOf);
+        foreach (var candidate in Discriminators(oneOf[0]))
+        {
+            var branchValues = new byte[branches.Length][][];
+            int i = 0;
+            foreach (var branch in oneOf.EnumerateArray())
+            {
+                if (!TryGetEnum(branch, candidate, out var values))
+                {
+                    break;
+                }
+
+                branchValues[i++] = values;
+            }
+
+            if (i == branches.Length)
+            {
+                return new DiscriminatedOneOfValidator(Encoding.UTF8.GetBytes(candidate), branchValues, branches);
+            }
+        }
+
+        return new OneOfValidator(branches);
+    }
+
+    // The properties of a branch restricted to an enum: candidates for the property that tells the branches apart.
+    private static List<string> Discriminators(JsonElement branch)
+    {
+        var names = new List<string>();
+        if (branch.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in properties.EnumerateObject())
+            {
+                if (TryGetEnum(branch, property.Name, out _))
+                {
+                    names.Add(property.Name);
+                }
+            }
+        }
+
+        return names;
+    }
+
+    private static bool TryGetEnum(JsonElement branch, string property, out byte[][] values)
+    {
+        values = [];
+        if (branch.ValueKind != JsonValueKind.Object
+            || !branch.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object
+            || !properties.TryGetProperty(property, out var schema) || schema.ValueKind != JsonValueKind.Object
+            || !schema.TryGetProperty("enum", out var enumeration))
+        {
+            return false;
+        }
+
+        values = CompileEnum(enumeration);
+        return true;
+    }
+
     private static byte[][] Names(JsonElement names)
     {
         if (names.ValueKind != JsonValueKind.Array)
@@ -261,16 +351,24 @@ internal static class SchemaCompiler
             throw Unsupported("required that is not an array of names");
         }
 
-        var result = new byte[names.GetArrayLength()][];
-        int i = 0;
-        foreach (var name in names.EnumerateArray())
+        if (names.GetArrayLength() > 64)
         {
-            result[i++] = name.ValueKind == JsonValueKind.String
-                ? Encoding.UTF8.GetBytes(name.GetString()!)
-                : throw Unsupported("required that is not an array of names");
+            throw Unsupported("more than 64 required names in one schema");
         }
 
-        return result;
+        // Distinct names: the validator counts the names it finds.
+        var result = new List<byte[]>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var name in names.EnumerateArray())
+        {
+            string text = name.ValueKind == JsonValueKind.String ? name.GetString()! : throw Unsupported("required that is not an array of names");
+            if (seen.Add(text))
+            {
+                result.Add(Encoding.UTF8.GetBytes(text));
+            }
+        }
+
+        return [.. result];
     }
 
     // NJsonSchema matches with Regex.IsMatch(value, pattern): .NET's dialect with default options. The same options
