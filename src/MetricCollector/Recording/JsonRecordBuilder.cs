@@ -11,7 +11,7 @@ namespace MetricCollector.Recording;
 internal static class JsonRecordBuilder
 {
     /// <summary>The record, or null when a field is not of the kind the schema promised (the caller then takes the reference path).</summary>
-    public static MetricRecord? TryBuild(JsonElement json)
+    public static MetricRecord? TryBuild(TapeElement json)
     {
         string? name = null, typeName = null, help = null;
         double? value = null;
@@ -23,7 +23,7 @@ internal static class JsonRecordBuilder
         foreach (var property in json.EnumerateObject())
         {
             var field = property.Value;
-            var key = JsonNames.Of(property);
+            var key = property.Utf8Name;
             bool ok = true;
             if (key.SequenceEqual("metric_name"u8))
             {
@@ -95,20 +95,20 @@ internal static class JsonRecordBuilder
     // Shared by every record without labels; nothing writes to a record's labels.
     private static readonly Dictionary<string, string> NoLabels = new(0);
 
-    private static bool TryString(JsonElement element, out string? text)
+    private static bool TryString(TapeElement element, out string? text)
     {
         text = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
         return text is not null;
     }
 
-    private static bool TryInteger(JsonElement element, out long integer)
+    private static bool TryInteger(TapeElement element, out long integer)
     {
         var number = element.ValueKind == JsonValueKind.Number ? JsonNumber.Read(element) : default;
         integer = number.Integer;
         return number.IsInteger;
     }
 
-    private static bool TryDoubles(JsonElement element, out double[]? result)
+    private static bool TryDoubles(TapeElement element, out double[]? result)
     {
         result = null;
         if (element.ValueKind != JsonValueKind.Array)
@@ -132,7 +132,7 @@ internal static class JsonRecordBuilder
         return true;
     }
 
-    private static bool TryLabels(JsonElement element, out Dictionary<string, string>? result)
+    private static bool TryLabels(TapeElement element, out Dictionary<string, string>? result)
     {
         result = null;
         if (element.ValueKind != JsonValueKind.Object)
@@ -148,14 +148,14 @@ internal static class JsonRecordBuilder
                 return false;
             }
 
-            labels[property.Name] = text!;
+            labels[property.GetName()] = text!;
         }
 
         result = labels;
         return true;
     }
 
-    private static bool TryObjectives(JsonElement element, out QuantileObjective[]? result)
+    private static bool TryObjectives(TapeElement element, out QuantileObjective[]? result)
     {
         result = null;
         if (element.ValueKind != JsonValueKind.Array)

@@ -10,23 +10,15 @@ namespace MetricCollector.Recording;
 /// levels deep), one record or an array of them, each checked against <c>schemas/metric_record.schema.json</c>.
 /// </summary>
 /// <remarks>
-/// The fast path parses with System.Text.Json and checks with the schema compiled once
-/// (<see cref="CompiledRecordSchema"/>). Whatever it does not accept as it is - a record the compiled schema refuses,
-/// a body System.Text.Json refuses or reads differently from Newtonsoft (comments, lone surrogates) - goes to
-/// <see cref="SchemaRecordReader"/>, the reference path: NJsonSchema stays the authority for every refusal and its
-/// wording, and the fast path only ever answers "valid, and here is the record".
+/// The fast path reads the body once with System.Text.Json into a <see cref="JsonTape"/> and checks each record with
+/// the schema compiled once (<see cref="CompiledRecordSchema"/>). Whatever it does not accept as it is - a record the
+/// compiled schema refuses, a body either parser refuses or that they could read differently (comments, lone
+/// surrogates, integers too long for Newtonsoft) - goes to <see cref="SchemaRecordReader"/>, the reference path:
+/// NJsonSchema stays the authority for every refusal and its wording, and the fast path only ever answers "valid, and
+/// here is the record".
 /// </remarks>
 internal static class MetricRecordReader
 {
-    // Comments are refused here so that the reference path decides about them: Newtonsoft skips a leading comment
-    // but refuses a trailing one. Duplicate names are looked for only in the records the fast path accepts
-    // (JsonNames.HasDuplicate): System.Text.Json's own check would cost more than the parse.
-    private static readonly JsonDocumentOptions StrictJson = new()
-    {
-        CommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = 32,
-    };
-
     // Newtonsoft's JsonTextReader refuses an integer of more characters than this ("is too large to parse").
     private const int NewtonsoftMaxIntegerLength = 380;
 
@@ -34,14 +26,14 @@ internal static class MetricRecordReader
     public static RecordBatch Read(ReadOnlyMemory<byte> body, int maxBatchSize, out RecordRejection? bodyRejection)
     {
         var validator = CompiledRecordSchema.Validator;
-        if (validator is null || !Utf8.IsValid(body.Span) || HasLongDigitRun(body.Span) || !TryParse(body, out var document))
+        if (validator is null || !Utf8.IsValid(body.Span) || HasLongDigitRun(body.Span) || !JsonTape.TryRead(body, out var tape))
         {
             return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
         }
 
-        using (document)
+        using (tape)
         {
-            var root = document.RootElement;
+            var root = tape!.Root;
             bodyRejection = null;
             if (root.ValueKind != JsonValueKind.Array)
             {
@@ -49,17 +41,10 @@ internal static class MetricRecordReader
             }
 
             int count = root.GetArrayLength();
-            if (count == 0)
+            if (count == 0 || count > maxBatchSize)
             {
-                bodyRejection = SchemaRecordReader.EmptyBatch();
+                bodyRejection = count == 0 ? SchemaRecordReader.EmptyBatch() : SchemaRecordReader.BatchTooLarge(count, maxBatchSize);
                 return SchemaRecordReader.Empty;
-            }
-
-            // Too large a batch may also repeat a name somewhere, which makes it malformed first: the reference path,
-            // which finds duplicates while parsing, tells which.
-            if (count > maxBatchSize)
-            {
-                return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
             }
 
             return ReadItems(body, root, isBatch: true, count, maxBatchSize, validator, out bodyRejection);
@@ -67,7 +52,7 @@ internal static class MetricRecordReader
     }
 
     private static RecordBatch ReadItems(
-        ReadOnlyMemory<byte> body, JsonElement root, bool isBatch, int count, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
+        ReadOnlyMemory<byte> body, TapeElement root, bool isBatch, int count, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
     {
         bodyRejection = null;
         var items = new RecordBatchItem[count];
@@ -100,9 +85,9 @@ internal static class MetricRecordReader
     }
 
     private static RecordBatchItem ReadItem(
-        ReadOnlyMemory<byte> body, JsonElement json, int index, bool isBatch, JsonValidator validator, ref JToken? reference)
+        ReadOnlyMemory<byte> body, TapeElement json, int index, bool isBatch, JsonValidator validator, ref JToken? reference)
     {
-        var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json) && !JsonNames.HasDuplicate(json)
+        var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json)
             ? JsonRecordBuilder.TryBuild(json)
             : null;
         if (record is not null)
@@ -113,21 +98,6 @@ internal static class MetricRecordReader
         // Parsed once, on the first item the fast path does not take, then read item by item.
         reference ??= SchemaRecordReader.Parse(body);
         return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference);
-    }
-
-    private static bool TryParse(ReadOnlyMemory<byte> body, out JsonDocument document)
-    {
-        try
-        {
-            document = JsonDocument.Parse(body, StrictJson);
-            return true;
-        }
-        catch (JsonException)
-        {
-            // A malformed body is the reference path's to word.
-            document = null!;
-            return false;
-        }
     }
 
     /// <summary>

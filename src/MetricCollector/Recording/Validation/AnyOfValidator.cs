@@ -5,7 +5,7 @@ namespace MetricCollector.Recording.Validation;
 /// <summary><c>anyOf</c>: valid when at least one branch is.</summary>
 internal sealed class AnyOfValidator(JsonValidator[] branches) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         foreach (var branch in branches)
         {

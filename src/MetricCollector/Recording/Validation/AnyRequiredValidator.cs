@@ -8,7 +8,7 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class AnyRequiredValidator(byte[][] names, ulong[] branchMasks) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -18,7 +18,7 @@ internal sealed class AnyRequiredValidator(byte[][] names, ulong[] branchMasks) 
         ulong found = 0;
         foreach (var property in element.EnumerateObject())
         {
-            int index = JsonNames.IndexOf(JsonNames.Of(property), names);
+            int index = JsonNames.IndexOf(property.Utf8Name, names);
             if (index >= 0)
             {
                 found |= 1UL << index;

@@ -11,7 +11,7 @@ internal sealed class DiscriminatedOneOfValidator(byte[] property, byte[][][] br
 {
     private readonly OneOfValidator _all = new(branches);
 
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value))
         {
@@ -41,7 +41,7 @@ internal sealed class DiscriminatedOneOfValidator(byte[] property, byte[][][] br
         return matched;
     }
 
-    private static bool Contains(byte[][] values, JsonElement value)
+    private static bool Contains(byte[][] values, TapeElement value)
     {
         foreach (byte[] candidate in values)
         {

@@ -8,7 +8,7 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class EnumValidator(byte[][] values) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.String)
         {

@@ -5,7 +5,7 @@ namespace MetricCollector.Recording.Validation;
 /// <summary><c>items</c> with one schema: every item of an array must satisfy it.</summary>
 internal sealed class ItemsValidator(JsonValidator item) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Array)
         {

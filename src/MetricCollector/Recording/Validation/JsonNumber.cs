@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
@@ -34,9 +33,9 @@ internal readonly struct JsonNumber
     public double Value { get; }
 
     /// <summary>Reads an element of kind <see cref="JsonValueKind.Number"/>.</summary>
-    public static JsonNumber Read(JsonElement element)
+    public static JsonNumber Read(TapeElement element)
     {
-        var raw = JsonMarshal.GetRawUtf8Value(element);
+        var raw = element.RawValue;
         if (raw.IndexOfAny((byte)'.', (byte)'e', (byte)'E') >= 0)
         {
             return new JsonNumber(false, 0, double.Parse(raw, NumberStyles.Float, CultureInfo.InvariantCulture));

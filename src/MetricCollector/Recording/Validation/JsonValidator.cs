@@ -9,5 +9,5 @@ namespace MetricCollector.Recording.Validation;
 internal abstract class JsonValidator
 {
     /// <summary>True when NJsonSchema would report no error for the element.</summary>
-    public abstract bool IsValid(JsonElement element);
+    public abstract bool IsValid(TapeElement element);
 }

@@ -8,7 +8,7 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class NumberRangeValidator(NumberBounds bounds) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Number)
         {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -13,7 +12,7 @@ internal sealed class PropertiesValidator(
     byte[][] names, JsonValidator[] schemas, Regex[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
     : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -22,7 +21,7 @@ internal sealed class PropertiesValidator(
 
         foreach (var property in element.EnumerateObject())
         {
-            int index = JsonNames.IndexOf(JsonNames.Of(property), names);
+            int index = JsonNames.IndexOf(property.Utf8Name, names);
             if (index >= 0)
             {
                 if (!schemas[index].IsValid(property.Value))
@@ -50,12 +49,12 @@ internal sealed class PropertiesValidator(
         return true;
     }
 
-    private int PatternOf(JsonProperty property)
+    private int PatternOf(TapeProperty property)
     {
-        var raw = JsonMarshal.GetRawUtf8PropertyName(property);
-        if (JsonText.IsEscaped(raw) || raw.Length > JsonText.StackLimit)
+        var raw = property.RawName;
+        if (property.NameIsEscaped || raw.Length > JsonText.StackLimit)
         {
-            return PatternOf(property.Name);
+            return PatternOf(property.GetName());
         }
 
         Span<char> buffer = stackalloc char[JsonText.StackLimit];

@@ -5,7 +5,7 @@ namespace MetricCollector.Recording.Validation;
 /// <summary><c>minProperties</c>/<c>maxProperties</c> on objects; 0 means unset, as in NJsonSchema.</summary>
 internal sealed class PropertyCountValidator(int min, int max) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {

@@ -6,7 +6,7 @@ namespace MetricCollector.Recording.Validation;
 /// <summary><c>required</c>. As in NJsonSchema, an element that is not an object has none of the names, so it fails.</summary>
 internal sealed class RequiredValidator(byte[][] names) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -17,7 +17,7 @@ internal sealed class RequiredValidator(byte[][] names) : JsonValidator
         ulong found = 0;
         foreach (var property in element.EnumerateObject())
         {
-            int index = JsonNames.IndexOf(JsonNames.Of(property), names);
+            int index = JsonNames.IndexOf(property.Utf8Name, names);
             if (index >= 0)
             {
                 found |= 1UL << index;

@@ -9,15 +9,15 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class StringValidator(Regex? pattern, int? minLength, int? maxLength) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.String)
         {
             return true;
         }
 
-        var raw = JsonText.RawString(element);
-        if (JsonText.IsEscaped(raw) || raw.Length > JsonText.StackLimit)
+        var raw = element.RawValue;
+        if (element.ValueIsEscaped || raw.Length > JsonText.StackLimit)
         {
             return Accepts(element.GetString());
         }

@@ -8,7 +8,7 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class TypeValidator(JsonValueKind kind, bool integer) : JsonValidator
 {
-    public override bool IsValid(JsonElement element)
+    public override bool IsValid(TapeElement element)
     {
         var actual = element.ValueKind == JsonValueKind.False ? JsonValueKind.True : element.ValueKind;
         return actual == kind && (!integer || JsonNumber.Read(element).IsInteger);
