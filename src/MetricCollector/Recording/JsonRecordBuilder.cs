@@ -92,12 +92,17 @@ internal static class JsonRecordBuilder
         };
     }
 
+    // Names and label values repeat from record to record: decoded once, shared by the records (strings are immutable).
+    private static readonly Utf8StringCache Strings = new(4096);
+
     // Shared by every record without labels; nothing writes to a record's labels.
     private static readonly Dictionary<string, string> NoLabels = new(0);
 
     private static bool TryString(TapeElement element, out string? text)
     {
-        text = element.ValueKind == JsonValueKind.String ? element.GetString() : null;
+        text = element.ValueKind != JsonValueKind.String ? null
+            : element.ValueIsEscaped ? element.GetString()
+            : Strings.Get(element.RawValue);
         return text is not null;
     }
 
@@ -148,7 +153,7 @@ internal static class JsonRecordBuilder
                 return false;
             }
 
-            labels[property.GetName()] = text!;
+            labels[property.NameIsEscaped ? property.GetName() : Strings.Get(property.RawName)] = text!;
         }
 
         result = labels;

@@ -19,14 +19,11 @@ namespace MetricCollector.Recording;
 /// </remarks>
 internal static class MetricRecordReader
 {
-    // Newtonsoft's JsonTextReader refuses an integer of more characters than this ("is too large to parse").
-    private const int NewtonsoftMaxIntegerLength = 380;
-
     /// <summary>Reads the body, or returns the rejection of the whole body.</summary>
     public static RecordBatch Read(ReadOnlyMemory<byte> body, int maxBatchSize, out RecordRejection? bodyRejection)
     {
         var validator = CompiledRecordSchema.Validator;
-        if (validator is null || !Utf8.IsValid(body.Span) || HasLongDigitRun(body.Span) || !JsonTape.TryRead(body, out var tape))
+        if (validator is null || !Utf8.IsValid(body.Span) || !JsonTape.TryRead(body, out var tape))
         {
             return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
         }
@@ -65,7 +62,6 @@ internal static class MetricRecordReader
             }
             else
             {
-                // Enumerated, not indexed: System.Text.Json finds the i-th item of an array of objects by walking to it.
                 int i = 0;
                 foreach (var json in root.EnumerateArray())
                 {
@@ -98,32 +94,5 @@ internal static class MetricRecordReader
         // Parsed once, on the first item the fast path does not take, then read item by item.
         reference ??= SchemaRecordReader.Parse(body);
         return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference);
-    }
-
-    /// <summary>
-    /// True when the body holds a run of digits as long as the longest integer Newtonsoft reads (it refuses longer
-    /// ones as malformed; System.Text.Json reads them). Runs inside strings count too: they only cost the fast path.
-    /// </summary>
-    private static bool HasLongDigitRun(ReadOnlySpan<byte> body)
-    {
-        while (body.Length >= NewtonsoftMaxIntegerLength)
-        {
-            int start = body.IndexOfAnyInRange((byte)'0', (byte)'9');
-            if (start < 0)
-            {
-                return false;
-            }
-
-            body = body[start..];
-            int length = body.IndexOfAnyExceptInRange((byte)'0', (byte)'9');
-            if (length < 0 ? body.Length >= NewtonsoftMaxIntegerLength : length >= NewtonsoftMaxIntegerLength)
-            {
-                return true;
-            }
-
-            body = body[length..];
-        }
-
-        return false;
     }
 }

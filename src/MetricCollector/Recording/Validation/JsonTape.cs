@@ -6,12 +6,15 @@ namespace MetricCollector.Recording.Validation;
 /// <summary>
 /// A body read once with <see cref="Utf8JsonReader"/> into a flat array of tokens (pooled), which the compiled
 /// validators and the record builder walk as often as they like at the cost of array reads. Reading refuses what the
-/// reference path would call malformed in a way the fast path cannot word: invalid JSON, comments, nesting deeper than
-/// 32, and a property name repeated in any object.
+/// reference path would call malformed, and what it might: invalid JSON, comments, nesting deeper than 32, a property
+/// name repeated in any object, numbers too long for Newtonsoft.
 /// </summary>
 internal sealed class JsonTape : IDisposable
 {
     private const int MaxDepth = 32;
+
+    // Newtonsoft refuses an integer of more than 380 characters as too large to parse; System.Text.Json reads it.
+    private const int NewtonsoftMaxNumberLength = 379;
 
     // Comments are refused so that the reference path decides about them: Newtonsoft skips a leading comment but
     // refuses a trailing one.
@@ -96,6 +99,8 @@ internal sealed class JsonTape : IDisposable
                 case JsonTokenType.String:
                     Add(parent, name, JsonValueKind.String, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
                     break;
+                case JsonTokenType.Number when reader.ValueSpan.Length > NewtonsoftMaxNumberLength:
+                    return false;
                 default:
                     var kind = reader.TokenType switch
                     {

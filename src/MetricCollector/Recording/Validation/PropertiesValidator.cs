@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace MetricCollector.Recording.Validation;
 
@@ -9,7 +8,7 @@ namespace MetricCollector.Recording.Validation;
 /// matches only, and counts as additional when it matches none.
 /// </summary>
 internal sealed class PropertiesValidator(
-    byte[][] names, JsonValidator[] schemas, Regex[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
+    byte[][] names, JsonValidator[] schemas, PatternMatcher[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
     : JsonValidator
 {
     public override bool IsValid(TapeElement element)

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace MetricCollector.Recording.Validation;
 
@@ -7,7 +6,7 @@ namespace MetricCollector.Recording.Validation;
 /// <c>pattern</c>, <c>minLength</c> and <c>maxLength</c> on strings. Like NJsonSchema it counts UTF-16 code units and
 /// matches with .NET's own regex dialect (default options), so both paths agree on every string.
 /// </summary>
-internal sealed class StringValidator(Regex? pattern, int? minLength, int? maxLength) : JsonValidator
+internal sealed class StringValidator(PatternMatcher? pattern, int? minLength, int? maxLength) : JsonValidator
 {
     public override bool IsValid(TapeElement element)
     {
