@@ -76,6 +76,8 @@ public sealed class CompiledSchemaTests
     [InlineData("\ufeff" + """{"metric_name":"a","metric_type":"counter"}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","help":"\ud800"}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\udc00":"x"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\udc00":"x","b":"y"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"b":"\ud800","c":"y"}}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","metric\u005fname":"b"}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"a":"1","\u0061":"2"}}""")]
     [InlineData("""{'metric_name':'a','metric_type':'counter'}""")]

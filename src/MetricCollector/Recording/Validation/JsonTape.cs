@@ -46,9 +46,10 @@ internal sealed class JsonTape : IDisposable
                 return true;
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Malformed: the reference path words it.
+            // Malformed, or a name with a lone surrogate escape that System.Text.Json cannot unescape to compare it
+            // (Newtonsoft reads it): the reference path answers.
         }
 
         tape.Dispose();
