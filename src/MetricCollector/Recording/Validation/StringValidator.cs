@@ -31,8 +31,7 @@ internal sealed class StringValidator(PatternMatcher? pattern, int? minLength, i
         return Accepts(JsonText.Decode(raw, buffer));
     }
 
-    /// <summary>True when the text satisfies every keyword.</summary>
-    public bool Accepts(ReadOnlySpan<char> text) =>
+    private bool Accepts(ReadOnlySpan<char> text) =>
         (minLength is not int min || text.Length >= min)
         && (maxLength is not int max || text.Length <= max)
         && (pattern is null || pattern.IsMatch(text));
