@@ -22,6 +22,7 @@ internal static class MetricRecordReader
     /// <summary>Reads the body, or returns the rejection of the whole body.</summary>
     public static RecordBatch Read(ReadOnlyMemory<byte> body, int maxBatchSize, out RecordRejection? bodyRejection)
     {
+        // Invalid UTF-8 is the reference path's to refuse; past this check the validators decode raw text as valid.
         var validator = CompiledRecordSchema.Validator;
         if (validator is null || !Utf8.IsValid(body.Span) || !JsonTape.TryRead(body, out var tape))
         {
