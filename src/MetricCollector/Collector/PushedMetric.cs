@@ -68,7 +68,9 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
             lock (_createLock)
             {
-                if (series.TryMarkRemoved(s => s.IsExpired(now)))
+                // Another remover may have taken this series out since it was listed, and a writer put a new one in
+                // its place: only the listed series itself may go.
+                if (IsCurrent(key, series) && series.TryMarkRemoved(s => s.IsExpired(now)))
                 {
                     Remove(key, series);
                     removed++;
@@ -92,7 +94,7 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
             lock (_createLock)
             {
-                if (_series.TryGetValue(key, out var current) && ReferenceEquals(current, series))
+                if (IsCurrent(key, series))
                 {
                     series.MarkRemoved();
                     Remove(key, series);
@@ -151,9 +153,12 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
         return -1;
     }
 
+    private bool IsCurrent(LabelValues key, PushedSeries<TChild> series) =>
+        _series.TryGetValue(key, out var current) && ReferenceEquals(current, series);
+
     private void Remove(LabelValues key, PushedSeries<TChild> series)
     {
-        _series.TryRemove(key, out _);
+        _series.TryRemove(new KeyValuePair<LabelValues, PushedSeries<TChild>>(key, series));
         series.Child.Remove();
         _budget.Return();
     }

@@ -1,215 +1,99 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Text;
-using Newtonsoft.Json;
+using System.Text.Json;
+using System.Text.Unicode;
+using MetricCollector.Recording.Validation;
 using Newtonsoft.Json.Linq;
 
 namespace MetricCollector.Recording;
 
 /// <summary>
-/// Reads a <c>POST /record</c> body: strict JSON (no duplicate keys, no trailing content, valid UTF-8), one record or
-/// an array of them, each validated against <c>schemas/metric_record.schema.json</c> by NJsonSchema.
+/// Reads a <c>POST /record</c> body: strict JSON (no duplicate keys, no trailing content, valid UTF-8, at most 32
+/// levels deep), one record or an array of them, each checked against <c>schemas/metric_record.schema.json</c>.
 /// </summary>
+/// <remarks>
+/// The fast path reads the body once with System.Text.Json into a <see cref="JsonTape"/> and checks each record with
+/// the schema compiled once (<see cref="CompiledRecordSchema"/>). Whatever it does not accept as it is - a record the
+/// compiled schema refuses, a body either parser refuses or that they could read differently (comments, lone
+/// surrogates, integers too long for Newtonsoft) - goes to <see cref="SchemaRecordReader"/>, the reference path:
+/// NJsonSchema stays the authority for every refusal and its wording, and the fast path only ever answers "valid, and
+/// here is the record".
+/// </remarks>
 internal static class MetricRecordReader
 {
-    private const int MaxDepth = 32;
-
-    private static readonly JsonLoadSettings LoadSettings = new()
-    {
-        DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Error,
-        CommentHandling = CommentHandling.Ignore,
-        LineInfoHandling = LineInfoHandling.Load,
-    };
-
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     /// <summary>Reads the body, or returns the rejection of the whole body.</summary>
     public static RecordBatch Read(ReadOnlyMemory<byte> body, int maxBatchSize, out RecordRejection? bodyRejection)
     {
-        bodyRejection = null;
-        if (IsBlank(body.Span))
+        // Invalid UTF-8 is the reference path's to refuse; past this check the validators decode raw text as valid.
+        var validator = CompiledRecordSchema.Validator;
+        if (validator is null || !Utf8.IsValid(body.Span) || !JsonTape.TryRead(body, out var tape))
         {
-            bodyRejection = new RecordRejection(RejectionReason.EmptyBody, "", "the body is empty; send one record object or an array of records.");
-            return Empty;
+            return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
         }
 
-        JToken token;
+        using (tape)
+        {
+            var root = tape!.Root;
+            bodyRejection = null;
+            if (root.ValueKind != JsonValueKind.Array)
+            {
+                return ReadItems(body, root, isBatch: false, 1, maxBatchSize, validator, out bodyRejection);
+            }
+
+            int count = root.GetArrayLength();
+            if (count == 0 || count > maxBatchSize)
+            {
+                bodyRejection = count == 0 ? SchemaRecordReader.EmptyBatch() : SchemaRecordReader.BatchTooLarge(count, maxBatchSize);
+                return SchemaRecordReader.Empty;
+            }
+
+            return ReadItems(body, root, isBatch: true, count, maxBatchSize, validator, out bodyRejection);
+        }
+    }
+
+    private static RecordBatch ReadItems(
+        ReadOnlyMemory<byte> body, TapeElement root, bool isBatch, int count, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
+    {
+        bodyRejection = null;
+        var items = new RecordBatchItem[count];
+        JToken? reference = null;
         try
         {
-            token = Parse(body);
-        }
-        catch (JsonException ex)
-        {
-            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid JSON: " + ex.Message);
-            return Empty;
-        }
-        catch (DecoderFallbackException)
-        {
-            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid UTF-8.");
-            return Empty;
-        }
-
-        if (token is JArray array)
-        {
-            if (array.Count == 0)
+            if (!isBatch)
             {
-                bodyRejection = new RecordRejection(RejectionReason.EmptyBody, "", "the batch is empty; send at least one record.");
-                return Empty;
+                items[0] = ReadItem(body, root, 0, isBatch, validator, ref reference);
             }
-
-            if (array.Count > maxBatchSize)
+            else
             {
-                bodyRejection = new RecordRejection(RejectionReason.BatchTooLarge, "",
-                    $"the batch holds {array.Count} records; at most {maxBatchSize} are allowed per request.");
-                return Empty;
-            }
-
-            var items = new RecordBatchItem[array.Count];
-            for (int i = 0; i < items.Length; i++)
-            {
-                items[i] = ReadItem(array[i]);
-            }
-
-            return new RecordBatch(true, items);
-        }
-
-        return new RecordBatch(false, [ReadItem(token)]);
-    }
-
-    private static readonly RecordBatch Empty = new(false, []);
-
-    private static JToken Parse(ReadOnlyMemory<byte> body)
-    {
-        var bytes = MemoryMarshal.TryGetArray(body, out var segment) ? segment : new ArraySegment<byte>(body.ToArray());
-        using var stream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
-        using var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false);
-        using var reader = new JsonTextReader(text)
-        {
-            DateParseHandling = DateParseHandling.None,
-            FloatParseHandling = FloatParseHandling.Double,
-            MaxDepth = MaxDepth,
-        };
-        var token = JToken.ReadFrom(reader, LoadSettings);
-        if (reader.Read())
-        {
-            throw new JsonReaderException($"unexpected content after the JSON value at line {reader.LineNumber}, position {reader.LinePosition}.");
-        }
-
-        ReplaceBigIntegers(token);
-        return token;
-    }
-
-    /// <summary>
-    /// Newtonsoft reads integers beyond 64 bits as <see cref="BigInteger"/>, which NJsonSchema's number check cannot
-    /// convert (it throws); such a number becomes the double it denotes, +-Infinity when out of range, which the
-    /// collector then refuses as not finite.
-    /// </summary>
-    private static void ReplaceBigIntegers(JToken token)
-    {
-        switch (token)
-        {
-            case JValue { Value: BigInteger big } value:
-                value.Value = (double)big;
-                break;
-            case JContainer container:
-                for (var child = container.First; child is not null; child = child.Next)
+                int i = 0;
+                foreach (var json in root.EnumerateArray())
                 {
-                    ReplaceBigIntegers(child is JProperty property ? property.Value : child);
+                    items[i] = ReadItem(body, json, i, isBatch, validator, ref reference);
+                    i++;
                 }
-
-                break;
-        }
-    }
-
-    private static RecordBatchItem ReadItem(JToken token)
-    {
-        if (token is not JObject record)
-        {
-            return new RecordBatchItem(null, new RecordRejection(RejectionReason.SchemaViolation, "", "a record must be a JSON object."));
-        }
-
-        var errors = RecordSchema.Instance.Validate(record);
-        if (errors.Count > 0)
-        {
-            return new RecordBatchItem(null, SchemaErrorTranslator.Translate(record, errors));
-        }
-
-        return new RecordBatchItem(ToRecord(record), null);
-    }
-
-    /// <summary>Builds the record from an object the schema accepted, so every field has its expected JSON type.</summary>
-    private static MetricRecord ToRecord(JObject json)
-    {
-        if (!TypeNames.TryParse((string?)json["metric_type"], out var type))
-        {
-            throw new InvalidOperationException("The schema admits only the four metric types.");
-        }
-
-        return new MetricRecord((string)json["metric_name"]!, type)
-        {
-            Value = json["value"] is { } value ? ToDouble(value) : null,
-            Values = json["values"] is JArray values ? ToDoubles(values) : null,
-            Operation = (string?)json["operation"] switch
-            {
-                "inc" => GaugeOperation.Inc,
-                "dec" => GaugeOperation.Dec,
-                _ => GaugeOperation.Set,
-            },
-            Labels = json["labels"] is JObject labels ? ToLabels(labels) : new Dictionary<string, string>(0),
-            Buckets = json["buckets"] is JArray buckets ? ToDoubles(buckets) : null,
-            Objectives = json["objectives"] is JArray objectives ? ToObjectives(objectives) : null,
-            Help = (string?)json["help"],
-            TimeToLive = json["ttl_seconds"] is { } ttl ? TimeSpan.FromSeconds((long)ttl) : null,
-        };
-    }
-
-    // Newtonsoft keeps integers beyond long as BigInteger and 1e400 as +Infinity; both end up non-finite or exact here,
-    // and the collector refuses what is not finite.
-    private static double ToDouble(JToken token) => (double)token;
-
-    private static double[] ToDoubles(JArray array)
-    {
-        var result = new double[array.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = ToDouble(array[i]);
-        }
-
-        return result;
-    }
-
-    private static Dictionary<string, string> ToLabels(JObject labels)
-    {
-        var result = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
-        foreach (var property in labels.Properties())
-        {
-            result[property.Name] = (string)property.Value!;
-        }
-
-        return result;
-    }
-
-    private static QuantileObjective[] ToObjectives(JArray array)
-    {
-        var result = new QuantileObjective[array.Count];
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = new QuantileObjective(ToDouble(array[i]["quantile"]!), ToDouble(array[i]["error"]!));
-        }
-
-        return result;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> body)
-    {
-        foreach (byte b in body)
-        {
-            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
-            {
-                return false;
             }
         }
+        catch (Exception ex) when (ex is InvalidOperationException or Newtonsoft.Json.JsonException or System.Text.DecoderFallbackException)
+        {
+            // System.Text.Json cannot read a lone surrogate escape as a string, which Newtonsoft can, and the two
+            // parsers might disagree in ways not foreseen here: then the reference path reads the whole body.
+            return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
+        }
 
-        return true;
+        return new RecordBatch(isBatch, items);
+    }
+
+    private static RecordBatchItem ReadItem(
+        ReadOnlyMemory<byte> body, TapeElement json, int index, bool isBatch, JsonValidator validator, ref JToken? reference)
+    {
+        var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json)
+            ? JsonRecordBuilder.TryBuild(json)
+            : null;
+        if (record is not null)
+        {
+            return new RecordBatchItem(record, null);
+        }
+
+        // Parsed once, on the first item the fast path does not take, then read item by item.
+        reference ??= SchemaRecordReader.Parse(body);
+        return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference);
     }
 }

@@ -84,13 +84,14 @@ public sealed class SeriesExpiryTests
         var record = TestCollector.Counter("raced", 1) with { TimeToLive = TimeSpan.FromSeconds(1) };
         long applied = 0;
         using var stop = new CancellationTokenSource();
-        var sweeper = Task.Run(() =>
+        // Several removers at once, as the expiry timer, a scrape and each other can be.
+        var sweepers = Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
             while (!stop.IsCancellationRequested)
             {
                 collector.RemoveExpired();
             }
-        });
+        })).ToArray();
 
         // Writers race the sweeper while the series keeps expiring under them: no write may fail or throw, and each
         // round leaves a live series holding at most what was written since the start.
@@ -103,7 +104,7 @@ public sealed class SeriesExpiryTests
         }
 
         await stop.CancelAsync();
-        await sweeper;
+        await Task.WhenAll(sweepers);
 
         // Then once more with the removal known to have happened first: exactly the 400 new writes remain.
         _time.Advance(TimeSpan.FromSeconds(2));
@@ -112,6 +113,7 @@ public sealed class SeriesExpiryTests
         Assert.Equal(20_400, applied);
         Assert.Equal(400, TestCollector.Samples(await collector.ExposeAsync())["raced_total"]);
         Assert.True(collector.RemovedSeries >= 1);
+        Assert.Equal(1, collector.SeriesCount);
     }
 
     private static Task WriteAsync(PrometheusMetricCollector collector, MetricRecord record, Action onApplied) =>

@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace MetricCollector.Recording.Validation;
+
+/// <summary>
+/// <c>anyOf</c> whose every branch is only <c>required</c> (the schema's "none of these fields" rules): one pass over
+/// the object instead of one per branch. Valid when the object has every name of at least one branch.
+/// </summary>
+internal sealed class AnyRequiredValidator(byte[][] names, ulong[] branchMasks) : JsonValidator
+{
+    public override bool IsValid(TapeElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            return false;
+        }
+
+        ulong found = 0;
+        foreach (var property in element.EnumerateObject())
+        {
+            int index = JsonNames.IndexOf(property.Utf8Name, names);
+            if (index >= 0)
+            {
+                found |= 1UL << index;
+            }
+        }
+
+        foreach (ulong mask in branchMasks)
+        {
+            if ((found & mask) == mask)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

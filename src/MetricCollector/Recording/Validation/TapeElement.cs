@@ -1,0 +1,104 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+
+namespace MetricCollector.Recording.Validation;
+
+/// <summary>One value of a <see cref="JsonTape"/>: the slice of <see cref="JsonElement"/>'s API the validators need.</summary>
+internal readonly struct TapeElement(JsonTape tape, int index)
+{
+    private ref readonly JsonTapeToken Token => ref tape[index];
+
+    public JsonValueKind ValueKind => Token.Kind;
+
+    /// <summary>Strings: the content without quotes, escapes unresolved; numbers: the text.</summary>
+    public ReadOnlySpan<byte> RawValue => tape.Body.Span.Slice(Token.Start, Token.Length);
+
+    public bool ValueIsEscaped => Token.IsEscaped;
+
+    public int GetPropertyCount() => Token.Count;
+
+    public int GetArrayLength() => Token.Count;
+
+    public ObjectEnumerator EnumerateObject() => new(tape, index);
+
+    public ArrayEnumerator EnumerateArray() => new(tape, index);
+
+    public bool TryGetProperty(ReadOnlySpan<byte> name, out TapeElement value)
+    {
+        foreach (var property in EnumerateObject())
+        {
+            if (property.NameEquals(name))
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    public bool ValueEquals(ReadOnlySpan<byte> text) =>
+        Token.IsEscaped ? Encoding.UTF8.GetBytes(GetString()).AsSpan().SequenceEqual(text) : RawValue.SequenceEqual(text);
+
+    /// <summary>The string, unescaped; throws <see cref="InvalidOperationException"/> on a lone surrogate escape, as System.Text.Json does.</summary>
+    public string GetString() => Token.IsEscaped ? Unescape(tape.Body.Span.Slice(Token.Start - 1, Token.Length + 2)) : Encoding.UTF8.GetString(RawValue);
+
+    /// <summary>As <see cref="JsonElement.TryGetInt64"/>: the whole text is an integer within 64 bits.</summary>
+    public bool TryGetInt64(out long value) => Utf8Parser.TryParse(RawValue, out value, out int consumed) && consumed == Token.Length;
+
+    /// <summary>Reads one quoted JSON string.</summary>
+    internal static string Unescape(ReadOnlySpan<byte> quoted)
+    {
+        var reader = new Utf8JsonReader(quoted);
+        reader.Read();
+        return reader.GetString()!;
+    }
+
+    /// <summary>The properties of an object, in order.</summary>
+    public struct ObjectEnumerator(JsonTape tape, int container)
+    {
+        private int _next = container + 1;
+        private int _current = -1;
+
+        public readonly TapeProperty Current => new(tape, _current);
+
+        public readonly ObjectEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_next >= tape[container].Next)
+            {
+                return false;
+            }
+
+            _current = _next;
+            _next = tape[_current].Next;
+            return true;
+        }
+    }
+
+    /// <summary>The items of an array, in order.</summary>
+    public struct ArrayEnumerator(JsonTape tape, int container)
+    {
+        private int _next = container + 1;
+        private int _current = -1;
+
+        public readonly TapeElement Current => new(tape, _current);
+
+        public readonly ArrayEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_next >= tape[container].Next)
+            {
+                return false;
+            }
+
+            _current = _next;
+            _next = tape[_current].Next;
+            return true;
+        }
+    }
+}
