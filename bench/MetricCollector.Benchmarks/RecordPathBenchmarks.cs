@@ -74,6 +74,9 @@ public class RecordPathBenchmarks
     [Benchmark(Description = "read a batch of 100, fast path (per batch)")]
     public int ReadBatch100() => MetricRecordReader.Read(_batch100, 1000, out _).Items.Count;
 
+    [Benchmark(Description = "read a batch of 1000, fast path (per batch)")]
+    public int ReadBatch1000() => MetricRecordReader.Read(_batch1000, 1000, out _).Items.Count;
+
     [Benchmark(Description = "apply to an existing series")]
     public RecordOutcome Apply() => _collector.Record(_record);
 
