@@ -14,7 +14,7 @@ internal interface IPushedMetric
     /// <paramref name="now"/>; nothing is applied when it would create a series beyond a limit.
     /// </summary>
     /// <param name="record">The record.</param>
-    /// <param name="labelValues">Its label values in the definition's order.</param>
+    /// <param name="labelValues">Its label values in the definition's order; may be a reused buffer, copied when a series is created.</param>
     /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
     /// <param name="timeToLive">The series' time to live in timestamp ticks (0 for ever), or null to keep the series' own.</param>
     SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive);

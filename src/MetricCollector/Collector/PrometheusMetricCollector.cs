@@ -17,6 +17,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     // Every exposition name a pushed metric occupies, and its owner; written only under _defineLock.
     private readonly Dictionary<string, IPushedMetric> _claims = new(StringComparer.Ordinal);
+
+    // Pushed names (with or without a counter's "_total") to their metric; only names of defined metrics get in.
+    private readonly ConcurrentDictionary<string, IPushedMetric> _byPushedName = new(StringComparer.Ordinal);
+
+    // Label values are gathered here for the series lookup; a series that is created copies them.
+    [ThreadStatic]
+    private static string[]?[]? t_labelScratch;
     private static readonly Dictionary<string, string> NoMatchers = new(0);
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
@@ -99,14 +106,20 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     private RecordRejection? Apply(MetricRecord record)
     {
-        string exposedName = ExpositionNames.Exposed(record.Name, record.Type);
-        if (!_metrics.TryGetValue(exposedName, out var metric))
+        // The name as sent finds the metric without building its exposed name (a counter's "_total") on every record.
+        if (!_byPushedName.TryGetValue(record.Name, out var metric) || metric.Definition.Type != record.Type)
         {
-            metric = Define(record, exposedName, out var rejection);
-            if (metric is null)
+            string exposedName = ExpositionNames.Exposed(record.Name, record.Type);
+            if (!_metrics.TryGetValue(exposedName, out metric))
             {
-                return rejection;
+                metric = Define(record, exposedName, out var rejection);
+                if (metric is null)
+                {
+                    return rejection;
+                }
             }
+
+            _byPushedName.TryAdd(record.Name, metric);
         }
 
         var definition = metric.Definition;
@@ -236,7 +249,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             return LabelConflict(definition);
         }
 
-        var values = names.Count == 0 ? [] : new string[names.Count];
+        var values = LabelScratch(names.Count);
         for (int i = 0; i < names.Count; i++)
         {
             if (!record.Labels.TryGetValue(names[i], out string? value))
@@ -483,6 +496,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     private static RecordRejection Conflict(MetricDefinition definition, string field, string detail) =>
         new(RejectionReason.DefinitionConflict, field, detail) { ExistingDefinition = definition };
+
+    private static string[] LabelScratch(int count)
+    {
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var byCount = t_labelScratch ??= new string[RecordLimits.MaxLabels + 1][];
+        return byCount[count] ??= new string[count];
+    }
 
     private static bool SequenceEqual<T>(IReadOnlyList<T> left, IReadOnlyList<T> right)
     {

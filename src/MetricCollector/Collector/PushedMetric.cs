@@ -183,8 +183,10 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
                 return SeriesApplyResult.SeriesLimit;
             }
 
-            series = new PushedSeries<TChild>(_createSeries(key.Values), key.Values);
-            _series[key] = series;
+            // The caller's label values may be a reused buffer: the series keeps its own copy.
+            string[] values = [.. key.Values];
+            series = new PushedSeries<TChild>(_createSeries(values), values);
+            _series[new LabelValues(values)] = series;
             return SeriesApplyResult.Applied;
         }
     }
