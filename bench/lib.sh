@@ -141,3 +141,52 @@ bench_ratio() { awk -v a="$1" -v b="$2" -v d="${3:-3}" 'BEGIN { if (b == 0) prin
 
 # bench_figure KEY VALUE: records a figure for bench/run.sh's summary (when it collects them).
 bench_figure() { [ -n "${BENCH_FIGURES:-}" ] && echo "$1 $2" >> "$BENCH_FIGURES"; return 0; }
+
+# bench_fill_gateway PORT TYPE FROM TO: pushes series FROM..TO-1 of one metric of TYPE (counter: bench_series_total,
+# histogram: bench_series_seconds with the default buckets) through batched POST /record, 1000 records a batch.
+bench_fill_gateway() {
+  local dir=$bench_work/fill-$1-$2-$3 name
+  mkdir -p "$dir"
+  case $2 in counter) name=bench_series_total ;; *) name=bench_series_seconds ;; esac
+  awk -v from="$3" -v to="$4" -v type="$2" -v name="$name" -v dir="$dir" 'BEGIN {
+    for (i = from; i < to; i += 1000) {
+      f = sprintf("%s/%09d.json", dir, i); sep = "["
+      for (j = i; j < to && j < i + 1000; j++) {
+        printf "%s{\"metric_name\":\"%s\",\"metric_type\":\"%s\",\"value\":%s,\"labels\":{\"series\":\"s%d\"}}", sep, name, type, type == "counter" ? "1" : "0.042", j > f
+        sep = ","
+      }
+      print "]" > f; close(f)
+    }
+  }'
+  local f code
+  for f in "$dir"/*.json; do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary "@$f" "http://127.0.0.1:$1/record")
+    [ "$code" = 202 ] || { echo "fill: POST /record answered $code" >&2; return 1; }
+  done
+  rm -rf "$dir"
+}
+
+# bench_fill_pushgateway PORT TYPE COUNT [GROUPS]: replaces group(s) of job "bench" with COUNT series of one metric,
+# in the text format, one PUT a group (GROUPS groups instance=g0.., default 1, the series split evenly).
+bench_fill_pushgateway() {
+  local groups=${4:-1} g f
+  for g in $(seq 0 $(( groups - 1 ))); do
+    f=$bench_work/push-$1.txt
+    awk -v from=$(( $3 * g / groups )) -v to=$(( $3 * (g + 1) / groups )) -v type="$2" 'BEGIN {
+      if (type == "counter") {
+        print "# TYPE bench_series_total counter"
+        for (i = from; i < to; i++) printf "bench_series_total{series=\"s%d\"} 1\n", i
+      } else {
+        n = split("0.005 0.01 0.025 0.05 0.075 0.1 0.25 0.5 0.75 1 2.5 5 7.5 10 +Inf", le, " ")
+        print "# TYPE bench_series_seconds histogram"
+        for (i = from; i < to; i++) {
+          for (b = 1; b <= n; b++) printf "bench_series_seconds_bucket{series=\"s%d\",le=\"%s\"} %d\n", i, le[b], (le[b] == "+Inf" || le[b] + 0 >= 0.042) ? 1 : 0
+          printf "bench_series_seconds_sum{series=\"s%d\"} 0.042\nbench_series_seconds_count{series=\"s%d\"} 1\n", i, i
+        }
+      }
+    }' > "$f"
+    curl -sf -o /dev/null -X PUT -H 'Content-Type: text/plain; version=0.0.4' --data-binary "@$f" \
+      "http://127.0.0.1:$1/metrics/job/bench/instance/g$g" || { echo "fill: Pushgateway refused the push" >&2; return 1; }
+  done
+  rm -f "$f"
+}
