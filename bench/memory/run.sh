@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Memory benchmark: bytes per pushed series (counter, and histogram with the 14 default buckets) at N series, the
+# gateway against Pushgateway holding the same series. Each case runs in a fresh process: warm up, measure, push N
+# series, measure again; bytes per series = growth / N.
+# Gateway: VmRSS (/proc/<pid>/status) and, when dotnet-gcdump is installed or can be, the GC heap after the forced
+# full GC that dotnet-gcdump performs. Pushgateway: VmRSS and Go's go_memstats_heap_inuse_bytes.
+# Usage: bench/memory/run.sh [series, default 100000]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+series=${1:-100000}
+source bench/lib.sh
+bench_build
+
+gcdump=$(command -v dotnet-gcdump || echo "$HOME/.dotnet/tools/dotnet-gcdump")
+[ -x "$gcdump" ] || timeout 180 dotnet tool install -g dotnet-gcdump >/dev/null 2>&1 || true
+# gc_heap PID: bytes on the GC heap after a forced full GC (empty when dotnet-gcdump is not available).
+gc_heap() {
+  [ -x "$gcdump" ] || return 0
+  local f=$bench_work/heap-$1-$RANDOM.gcdump
+  timeout 120 "$gcdump" collect -p "$1" -o "$f" >/dev/null 2>&1 || return 0
+  "$gcdump" report "$f" 2>/dev/null | awk '/GC Heap bytes/ { gsub(/,/, "", $1); print $1; exit }'
+  rm -f "$f"
+}
+per() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.0f", (b - a) / n }'; }
+
+echo "| target | series type | series | RSS before (MiB) | RSS after (MiB) | RSS bytes per series | heap bytes per series | heap measured as |"
+echo "|---|---|---:|---:|---:|---:|---:|---|"
+for type in counter histogram; do
+  port=$(bench_free_port)
+  bench_start "gateway-$type" dotnet "$bench_gateway_dll" --urls "http://127.0.0.1:$port" --proxy-config bench/proxy/proxy-config.json \
+    "${bench_quiet[@]}" --MetricCollector:MaxSeries=$(( series * 2 ))
+  pid=$bench_last_pid
+  bench_wait_for "http://127.0.0.1:$port/healthz" "$bench_work/gateway-$type.log"
+  # warm-up: the record and exposition paths run once (JIT, buffers) on a metric of another name
+  curl -s -o /dev/null -H 'Content-Type: application/json' "http://127.0.0.1:$port/record" \
+    -d "[{\"metric_name\":\"bench_warm\",\"metric_type\":\"$type\",\"value\":1}]"
+  curl -s -o /dev/null "http://127.0.0.1:$port/metrics"
+  sleep 1
+  heap0=$(gc_heap "$pid"); rss0=$(bench_rss_kb "$pid")
+  bench_fill_gateway "$port" "$type" 0 "$series"
+  sleep 2
+  rss1=$(bench_rss_kb "$pid"); heap1=$(gc_heap "$pid")
+  rss_per=$(per $(( rss0 * 1024 )) $(( rss1 * 1024 ))) heap_per=$(per "$heap0" "$heap1")
+  echo "| gateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | GC heap after a forced full GC (dotnet-gcdump) |"
+  bench_figure "memory.gateway.$type.rss_per_series" "$rss_per"
+  bench_figure "memory.gateway.$type.heap_per_series" "$heap_per"
+  bench_stop "$pid"
+
+  port=$(bench_free_port)
+  bench_start_pushgateway "$port"; pid=$bench_last_pid
+  bench_wait_for "http://127.0.0.1:$port/-/ready"
+  heap_inuse() { curl -s "http://127.0.0.1:$port/metrics" | awk '$1 == "go_memstats_heap_inuse_bytes" { printf "%.0f", $2 }'; }
+  bench_fill_pushgateway "$port" "$type" 1
+  sleep 1
+  heap0=$(heap_inuse); rss0=$(bench_rss_kb "$pid")
+  bench_fill_pushgateway "$port" "$type" "$series" 100
+  sleep 2
+  rss1=$(bench_rss_kb "$pid"); heap1=$(heap_inuse)
+  rss_per=$(per $(( rss0 * 1024 )) $(( rss1 * 1024 ))) heap_per=$(per "$heap0" "$heap1")
+  echo "| pushgateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | go_memstats_heap_inuse_bytes (no forced GC) |"
+  bench_figure "memory.pushgateway.$type.rss_per_series" "$rss_per"
+  bench_figure "memory.pushgateway.$type.heap_per_series" "$heap_per"
+  bench_stop "$pid"
+done
+echo
+echo "Each case in a fresh process; series pushed in batches of 1000 (gateway: POST /record; Pushgateway: 100 PUTs of" \
+  "$(( series / 100 )) series, one group each). A histogram series is one label set: 14 buckets + +Inf, _sum, _count."
