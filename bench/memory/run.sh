@@ -3,7 +3,7 @@
 # gateway against Pushgateway holding the same series. Each case runs in a fresh process: warm up, measure, push N
 # series, measure again; bytes per series = growth / N.
 # Gateway: VmRSS (/proc/<pid>/status) and, when dotnet-gcdump is installed or can be, the GC heap after the forced
-# full GC that dotnet-gcdump performs. Pushgateway: VmRSS and Go's go_memstats_heap_inuse_bytes.
+# full GC that dotnet-gcdump performs. Pushgateway: VmRSS and Go's live heap at its last GC (gctrace), after scrapes.
 # Usage: bench/memory/run.sh [series, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,17 +47,22 @@ for type in counter histogram; do
   bench_stop "$pid"
 
   port=$(bench_free_port)
-  bench_start_pushgateway "$port"; pid=$bench_last_pid
+  GODEBUG=gctrace=1 bench_start_pushgateway "$port"; pid=$bench_last_pid
   bench_wait_for "http://127.0.0.1:$port/-/ready"
-  heap_inuse() { curl -s "http://127.0.0.1:$port/metrics" | awk '$1 == "go_memstats_heap_inuse_bytes" { printf "%.0f", $2 }'; }
+  # Go's live heap as marked by its last GC (gctrace "A->B->C MB": C), after scrapes that make it collect
+  live_heap() {
+    for _ in 1 2 3; do curl -s -o /dev/null "http://127.0.0.1:$port/metrics"; sleep 0.5; done
+    awk '/^gc [0-9]+ @/ { for (i = 1; i <= NF; i++) if ($i ~ /->.*->/ && $(i + 1) == "MB,") { split($i, m, "->"); live = m[3] } }
+         END { printf "%.0f", live * 1048576 }' "$bench_work/pushgateway-$port.log"
+  }
   bench_fill_pushgateway "$port" "$type" 1
   sleep 1
-  heap0=$(heap_inuse); rss0=$(bench_rss_kb "$pid")
+  heap0=$(live_heap); rss0=$(bench_rss_kb "$pid")
   bench_fill_pushgateway "$port" "$type" "$series" 100
   sleep 2
-  rss1=$(bench_rss_kb "$pid"); heap1=$(heap_inuse)
+  rss1=$(bench_rss_kb "$pid"); heap1=$(live_heap)
   rss_per=$(per $(( rss0 * 1024 )) $(( rss1 * 1024 ))) heap_per=$(per "$heap0" "$heap1")
-  echo "| pushgateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | go_memstats_heap_inuse_bytes (no forced GC) |"
+  echo "| pushgateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | live heap at its last GC (GODEBUG=gctrace=1) |"
   bench_figure "memory.pushgateway.$type.rss_per_series" "$rss_per"
   bench_figure "memory.pushgateway.$type.heap_per_series" "$heap_per"
   bench_stop "$pid"
