@@ -99,10 +99,11 @@ CONF
   haproxy -db -f "$dir/haproxy.cfg" >"$bench_work/haproxy.log" 2>&1 & bench_pids+=($!); bench_last_pid=$!
 }
 
-# bench_start_pushgateway PORT: Prometheus Pushgateway in memory (no persistence file).
+# bench_start_pushgateway PORT: Prometheus Pushgateway in memory (Debian defaults to a persistence file that would
+# carry series from one run to the next: turned off).
 bench_start_pushgateway() {
   bench_require prometheus-pushgateway prometheus-pushgateway
-  prometheus-pushgateway --web.listen-address="127.0.0.1:$1" --log.level=warn \
+  prometheus-pushgateway --web.listen-address="127.0.0.1:$1" --persistence.file= --log.level=warn \
     >"$bench_work/pushgateway-$1.log" 2>&1 & bench_pids+=($!); bench_last_pid=$!
 }
 
