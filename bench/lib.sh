@@ -191,3 +191,14 @@ bench_fill_pushgateway() {
   done
   rm -f "$f"
 }
+
+# bench_cpu_ticks PID: CPU time (user + system, clock ticks) used so far by PID and its child processes (nginx's
+# worker). CPU per request does not depend on how much CPU other work on a shared machine leaves free.
+bench_cpu_ticks() {
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" 2>/dev/null || true); do
+    [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$p/stat") ))
+  done
+  echo "$total"
+}
+bench_clk_tck=$(getconf CLK_TCK)
