@@ -61,7 +61,7 @@ for c in "${conns[@]}"; do
     for target in "${targets[@]}"; do
       t0=$(bench_cpu_ticks "${pid[$target]}")
       read -r r a b n bad < <(bench_wrk "$c" "$seconds" "${url[$target]}")
-      # CPU of the proxy (for direct: nginx) per request; the proxies' figures include nginx's share
+      # CPU of the proxy process per request (direct: of nginx); a proxy's figure leaves nginx's share out
       u=$(awk -v t="$(( $(bench_cpu_ticks "${pid[$target]}") - t0 ))" -v hz="$bench_clk_tck" -v n="$n" 'BEGIN { printf "%.1f", n ? t * 1e6 / hz / n : 0 }')
       echo "$c connections, round $round, $target: $r req/s, p50 ${a} us, p99 ${b} us, CPU ${u} us/request, non-2xx $bad" >&2
       # CPU per request: the lowest round (interference from other work only ever adds to it)
