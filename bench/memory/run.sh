@@ -2,8 +2,8 @@
 # Memory benchmark: bytes per pushed series (counter, and histogram with the 14 default buckets) at N series, the
 # gateway against Pushgateway holding the same series. Each case runs in a fresh process: warm up, measure, push N
 # series, measure again; bytes per series = growth / N.
-# Gateway: VmRSS (/proc/<pid>/status) and, when dotnet-gcdump is installed or can be, the GC heap after the forced
-# full GC that dotnet-gcdump performs. Pushgateway: VmRSS and Go's live heap at its last GC (gctrace), after scrapes.
+# Gateway: VmRSS (/proc/<pid>/status) and, when dotnet-gcdump and dotnet-counters are installed or can be, the live
+# GC heap after a forced full GC. Pushgateway: VmRSS and Go's live heap at its last GC (gctrace), after scrapes.
 # Usage: bench/memory/run.sh [series, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,15 +11,23 @@ series=${1:-100000}
 source bench/lib.sh
 bench_build
 
-gcdump=$(command -v dotnet-gcdump || echo "$HOME/.dotnet/tools/dotnet-gcdump")
-[ -x "$gcdump" ] || timeout 180 dotnet tool install -g dotnet-gcdump >/dev/null 2>&1 || true
-# gc_heap PID: bytes on the GC heap after a forced full GC (empty when dotnet-gcdump is not available).
+tools=$HOME/.dotnet/tools
+for tool in dotnet-gcdump dotnet-counters; do
+  [ -x "$tools/$tool" ] || command -v "$tool" >/dev/null || timeout 180 dotnet tool install -g "$tool" >/dev/null 2>&1 || true
+done
+tool() { if command -v "$1" >/dev/null; then command -v "$1"; else echo "$tools/$1"; fi; }
+# gc_heap PID: live bytes on the GC heap after a full blocking GC: dotnet-gcdump forces one (its own heap graph is
+# lossy on .NET 10 for large heaps, so only its side effect is used), then dotnet-counters reads what that GC left,
+# dotnet.gc.last_collection.heap.size minus .fragmentation.size over every generation. Empty when the tools are missing.
 gc_heap() {
-  [ -x "$gcdump" ] || return 0
-  local f=$bench_work/heap-$1-$RANDOM.gcdump
-  timeout 120 "$gcdump" collect -p "$1" -o "$f" >/dev/null 2>&1 || return 0
-  "$gcdump" report "$f" 2>/dev/null | awk '/GC Heap bytes/ { gsub(/,/, "", $1); print $1; exit }'
-  rm -f "$f"
+  local f=$bench_work/heap-$1-$RANDOM
+  timeout 120 "$(tool dotnet-gcdump)" collect -p "$1" -o "$f.gcdump" >/dev/null 2>&1 || return 0
+  timeout 60 "$(tool dotnet-counters)" collect -p "$1" --counters System.Runtime --format csv -o "$f.csv" \
+    --duration 00:00:02 >/dev/null 2>&1 || return 0
+  awk -F, '$3 ~ /^dotnet.gc.last_collection.heap.(size|fragmentation.size) / {
+      split($3, k, "="); key = ($3 ~ /fragmentation/ ? "f" : "s") k[2]; v[key] = $5 }
+    END { for (key in v) t += (key ~ /^s/ ? v[key] : -v[key]); printf "%.0f", t }' "$f.csv"
+  rm -f "$f.gcdump" "$f.csv"
 }
 per() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.0f", (b - a) / n }'; }
 
@@ -41,7 +49,7 @@ for type in counter histogram; do
   sleep 2
   rss1=$(bench_rss_kb "$pid"); heap1=$(gc_heap "$pid")
   rss_per=$(per $(( rss0 * 1024 )) $(( rss1 * 1024 ))) heap_per=$(per "$heap0" "$heap1")
-  echo "| gateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | GC heap after a forced full GC (dotnet-gcdump) |"
+  echo "| gateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | live GC heap after a forced full GC |"
   bench_figure "memory.gateway.$type.rss_per_series" "$rss_per"
   bench_figure "memory.gateway.$type.heap_per_series" "$heap_per"
   bench_stop "$pid"
