@@ -9,10 +9,10 @@
 #                     [--series "1000 10000 100000"] [--memory-series N] [--only proxy,ingest,scrape,memory]
 #                     [--output FILE]
 # --quick: 3 s per wrk run after 2 s of warm-up, one round, 10 scrapes a case (a few minutes in all); the default is
-# 10 s runs after 3 s of warm-up, best of 2 rounds, 30 scrapes a case.
+# 10 s runs after 3 s of warm-up, best of 3 rounds, 30 scrapes a case.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-seconds=10 rounds=2 warmup=3 scrapes=30 connections="32 256" sizes="1000 10000 100000" memory_series=100000
+seconds=10 rounds=3 warmup=3 scrapes=30 connections="32 256" sizes="1000 10000 100000" memory_series=100000
 only=proxy,ingest,scrape,memory output=bench/results.md mode=default
 while [ $# -gt 0 ]; do
   case $1 in

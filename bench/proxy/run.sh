@@ -58,7 +58,9 @@ for target in "${targets[@]}"; do bench_wrk "$max_conns" "$warmup" "${url[$targe
 declare -A rps p50 p99 cpu
 for c in "${conns[@]}"; do
   for round in $(seq "$rounds"); do
-    for target in "${targets[@]}"; do
+    # each round starts one target further on, so that no target always runs right after the same one
+    shift_by=$(( (round - 1) % ${#targets[@]} ))
+    for target in "${targets[@]:$shift_by}" "${targets[@]:0:$shift_by}"; do
       t0=$(bench_cpu_ticks "${pid[$target]}")
       read -r r a b n bad < <(bench_wrk "$c" "$seconds" "${url[$target]}")
       # CPU of the proxy process per request (direct: of nginx); a proxy's figure leaves nginx's share out
