@@ -43,7 +43,7 @@ section() {  # section NAME TITLE COMMAND...: runs one benchmark, its tables int
   local name=$1 title=$2; shift 2
   case ",$only," in *",$name,"*) ;; *) return 0 ;; esac
   echo "== $title" >&2
-  { echo "## $title"; echo; echo "\`$*\`"; echo; "$@"; echo; } > "$bench_work/$name.md"
+  { echo "## $title"; echo; echo "\`$(printf '%q ' "$@")\`"; echo; "$@"; echo; } > "$bench_work/$name.md"
   cat "$bench_work/$name.md"
 }
 section proxy "Proxy: throughput and latency" bench/proxy/run.sh "$seconds" "$connections" "$rounds"

@@ -76,5 +76,10 @@ for type in counter histogram; do
   bench_stop "$pid"
 done
 echo
+echo "Where a gateway series' heap bytes go (bench/MetricCollector.Benchmarks --retained: GC.GetTotalMemory(true) before" \
+  "and after creating the series in-process, no HTTP; the collector figure is what the gateway holds per series):"
+echo
+dotnet bench/MetricCollector.Benchmarks/bin/Release/net10.0/MetricCollector.Benchmarks.dll --retained "$series"
+echo
 echo "Each case in a fresh process; series pushed in batches of 1000 (gateway: POST /record; Pushgateway: 100 PUTs of" \
   "$(( series / 100 )) series, one group each). A histogram series is one label set: 14 buckets + +Inf, _sum, _count."
