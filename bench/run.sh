@@ -43,7 +43,8 @@ section() {  # section NAME TITLE COMMAND...: runs one benchmark, its tables int
   local name=$1 title=$2; shift 2
   case ",$only," in *",$name,"*) ;; *) return 0 ;; esac
   echo "== $title" >&2
-  { echo "## $title"; echo; echo "\`$(printf '%q ' "$@")\`"; echo; "$@"; echo; } > "$bench_work/$name.md"
+  local command; command=$(printf '%q ' "$@")
+  { echo "## $title"; echo; echo "\`${command% }\`"; echo; "$@"; echo; } > "$bench_work/$name.md"
   cat "$bench_work/$name.md"
 }
 section proxy "Proxy: throughput and latency" bench/proxy/run.sh "$seconds" "$connections" "$rounds"
@@ -86,11 +87,14 @@ diff_us() { [ -n "$1" ] && [ -n "$2" ] && echo $(( $1 - $2 )) || true; }
 } > "$bench_work/goals.md"
 cat "$bench_work/goals.md"
 
+# the code measured: HEAD, and whether the sources differed from it (results.md itself aside)
+measured="commit $(git rev-parse --short HEAD)"
+git diff --quiet HEAD -- src proxy-config bench ":(exclude)$output" 2>/dev/null || measured="$measured + local changes"
 {
   echo "# Benchmark results"
   echo
   echo "Written by \`bench/run.sh\` ($mode run: ${seconds}s per wrk run after ${warmup}s warm-up, best of $rounds rounds," \
-    "$scrapes scrapes a case) on $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src proxy-config bench || echo ' + local changes')," \
+    "$scrapes scrapes a case) on $(date -u '+%Y-%m-%d %H:%M UTC'), $measured," \
     "in $(( ($(date +%s) - started) / 60 )) min."
   echo "Machine: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(. /etc/os-release && echo "$PRETTY_NAME"), .NET $(dotnet --list-runtimes | awk '/Microsoft.NETCore.App/ { v = $2 } END { print v }')," \
