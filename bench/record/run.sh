@@ -1,44 +1,56 @@
 #!/usr/bin/env bash
-# Ingestion benchmark: POST /record against a running gateway (Release), single records and batches of 100 and 1000,
-# with wrk; then checks that /metrics accepted what wrk sent.
-# Usage: [BENCH_PORT=18090] bench/record/run.sh [seconds, default 10] [connections, default 32]
+# Ingestion benchmark: single-record POST /record against Prometheus Pushgateway receiving the equivalent one-sample
+# push (POST /metrics/job/bench/instance/x, body "bench_counter 1"), and batches of 100 records, with wrk; then checks
+# that /metrics accepted what wrk sent. Batches of 100 and of 1000 (the most MaxBatchSize allows by default).
+# Usage: bench/record/run.sh [seconds, default 10] [connections, default 32] [rounds, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-10}
 connections=${2:-32}
-port=${BENCH_PORT:-18090}  # another port when several checkouts run benchmarks at once
+rounds=${3:-2}
+warmup=${BENCH_WARMUP:-3}
 source bench/lib.sh
 bench_require_tools
+bench_build
 
-dotnet build src/MetricCollector.Gateway -c Release -v q -nologo >/dev/null
-bench_start gateway dotnet src/MetricCollector.Gateway/bin/Release/net10.0/MetricCollector.Gateway.dll \
-  --urls http://127.0.0.1:$port --proxy-config bench/proxy/proxy-config.json --Logging:LogLevel:Default=Warning
-bench_wait_for http://127.0.0.1:$port/healthz
+gw=$(bench_free_port) pg=$(bench_free_port)
+bench_start gateway dotnet "$bench_gateway_dll" --urls "http://127.0.0.1:$gw" --proxy-config bench/proxy/proxy-config.json "${bench_quiet[@]}"
+bench_start_pushgateway "$pg"
+bench_wait_for "http://127.0.0.1:$gw/healthz" "$bench_work/gateway.log"
+bench_wait_for "http://127.0.0.1:$pg/-/ready"
 
-accepted() { curl -s http://127.0.0.1:$port/metrics | awk '/^metric_collector_records_total\{result="accepted"/ { print $2 }'; }
-# The gateway's own CPU time (user + system, in clock ticks): CPU per record does not depend on what else runs here.
-gateway_pid=${bench_pids[-1]}
-ticks() { awk '{ print $14 + $15 }' "/proc/$gateway_pid/stat"; }
-# run LUA_SCRIPT RECORDS_PER_REQUEST: prints the wrk figures and the gateway's CPU microseconds per record.
-run() {
-  local t0 t1 rps p50 p99 n bad
-  t0=$(ticks)
-  read -r rps p50 p99 n bad < <(bench_wrk "$connections" "$seconds" "http://127.0.0.1:$port/record" "$1")
-  t1=$(ticks)
-  echo "$rps $p50 $p99 $n $bad $(awk -v t=$(( t1 - t0 )) -v hz="$(getconf CLK_TCK)" -v r=$(( n * $2 )) 'BEGIN { printf "%.2f", r ? t * 1e6 / hz / r : 0 }')"
-}
-bench_wrk "$connections" 3 "http://127.0.0.1:$port/record" bench/record/batch.lua >/dev/null  # JIT warm-up
+declare -A url=([single]="http://127.0.0.1:$gw/record" [batch]="http://127.0.0.1:$gw/record"
+  [batch1000]="http://127.0.0.1:$gw/record" [pushgateway]="http://127.0.0.1:$pg/metrics/job/bench/instance/x")
+declare -A lua=([single]=bench/record/single.lua [batch]=bench/record/batch.lua [batch1000]=bench/record/batch.lua [pushgateway]=bench/record/push.lua)
+declare -A per=([single]=1 [batch]=100 [batch1000]=1000 [pushgateway]=1)
+targets=(single pushgateway batch batch1000)
+
+accepted() { curl -s "http://127.0.0.1:$gw/metrics" | awk '/^metric_collector_records_total\{result="accepted"/ { print $2 }'; }
+for target in "${targets[@]}"; do BENCH_BATCH_SIZE=${per[$target]} bench_wrk "$connections" "$warmup" "${url[$target]}" "${lua[$target]}" >/dev/null; done
 before=$(accepted)
-read -r s_rps s_p50 s_p99 s_n s_bad s_cpu < <(run bench/record/single.lua 1)
-read -r b_rps b_p50 b_p99 b_n b_bad b_cpu < <(run bench/record/batch.lua 100)
-read -r k_rps k_p50 k_p99 k_n k_bad k_cpu < <(BENCH_BATCH_SIZE=1000 run bench/record/batch.lua 1000)
+declare -A rps p50 p99 bad
+sent=0
+for round in $(seq "$rounds"); do
+  for target in "${targets[@]}"; do
+    read -r r a b n x < <(BENCH_BATCH_SIZE=${per[$target]} bench_wrk "$connections" "$seconds" "${url[$target]}" "${lua[$target]}")
+    echo "round $round $target: $r req/s, p50 ${a} us, p99 ${b} us, non-2xx $x" >&2
+    [ "$target" = pushgateway ] || sent=$(( sent + n * per[$target] ))
+    if [ -z "${rps[$target]:-}" ] || [ "$r" -gt "${rps[$target]}" ]; then rps[$target]=$r; p50[$target]=$a; p99[$target]=$b; bad[$target]=$x; fi
+  done
+done
 after=$(accepted)
 
-echo "| body | requests/s | records/s | p50 (us) | p99 (us) | non-2xx | gateway CPU per record (us) |"
+declare -A name=([single]="POST /record, 1 record" [batch]="POST /record, batch of 100" [batch1000]="POST /record, batch of 1000" [pushgateway]="Pushgateway push, 1 sample")
+echo "| body | requests/s | records/s | p50 (us) | p99 (us) | non-2xx | records/s vs Pushgateway |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
-echo "| 1 record | $s_rps | $s_rps | $s_p50 | $s_p99 | $s_bad | $s_cpu |"
-echo "| batch of 100 | $b_rps | $(( b_rps * 100 )) | $b_p50 | $b_p99 | $b_bad | $b_cpu |"
-echo "| batch of 1000 | $k_rps | $(( k_rps * 1000 )) | $k_p50 | $k_p99 | $k_bad | $k_cpu |"
+for target in "${targets[@]}"; do
+  records=$(( rps[$target] * per[$target] ))
+  echo "| ${name[$target]} | ${rps[$target]} | $records | ${p50[$target]} | ${p99[$target]} | ${bad[$target]} | $(bench_ratio "$records" "${rps[pushgateway]}" 1) |"
+  bench_figure "ingest.$target.rps" "${rps[$target]}"
+  bench_figure "ingest.$target.records" "$records"
+  bench_figure "ingest.$target.p99" "${p99[$target]}"
+done
 echo
-echo "wrk counted $(( s_n + b_n * 100 + k_n * 1000 )) records answered ($s_n single requests, $b_n batches of 100, $k_n of 1000);" \
-  "/metrics accepted $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%d", a - b }') (requests in flight when wrk stops are answered but not counted by wrk)"
+echo "wrk: 1 thread, $connections connections, ${seconds}s per run after a ${warmup}s warm-up, best of $rounds rounds;" \
+  "Pushgateway $(prometheus-pushgateway --version 2>&1 | awk 'NR == 1 { print $3 }'). wrk counted $sent records answered by /record;" \
+  "/metrics accepted $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%d", a - b }') (requests in flight when wrk stops are answered but not counted by wrk)."
