@@ -65,7 +65,7 @@ internal static class RetainedMemory
 
     private static PrometheusMetricCollector Collector(MetricType type, int series)
     {
-        var options = Options.Create(new MetricCollectorOptions { MaxSeries = series * 2 });
+        var options = Options.Create(new MetricCollectorOptions { MaxSeries = series * 2, MaxSeriesPerMetric = series * 2 });
         var collector = new PrometheusMetricCollector(options, NullLogger<PrometheusMetricCollector>.Instance, TimeProvider.System);
         string name = type == MetricType.Counter ? "bench_series" : "bench_series_seconds";
         for (int i = 0; i < series; i++)

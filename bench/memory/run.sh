@@ -36,7 +36,7 @@ echo "|---|---|---:|---:|---:|---:|---:|---|"
 for type in counter histogram; do
   port=$(bench_free_port)
   bench_start "gateway-$type" dotnet "$bench_gateway_dll" --urls "http://127.0.0.1:$port" --proxy-config bench/proxy/proxy-config.json \
-    "${bench_quiet[@]}" --MetricCollector:MaxSeries=$(( series * 2 ))
+    "${bench_quiet[@]}" --MetricCollector:MaxSeries=$(( series * 2 )) --MetricCollector:MaxSeriesPerMetric=$(( series * 2 ))
   pid=$bench_last_pid
   bench_wait_for "http://127.0.0.1:$port/healthz" "$bench_work/gateway-$type.log"
   # warm-up: the record and exposition paths run once (JIT, buffers) on a metric of another name

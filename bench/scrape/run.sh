@@ -12,7 +12,7 @@ bench_build
 
 gw=$(bench_free_port) pg=$(bench_free_port)
 bench_start gateway dotnet "$bench_gateway_dll" --urls "http://127.0.0.1:$gw" --proxy-config bench/proxy/proxy-config.json \
-  "${bench_quiet[@]}" --MetricCollector:MaxSeries=200000
+  "${bench_quiet[@]}" --MetricCollector:MaxSeries=200000 --MetricCollector:MaxSeriesPerMetric=200000
 bench_start_pushgateway "$pg"
 bench_wait_for "http://127.0.0.1:$gw/healthz" "$bench_work/gateway.log"
 bench_wait_for "http://127.0.0.1:$pg/-/ready"
@@ -57,4 +57,4 @@ for n in "${sizes[@]}"; do
 done
 echo
 echo "$scrapes sequential scrapes per case with curl (time_total: connect to last byte), after 2 unmeasured;" \
-  "gateway with --MetricCollector:MaxSeries=200000; the gateway's own metrics and Pushgateway's go_*/process_*/push_* series are included in the sizes."
+  "gateway with --MetricCollector:MaxSeries=200000 --MetricCollector:MaxSeriesPerMetric=200000; the gateway's own metrics and Pushgateway's go_*/process_*/push_* series are included in the sizes."
