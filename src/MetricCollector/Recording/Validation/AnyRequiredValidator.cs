@@ -15,16 +15,7 @@ internal sealed class AnyRequiredValidator(byte[][] names, ulong[] branchMasks) 
             return false;
         }
 
-        ulong found = 0;
-        foreach (var property in element.EnumerateObject())
-        {
-            int index = JsonNames.IndexOf(property.Utf8Name, names);
-            if (index >= 0)
-            {
-                found |= 1UL << index;
-            }
-        }
-
+        ulong found = JsonNames.Found(element, names);
         foreach (ulong mask in branchMasks)
         {
             if ((found & mask) == mask)

@@ -16,4 +16,23 @@ internal static class JsonNames
 
         return -1;
     }
+
+    /// <summary>
+    /// One pass over an object's properties, marking which of <paramref name="names"/> it has: bit i for names[i]
+    /// (the compiler caps a list of names at 64).
+    /// </summary>
+    public static ulong Found(TapeElement obj, byte[][] names)
+    {
+        ulong found = 0;
+        foreach (var property in obj.EnumerateObject())
+        {
+            int index = IndexOf(property.Utf8Name, names);
+            if (index >= 0)
+            {
+                found |= 1UL << index;
+            }
+        }
+
+        return found;
+    }
 }

@@ -13,17 +13,6 @@ internal sealed class RequiredValidator(byte[][] names) : JsonValidator
             return false;
         }
 
-        // One pass over the object, marking each required name found (the compiler caps them at 64).
-        ulong found = 0;
-        foreach (var property in element.EnumerateObject())
-        {
-            int index = JsonNames.IndexOf(property.Utf8Name, names);
-            if (index >= 0)
-            {
-                found |= 1UL << index;
-            }
-        }
-
-        return BitOperations.PopCount(found) == names.Length;
+        return BitOperations.PopCount(JsonNames.Found(element, names)) == names.Length;
     }
 }
