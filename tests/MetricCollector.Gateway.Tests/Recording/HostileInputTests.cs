@@ -111,7 +111,8 @@ public sealed class HostileInputTests
         }
 
         Assert.True(counted >= Inputs, $"only {counted} records counted for {Inputs} requests");
-        Assert.True(statuses.Keys.Count >= 4, "the generator should reach several answers: " + string.Join(", ", statuses));
+        // The generator must reach both sides: bodies that are applied and bodies that are refused.
+        Assert.True(statuses.Keys.Any(status => status < 300) && statuses.Keys.Any(status => status >= 400), "answers: " + string.Join(", ", statuses));
     }
 
     private static async Task<HttpResponseMessage> PostAsync(RunningGateway gateway, byte[] body)
