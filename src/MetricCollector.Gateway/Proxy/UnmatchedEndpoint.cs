@@ -9,13 +9,15 @@ namespace MetricCollector.Gateway.Proxy;
 /// </summary>
 internal static class UnmatchedEndpoint
 {
+    private const string NoRouteType = ProblemResponse.TypePrefix + "no_route";
+
     public static Task HandleAsync(HttpContext context, GatewayMetrics metrics)
     {
         long start = Stopwatch.GetTimestamp();
         context.Response.StatusCode = StatusCodes.Status404NotFound;
         var problem = new ProblemDetails
         {
-            Type = "urn:metric-collector:problem:no_route",
+            Type = NoRouteType,
             Title = "No route",
             Status = StatusCodes.Status404NotFound,
             Detail = "No proxy route matches this request; see the routes in the gateway's proxy-config.",

@@ -12,8 +12,6 @@ namespace MetricCollector.Gateway.Recording;
 /// </summary>
 internal static class RecordResponse
 {
-    private const string ProblemTypePrefix = "urn:metric-collector:problem:";
-
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -35,7 +33,7 @@ internal static class RecordResponse
         var first = result.BodyRejection ?? result.Rejected[0].Rejection;
         var problem = new ProblemDetails
         {
-            Type = ProblemTypePrefix + first.ReasonLabel,
+            Type = ProblemResponse.TypePrefix + first.ReasonLabel,
             Title = TitleOf(first.Reason),
             Status = status,
             Detail = result.IsBatch ? $"{rejected} of {rejected + result.Accepted} records were rejected; see errors." : first.Detail,

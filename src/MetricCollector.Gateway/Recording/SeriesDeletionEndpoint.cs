@@ -12,10 +12,8 @@ internal static class SeriesDeletionEndpoint
 {
     public static async Task DeleteMetricAsync(HttpContext context, string name, PrometheusMetricCollector collector, ApiKeyAuthenticator auth)
     {
-        var access = auth.Authenticate(context, ApiKeyRole.Admin, "delete");
-        if (access.Failure is not null)
+        if (await RefusedAsync(context, auth))
         {
-            await ProblemResponse.WriteAuthFailureAsync(context, access);
             return;
         }
 
@@ -45,14 +43,25 @@ internal static class SeriesDeletionEndpoint
 
     public static async Task WipeAsync(HttpContext context, PrometheusMetricCollector collector, ApiKeyAuthenticator auth)
     {
-        var access = auth.Authenticate(context, ApiKeyRole.Admin, "delete");
-        if (access.Failure is not null)
+        if (await RefusedAsync(context, auth))
         {
-            await ProblemResponse.WriteAuthFailureAsync(context, access);
             return;
         }
 
         await context.Response.WriteAsJsonAsync(new DeletionSummary(null, collector.Wipe()), context.RequestAborted);
+    }
+
+    /// <summary>Answers 401 or 403 and returns true unless the request carries an admin key (or no keys are configured).</summary>
+    private static async Task<bool> RefusedAsync(HttpContext context, ApiKeyAuthenticator auth)
+    {
+        var access = auth.Authenticate(context, ApiKeyRole.Admin, "delete");
+        if (access.Failure is null)
+        {
+            return false;
+        }
+
+        await ProblemResponse.WriteAuthFailureAsync(context, access);
+        return true;
     }
 
     private sealed record DeletionSummary(string? Metric, int Deleted);

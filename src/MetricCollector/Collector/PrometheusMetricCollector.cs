@@ -28,7 +28,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
-    private long _removedSeries;
     private readonly Lock _defineLock = new();
     private readonly MetricFactory _factory;
     private readonly MetricCollectorOptions _options;
@@ -46,6 +45,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         _logger = logger;
         _time = time;
         _defaultTimeToLive = _options.SeriesTimeToLive is { } ttl ? ToTicks(ttl) : null;
+        _anyRecordTimeToLive = _defaultTimeToLive is not null;
         Registry = Metrics.NewCustomRegistry();
         // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
         _factory = Metrics.WithCustomRegistry(Registry);
@@ -129,8 +129,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             return conflict;
         }
 
-        long? timeToLive = record.TimeToLive is { } ttl ? ToTicks(ttl) : null;
-        return metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive ?? _defaultTimeToLive) switch
+        long? timeToLive = _defaultTimeToLive;
+        if (record.TimeToLive is { } ttl)
+        {
+            timeToLive = ToTicks(ttl);
+            if (!_anyRecordTimeToLive)
+            {
+                _anyRecordTimeToLive = true;
+            }
+        }
+
+        return metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive) switch
         {
             SeriesApplyResult.Applied => null,
             SeriesApplyResult.MetricSeriesLimit => new RecordRejection(RejectionReason.MetricSeriesLimit, "/labels",
@@ -175,7 +184,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
 
         int removed = metric.RemoveMatching(matchers);
-        Interlocked.Add(ref _removedSeries, removed);
         _self.CountRemoved(SeriesRemoval.Deleted, removed);
         LogDeleted(_logger, metric.Definition.Name, removed);
         return removed;
@@ -190,7 +198,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             removed += metric.RemoveMatching(NoMatchers);
         }
 
-        Interlocked.Add(ref _removedSeries, removed);
         _self.CountRemoved(SeriesRemoval.Wiped, removed);
         LogWiped(_logger, removed);
         return removed;
@@ -199,7 +206,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <summary>Removes the series whose time to live has passed.</summary>
     public void RemoveExpired()
     {
-        if (_defaultTimeToLive is null && !_anyRecordTimeToLive)
+        if (!_anyRecordTimeToLive)
         {
             return;
         }
@@ -213,7 +220,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
         if (removed > 0)
         {
-            Interlocked.Add(ref _removedSeries, removed);
             _self.CountRemoved(SeriesRemoval.Expired, removed);
             LogExpired(_logger, removed);
         }
@@ -225,13 +231,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     public int SeriesCount => _budget.Used;
 
     /// <summary>Series removed since start, for whatever cause.</summary>
-    public long RemovedSeries => Interlocked.Read(ref _removedSeries);
+    public double RemovedSeries => _self.RemovedSeries;
 
-    private long ToTicks(TimeSpan timeToLive)
-    {
-        _anyRecordTimeToLive = true;
-        return (long)(timeToLive.TotalSeconds * _time.TimestampFrequency);
-    }
+    private long ToTicks(TimeSpan timeToLive) => (long)(timeToLive.TotalSeconds * _time.TimestampFrequency);
 
     /// <summary>Compares a record with an existing definition and orders its label values by the definition's names.</summary>
     private static RecordRejection? FindConflict(MetricDefinition definition, MetricRecord record, out string[]? labelValues)
@@ -276,10 +278,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         return null;
     }
 
-    private IPushedMetric? Define(MetricRecord record, string exposedName, out RecordRejection? rejection)
+    private IPushedMetric? Define(MetricRecord record, string exposedName, out RecordRejection? rejection) =>
+        Register(NewDefinition(record, exposedName), out rejection);
+
+    /// <summary>
+    /// Adds a metric with <paramref name="definition"/>, or returns the one already under its name (whatever its
+    /// definition: the caller compares); null, with the rejection, for a reserved name, beyond the metric limit, or
+    /// when one of its exposition names is another metric's.
+    /// </summary>
+    private IPushedMetric? Register(MetricDefinition definition, out RecordRejection? rejection)
     {
         rejection = null;
-        string? reservedPrefix = ExpositionNames.ReservedPrefixOf(exposedName);
+        string? reservedPrefix = ExpositionNames.ReservedPrefixOf(definition.Name);
         if (reservedPrefix is not null)
         {
             rejection = new RecordRejection(RejectionReason.ReservedName, "/metric_name",
@@ -287,11 +297,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             return null;
         }
 
-        var definition = NewDefinition(record, exposedName);
-        string[] claimed = ExpositionNames.Claimed(exposedName, record.Type);
+        string[] claimed = ExpositionNames.Claimed(definition.Name, definition.Type);
         lock (_defineLock)
         {
-            if (_metrics.TryGetValue(exposedName, out var existing))
+            if (_metrics.TryGetValue(definition.Name, out var existing))
             {
                 return existing;
             }
@@ -318,7 +327,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 _claims.Add(name, metric);
             }
 
-            _metrics[exposedName] = metric;
+            _metrics[definition.Name] = metric;
             return metric;
         }
     }
@@ -332,56 +341,20 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     internal long Now => _time.GetTimestamp();
 
     /// <summary>
-    /// Defines a metric from a snapshot, or returns the existing one when it has the same definition; null, with the
-    /// reason, when the name is reserved, taken by another definition, or beyond the metric limit.
+    /// Defines a metric from a snapshot, or returns the existing one when it has the same type and labels; null, with
+    /// the reason, otherwise.
     /// </summary>
     internal IPushedMetric? DefineRestored(MetricDefinition definition, out string? problem)
     {
-        problem = null;
-        if (ExpositionNames.ReservedPrefixOf(definition.Name) is not null)
+        var metric = Register(definition, out var rejection);
+        problem = rejection?.Detail;
+        if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)))
         {
-            problem = "its name is reserved";
+            problem = "a metric of that name with another definition exists";
             return null;
         }
 
-        lock (_defineLock)
-        {
-            if (_metrics.TryGetValue(definition.Name, out var existing))
-            {
-                if (existing.Definition.Type == definition.Type && SequenceEqual(existing.Definition.LabelNames, definition.LabelNames))
-                {
-                    return existing;
-                }
-
-                problem = "a metric of that name with another definition exists";
-                return null;
-            }
-
-            string[] claimed = ExpositionNames.Claimed(definition.Name, definition.Type);
-            foreach (string name in claimed)
-            {
-                if (_claims.ContainsKey(name))
-                {
-                    problem = $"its exposition name '{name}' is taken";
-                    return null;
-                }
-            }
-
-            if (_metrics.Count >= _options.MaxMetrics)
-            {
-                problem = "the metric limit is reached";
-                return null;
-            }
-
-            var metric = Create(definition);
-            foreach (string name in claimed)
-            {
-                _claims.Add(name, metric);
-            }
-
-            _metrics[definition.Name] = metric;
-            return metric;
-        }
+        return metric;
     }
 
     private static RecordRejection Collision(MetricDefinition owner, MetricDefinition wanted, string sharedName)

@@ -108,9 +108,9 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
     public void ForEachSeries(Action<string[], ChildBase, long> visit)
     {
-        foreach (var (_, series) in _series)
+        foreach (var (key, series) in _series)
         {
-            visit(series.LabelValues, series.Child, series.TimeToLive);
+            visit(key.Values, series.Child, series.TimeToLive);
         }
     }
 
@@ -185,7 +185,7 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
             // The caller's label values may be a reused buffer: the series keeps its own copy.
             string[] values = [.. key.Values];
-            series = new PushedSeries<TChild>(_createSeries(values), values);
+            series = new PushedSeries<TChild>(_createSeries(values));
             _series[new LabelValues(values)] = series;
             return SeriesApplyResult.Applied;
         }

@@ -8,7 +8,7 @@ namespace MetricCollector.Collector;
 /// operations: a writer that entered finishes on a live series, and a removal never discards an update it raced with.
 /// </summary>
 /// <typeparam name="TChild">The prometheus-net series type.</typeparam>
-internal sealed class PushedSeries<TChild>(TChild child, string[] labelValues)
+internal sealed class PushedSeries<TChild>(TChild child)
     where TChild : ChildBase
 {
     private int _writers;
@@ -17,8 +17,6 @@ internal sealed class PushedSeries<TChild>(TChild child, string[] labelValues)
     private long _timeToLive;
 
     public TChild Child { get; } = child;
-
-    public string[] LabelValues { get; } = labelValues;
 
     /// <summary>The timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last update.</summary>
     public long LastUpdate => Volatile.Read(ref _lastUpdate);

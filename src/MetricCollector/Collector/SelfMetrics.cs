@@ -67,6 +67,9 @@ internal sealed class SelfMetrics
 
     public void CountRemoved(SeriesRemoval cause, int count) => _removed[(int)cause].Inc(count);
 
+    /// <summary>Series removed since start, whatever the cause.</summary>
+    public double RemovedSeries => _removed[0].Value + _removed[1].Value + _removed[2].Value;
+
     public void CountIdempotentReplay() => _idempotentReplays.Inc();
 
     public void CountScrape(MetricsFormat format) => (format == MetricsFormat.OpenMetrics ? _openMetricsScrapes : _textScrapes).Inc();

@@ -30,22 +30,20 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
         for (int i = 0; i < batch.Items.Count; i++)
         {
             var item = batch.Items[i];
+            var record = item.Record;
             var rejection = item.Rejection;
-            if (rejection is not null)
+            if (rejection is null && stamp is { } label)
             {
-                collector.Reject(rejection);
+                record = Stamp(record!, label, out rejection);
             }
-            else if (stamp is { } label && Stamp(item.Record!, label, out rejection) is { } stamped)
+
+            if (rejection is null)
             {
-                rejection = collector.Record(stamped).Rejection;
-            }
-            else if (rejection is not null)
-            {
-                collector.Reject(rejection);
+                rejection = collector.Record(record!).Rejection;
             }
             else
             {
-                rejection = collector.Record(item.Record!).Rejection;
+                collector.Reject(rejection);
             }
 
             if (rejection is null)

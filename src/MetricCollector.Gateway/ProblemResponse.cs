@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Mvc;
 
-namespace MetricCollector.Gateway.Security;
+using MetricCollector.Gateway.Security;
 
-/// <summary>Writes an RFC 9457 problem for the gateway's own endpoints, typed like the answers of <c>POST /record</c>.</summary>
+namespace MetricCollector.Gateway;
+
+/// <summary>RFC 9457 problems of the gateway's own endpoints: one type namespace, <c>urn:metric-collector:problem:&lt;reason&gt;</c>.</summary>
 internal static class ProblemResponse
 {
     public const string TypePrefix = "urn:metric-collector:problem:";
