@@ -39,6 +39,7 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<CollectorSnapshots>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SnapshotHostedService>());
         services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayAuthOptions>, GatewayAuthKeysFileSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<IdempotencyCache>();

@@ -124,12 +124,7 @@ internal sealed partial class ApiKeyAuthenticator
 
     private static List<ApiKey> Load(GatewayAuthOptions settings)
     {
-        var configured = new List<ApiKeyOptions>(settings.Keys);
-        if (!string.IsNullOrEmpty(settings.KeysFile))
-        {
-            configured.AddRange(ReadKeysFile(settings.KeysFile));
-        }
-
+        var configured = settings.Keys;
         var keys = new List<ApiKey>(configured.Count);
         foreach (var key in configured)
         {
@@ -140,7 +135,7 @@ internal sealed partial class ApiKeyAuthenticator
         return keys;
     }
 
-    /// <summary>Reads the keys file; a missing or malformed file stops the start with a message naming it.</summary>
+    /// <summary>Reads the keys file; a malformed or unreadable file stops the start with a message naming it.</summary>
     internal static List<ApiKeyOptions> ReadKeysFile(string path)
     {
         try

@@ -9,24 +9,8 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
 
     public ValidateOptionsResult Validate(string? name, GatewayAuthOptions options)
     {
-        var keys = new List<ApiKeyOptions>(options.Keys);
-        if (!string.IsNullOrEmpty(options.KeysFile))
-        {
-            if (!File.Exists(options.KeysFile))
-            {
-                return ValidateOptionsResult.Fail($"Gateway:Auth:KeysFile '{options.KeysFile}' does not exist.");
-            }
-
-            try
-            {
-                keys.AddRange(ApiKeyAuthenticator.ReadKeysFile(options.KeysFile));
-            }
-            catch (GatewayStartupException ex)
-            {
-                return ValidateOptionsResult.Fail(ex.Message);
-            }
-        }
-
+        // The keys file's keys are in Keys already (GatewayAuthKeysFileSetup).
+        var keys = options.Keys;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < keys.Count; i++)
         {
@@ -47,7 +31,7 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
             }
         }
 
-        if (!MetricCollector.Recording.RecordValidator.IsValidName(options.ComponentLabel, 100) || options.ComponentLabel.StartsWith("__", StringComparison.Ordinal))
+        if (!MetricCollector.Recording.RecordValidator.IsValidName(options.ComponentLabel, MetricCollector.Recording.RecordLimits.MaxLabelNameLength) || options.ComponentLabel.StartsWith("__", StringComparison.Ordinal))
         {
             return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is not a valid label name.");
         }

@@ -119,7 +119,7 @@ internal sealed class IdempotencyCache
         {
             lock (_gate)
             {
-                if (_entries.TryGetValue(entry.Key, out var current) && ReferenceEquals(current, entry))
+                if (IsCurrent(entry))
                 {
                     _entries.Remove(entry.Key);
                 }
@@ -134,7 +134,7 @@ internal sealed class IdempotencyCache
     {
         while (_order.TryPeek(out var oldest))
         {
-            bool current = _entries.TryGetValue(oldest.Key, out var held) && ReferenceEquals(held, oldest);
+            bool current = IsCurrent(oldest);
             bool full = _entries.Count >= _maxKeys;
             // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count.
             bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && oldest.Result.Task.IsCompleted;
@@ -150,6 +150,9 @@ internal sealed class IdempotencyCache
             }
         }
     }
+
+    // An entry replaced after it failed or was evicted is not its key's any more; called under _gate.
+    private bool IsCurrent(Entry entry) => _entries.TryGetValue(entry.Key, out var held) && ReferenceEquals(held, entry);
 
     private sealed class Entry(string key, long created)
     {

@@ -88,7 +88,7 @@ internal static class JsonRecordBuilder
             Objectives = objectives,
             Help = help,
             TimeToLive = timeToLive,
-            Labels = labels ?? NoLabels,
+            Labels = labels ?? MetricRecord.EmptyLabels,
         };
     }
 
@@ -96,7 +96,6 @@ internal static class JsonRecordBuilder
     private static readonly Utf8StringCache Strings = new(4096);
 
     // Shared by every record without labels; nothing writes to a record's labels.
-    private static readonly Dictionary<string, string> NoLabels = new(0);
 
     private static bool TryString(TapeElement element, out string? text)
     {

@@ -35,5 +35,6 @@ public sealed record MetricRecord(string Name, MetricType Type)
     /// </summary>
     public TimeSpan? TimeToLive { get; init; }
 
-    private static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>(0);
+    /// <summary>The labels of a record without any, shared.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>(0);
 }

@@ -31,29 +31,23 @@ internal static class MetricRecordReader
 
         using (tape)
         {
-            var root = tape!.Root;
-            bodyRejection = null;
-            if (root.ValueKind != JsonValueKind.Array)
-            {
-                return ReadItems(body, root, isBatch: false, 1, maxBatchSize, validator, out bodyRejection);
-            }
-
-            int count = root.GetArrayLength();
-            if (count == 0 || count > maxBatchSize)
+            var root = tape.Root;
+            int count = root.ValueKind == JsonValueKind.Array ? root.GetArrayLength() : 1;
+            if (root.ValueKind == JsonValueKind.Array && (count == 0 || count > maxBatchSize))
             {
                 bodyRejection = count == 0 ? SchemaRecordReader.EmptyBatch() : SchemaRecordReader.BatchTooLarge(count, maxBatchSize);
                 return SchemaRecordReader.Empty;
             }
 
-            return ReadItems(body, root, isBatch: true, count, maxBatchSize, validator, out bodyRejection);
+            return ReadItems(body, root, maxBatchSize, validator, out bodyRejection);
         }
     }
 
-    private static RecordBatch ReadItems(
-        ReadOnlyMemory<byte> body, TapeElement root, bool isBatch, int count, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
+    private static RecordBatch ReadItems(ReadOnlyMemory<byte> body, TapeElement root, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
     {
         bodyRejection = null;
-        var items = new RecordBatchItem[count];
+        bool isBatch = root.ValueKind == JsonValueKind.Array;
+        var items = new RecordBatchItem[isBatch ? root.GetArrayLength() : 1];
         JToken? reference = null;
         try
         {

@@ -14,5 +14,8 @@ internal static class RecordLimits
     public const int MaxBuckets = 64;
     public const int MaxObjectives = 16;
     public const int MaxHelpLength = 1024;
+
+    /// <summary>The deepest nesting a body may have; both readers refuse deeper ones, so they agree.</summary>
+    public const int MaxJsonDepth = 32;
     public static readonly TimeSpan MaxTimeToLive = TimeSpan.FromDays(30);
 }

@@ -14,7 +14,6 @@ namespace MetricCollector.Recording;
 /// </summary>
 internal static class SchemaRecordReader
 {
-    private const int MaxDepth = 32;
 
     private static readonly JsonLoadSettings LoadSettings = new()
     {
@@ -96,7 +95,7 @@ internal static class SchemaRecordReader
         {
             DateParseHandling = DateParseHandling.None,
             FloatParseHandling = FloatParseHandling.Double,
-            MaxDepth = MaxDepth,
+            MaxDepth = RecordLimits.MaxJsonDepth,
         };
         var token = JToken.ReadFrom(reader, LoadSettings);
         if (reader.Read())
@@ -165,7 +164,7 @@ internal static class SchemaRecordReader
                 "dec" => GaugeOperation.Dec,
                 _ => GaugeOperation.Set,
             },
-            Labels = json["labels"] is JObject labels ? ToLabels(labels) : new Dictionary<string, string>(0),
+            Labels = json["labels"] is JObject labels ? ToLabels(labels) : MetricRecord.EmptyLabels,
             Buckets = json["buckets"] is JArray buckets ? ToDoubles(buckets) : null,
             Objectives = json["objectives"] is JArray objectives ? ToObjectives(objectives) : null,
             Help = (string?)json["help"],

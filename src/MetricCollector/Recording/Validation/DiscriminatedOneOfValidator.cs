@@ -27,7 +27,7 @@ internal sealed class DiscriminatedOneOfValidator(byte[] property, byte[][][] br
         bool matched = false;
         for (int i = 0; i < branches.Length; i++)
         {
-            if (Contains(branchValues[i], value) && branches[i].IsValid(element))
+            if (EnumValidator.Contains(branchValues[i], value) && branches[i].IsValid(element))
             {
                 if (matched)
                 {
@@ -39,18 +39,5 @@ internal sealed class DiscriminatedOneOfValidator(byte[] property, byte[][][] br
         }
 
         return matched;
-    }
-
-    private static bool Contains(byte[][] values, TapeElement value)
-    {
-        foreach (byte[] candidate in values)
-        {
-            if (value.ValueEquals(candidate))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

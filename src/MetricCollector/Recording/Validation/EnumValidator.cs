@@ -10,11 +10,12 @@ internal sealed class EnumValidator(byte[][] values) : JsonValidator
 {
     public override bool IsValid(TapeElement element)
     {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return false;
-        }
+        return element.ValueKind == JsonValueKind.String && Contains(values, element);
+    }
 
+    /// <summary>Whether the string element equals one of <paramref name="values"/>.</summary>
+    public static bool Contains(byte[][] values, TapeElement element)
+    {
         foreach (byte[] value in values)
         {
             if (element.ValueEquals(value))

@@ -11,14 +11,13 @@ namespace MetricCollector.Recording.Validation;
 /// </summary>
 internal sealed class JsonTape : IDisposable
 {
-    private const int MaxDepth = 32;
 
     // Newtonsoft refuses an integer of more than 380 characters as too large to parse; System.Text.Json reads it.
     private const int NewtonsoftMaxNumberLength = 379;
 
     // Comments are refused so that the reference path decides about them: Newtonsoft skips a leading comment but
     // refuses a trailing one.
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = MaxDepth };
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = RecordLimits.MaxJsonDepth };
 
     private JsonTapeToken[] _tokens;
     private int _count;
@@ -36,7 +35,7 @@ internal sealed class JsonTape : IDisposable
     internal ref readonly JsonTapeToken this[int index] => ref _tokens[index];
 
     /// <summary>Reads the body, or returns false for anything the reference path must answer.</summary>
-    public static bool TryRead(ReadOnlyMemory<byte> body, out JsonTape? tape)
+    public static bool TryRead(ReadOnlyMemory<byte> body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out JsonTape? tape)
     {
         tape = new JsonTape(body, ArrayPool<JsonTapeToken>.Shared.Rent(body.Length / 8 + 16));
         try
@@ -69,7 +68,7 @@ internal sealed class JsonTape : IDisposable
     private bool Fill()
     {
         var reader = new Utf8JsonReader(Body.Span, ReaderOptions);
-        Span<int> open = stackalloc int[MaxDepth + 1];
+        Span<int> open = stackalloc int[RecordLimits.MaxJsonDepth + 1];
         int depth = 0;
         var name = (Start: 0, Length: 0, IsEscaped: false);
         while (reader.Read())
@@ -89,7 +88,6 @@ internal sealed class JsonTape : IDisposable
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
                     ref var container = ref _tokens[parent];
                     depth--;
-                    container.Length = (int)reader.BytesConsumed - container.Start;
                     container.Next = _count;
                     if (container.Kind == JsonValueKind.Object && container.Count > 1 && HasDuplicateName(parent))
                     {

@@ -7,7 +7,7 @@ internal struct JsonTapeToken
 {
     public JsonValueKind Kind;
 
-    /// <summary>Strings: the content without quotes; numbers: the text; containers: from the bracket to the closing one.</summary>
+    /// <summary>Strings: the content without quotes; numbers and literals: the text (containers keep only their start).</summary>
     public int Start;
 
     public int Length;

@@ -58,17 +58,19 @@ internal static class SchemaCompiler
 
         if (schema.TryGetProperty("required", out var required))
         {
-            parts.Add(new RequiredValidator(Names(required)));
+            // One branch holding every name: all of them must be there.
+            byte[][] names = Names(required);
+            parts.Add(new AnyRequiredValidator(names, [names.Length == 64 ? ulong.MaxValue : (1UL << names.Length) - 1]));
         }
 
         AddProperties(schema, parts);
-        AddCount(schema, "minProperties", "maxProperties", parts, (min, max) => new PropertyCountValidator(min, max));
+        AddCount(schema, "minProperties", "maxProperties", JsonValueKind.Object, parts);
         if (schema.TryGetProperty("items", out var items))
         {
             parts.Add(new ItemsValidator(CompileSchema(items)));
         }
 
-        AddCount(schema, "minItems", "maxItems", parts, (min, max) => new ItemCountValidator(min, max));
+        AddCount(schema, "minItems", "maxItems", JsonValueKind.Array, parts);
         AddString(schema, parts);
         AddRange(schema, parts);
         if (schema.TryGetProperty("allOf", out var allOf))
@@ -183,12 +185,12 @@ internal static class SchemaCompiler
         return element.ValueKind == JsonValueKind.Object ? element.EnumerateObject() : throw Unsupported($"{keyword} that is not an object");
     }
 
-    private static void AddCount(JsonElement schema, string minKeyword, string maxKeyword, List<JsonValidator> parts, Func<int, int, JsonValidator> create)
+    private static void AddCount(JsonElement schema, string minKeyword, string maxKeyword, JsonValueKind kind, List<JsonValidator> parts)
     {
         int? min = Integer(schema, minKeyword), max = Integer(schema, maxKeyword);
         if (min is not null || max is not null)
         {
-            parts.Add(create(min ?? 0, max ?? 0));
+            parts.Add(new CountValidator(kind, min ?? 0, max ?? 0));
         }
     }
 
@@ -355,7 +357,7 @@ internal static class SchemaCompiler
             throw Unsupported("more than 64 required names in one schema");
         }
 
-        // Distinct names: the validator counts the names it finds.
+        // Distinct names: the validator gives each one a bit of a 64-bit mask.
         var result = new List<byte[]>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var name in names.EnumerateArray())

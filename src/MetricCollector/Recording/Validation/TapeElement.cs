@@ -59,35 +59,33 @@ internal readonly struct TapeElement(JsonTape tape, int index)
     /// <summary>The properties of an object, in order.</summary>
     public struct ObjectEnumerator(JsonTape tape, int container)
     {
-        private int _next = container + 1;
-        private int _current = -1;
+        private ChildCursor _cursor = new(tape, container);
 
-        public readonly TapeProperty Current => new(tape, _current);
+        public readonly TapeProperty Current => new(tape, _cursor.Current);
 
         public readonly ObjectEnumerator GetEnumerator() => this;
 
-        public bool MoveNext()
-        {
-            if (_next >= tape[container].Next)
-            {
-                return false;
-            }
-
-            _current = _next;
-            _next = tape[_current].Next;
-            return true;
-        }
+        public bool MoveNext() => _cursor.MoveNext();
     }
 
     /// <summary>The items of an array, in order.</summary>
     public struct ArrayEnumerator(JsonTape tape, int container)
     {
-        private int _next = container + 1;
-        private int _current = -1;
+        private ChildCursor _cursor = new(tape, container);
 
-        public readonly TapeElement Current => new(tape, _current);
+        public readonly TapeElement Current => new(tape, _cursor.Current);
 
         public readonly ArrayEnumerator GetEnumerator() => this;
+
+        public bool MoveNext() => _cursor.MoveNext();
+    }
+
+    /// <summary>Walks a container's children on the tape: each token says where its next sibling starts.</summary>
+    private struct ChildCursor(JsonTape tape, int container)
+    {
+        private int _next = container + 1;
+
+        public int Current { get; private set; } = -1;
 
         public bool MoveNext()
         {
@@ -96,8 +94,8 @@ internal readonly struct TapeElement(JsonTape tape, int index)
                 return false;
             }
 
-            _current = _next;
-            _next = tape[_current].Next;
+            Current = _next;
+            _next = tape[Current].Next;
             return true;
         }
     }
