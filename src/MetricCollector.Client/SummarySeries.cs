@@ -6,17 +6,17 @@ namespace MetricCollector.Client;
 public sealed class SummarySeries : IObservationTarget
 {
     private readonly ObservationBuffer _buffer;
-    private readonly int _id;
+    private readonly SeriesDefinition _definition;
 
     internal SummarySeries(SeriesDefinition definition, ObservationBuffer buffer)
     {
         _buffer = buffer;
-        _id = definition.Id;
+        _definition = definition;
     }
 
     /// <summary>Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.</summary>
     /// <param name="value">The observed value; a non-finite one counts as dropped.</param>
-    public void Observe(double value) => _buffer.Add(_id, value);
+    public void Observe(double value) => _buffer.Add(_definition, value);
 
     /// <summary>Starts a timer that observes the elapsed seconds when disposed: <c>using (summary.Measure()) { ... }</c>.</summary>
     /// <returns>The running timer.</returns>
