@@ -32,7 +32,7 @@ internal sealed class BatchSender : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
-    private long _dropsReported;
+    private long _dropsReported; // read and written under _flushLock
 
     public BatchSender(MetricCollectorClientOptions options, IHttpClientFactory httpClientFactory, BatchWriter writer, ClientCounters counters, ILogger logger, TimeProvider time)
     {
@@ -54,19 +54,26 @@ internal sealed class BatchSender : IDisposable
         await _flushLock.WaitAsync(cancellationToken);
         try
         {
-            // What waits goes first, in order; only then is anything new taken from the buffer.
-            if (!await SendPendingAsync(cancellationToken))
+            try
             {
-                return false;
-            }
+                // What waits goes first, in order; only then is anything new taken from the buffer.
+                if (!await SendPendingAsync(cancellationToken))
+                {
+                    return false;
+                }
 
-            _writer.Drain().ForEach(_pending.Enqueue);
-            return await SendPendingAsync(cancellationToken);
+                _writer.Drain().ForEach(_pending.Enqueue);
+                return await SendPendingAsync(cancellationToken);
+            }
+            finally
+            {
+                // Under the lock: only one flush at a time reads and moves _dropsReported.
+                ReportDrops();
+            }
         }
         finally
         {
             _flushLock.Release();
-            ReportDrops();
         }
     }
 
@@ -187,11 +194,11 @@ internal sealed class BatchSender : IDisposable
 
     private void ReportDrops()
     {
-        long total = _counters.Snapshot().Dropped;
-        long reported = Interlocked.Read(ref _dropsReported);
+        long total = _counters.Dropped;
+        long reported = _dropsReported;
         if (total > reported && _dropWarnings.TryPass())
         {
-            Interlocked.Exchange(ref _dropsReported, total);
+            _dropsReported = total;
             DeliveryLog.ValuesDropped(_logger, total - reported, total);
         }
     }
