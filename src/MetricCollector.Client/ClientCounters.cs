@@ -16,6 +16,9 @@ internal sealed class ClientCounters
 
     public void CountDropped(long values = 1) => Interlocked.Add(ref _dropped, values);
 
+    /// <summary>Values dropped so far, read without taking a whole <see cref="Snapshot"/>.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
     public MetricCollectorClientStatistics Snapshot() => new(
         Interlocked.Read(ref _sent),
         Interlocked.Read(ref _rejected),

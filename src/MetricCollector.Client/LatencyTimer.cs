@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using MetricCollector.Client.Series;
 
 namespace MetricCollector.Client;
 
@@ -9,10 +8,10 @@ namespace MetricCollector.Client;
 /// </summary>
 public readonly struct LatencyTimer : IDisposable, IEquatable<LatencyTimer>
 {
-    private readonly IObservationTarget? _target;
+    private readonly ObservedSeries? _target;
     private readonly long _started;
 
-    internal LatencyTimer(IObservationTarget target)
+    internal LatencyTimer(ObservedSeries target)
     {
         _target = target;
         _started = Stopwatch.GetTimestamp();

@@ -62,7 +62,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="buckets">Strictly increasing upper bounds, or null for the collector's default; fixed by the first call.</param>
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
-    /// <returns>The series, to keep and call <see cref="HistogramSeries.Observe"/> or <see cref="HistogramSeries.Measure"/> on.</returns>
+    /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
     public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Histogram(name, buckets, labels, help);
 
@@ -71,7 +71,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="objectives">The quantiles to expose, or null for the collector's default; fixed by the first call.</param>
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
-    /// <returns>The series, to keep and call <see cref="SummarySeries.Observe"/> or <see cref="SummarySeries.Measure"/> on.</returns>
+    /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
     public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Summary(name, objectives, labels, help);
 

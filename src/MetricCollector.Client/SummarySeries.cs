@@ -3,22 +3,10 @@ using MetricCollector.Client.Series;
 namespace MetricCollector.Client;
 
 /// <summary>One summary series: each observation goes into the client's bounded buffer and is sent in a batch.</summary>
-public sealed class SummarySeries : IObservationTarget
+public sealed class SummarySeries : ObservedSeries
 {
-    private readonly ObservationBuffer _buffer;
-    private readonly int _id;
-
     internal SummarySeries(SeriesDefinition definition, ObservationBuffer buffer)
+        : base(definition, buffer)
     {
-        _buffer = buffer;
-        _id = definition.Id;
     }
-
-    /// <summary>Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.</summary>
-    /// <param name="value">The observed value; a non-finite one counts as dropped.</param>
-    public void Observe(double value) => _buffer.Add(_id, value);
-
-    /// <summary>Starts a timer that observes the elapsed seconds when disposed: <c>using (summary.Measure()) { ... }</c>.</summary>
-    /// <returns>The running timer.</returns>
-    public LatencyTimer Measure() => new(this);
 }

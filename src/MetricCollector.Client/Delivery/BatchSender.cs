@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using MetricCollector.Client.Series;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -22,8 +23,10 @@ internal sealed class BatchSender : IDisposable
     private readonly Queue<PendingBatch> _pending = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
 
-    // Series and problems already logged as refused: each is logged once, not on every flush.
-    private readonly HashSet<string> _refusalsLogged = new(StringComparer.Ordinal);
+    // Series (by identity) and reasons, and batch-level problems, already logged as refused: each is logged once, not
+    // on every flush.
+    private readonly HashSet<(SeriesDefinition Series, string Reason)> _recordRefusalsLogged = new(SeriesReasonComparer.Instance);
+    private readonly HashSet<(int Status, string Type)> _batchRefusalsLogged = [];
     private readonly Uri _recordUri;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly BatchWriter _writer;
@@ -32,7 +35,7 @@ internal sealed class BatchSender : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
-    private long _dropsReported;
+    private long _dropsReported; // read and written under _flushLock
 
     public BatchSender(MetricCollectorClientOptions options, IHttpClientFactory httpClientFactory, BatchWriter writer, ClientCounters counters, ILogger logger, TimeProvider time)
     {
@@ -54,19 +57,26 @@ internal sealed class BatchSender : IDisposable
         await _flushLock.WaitAsync(cancellationToken);
         try
         {
-            // What waits goes first, in order; only then is anything new taken from the buffer.
-            if (!await SendPendingAsync(cancellationToken))
+            try
             {
-                return false;
-            }
+                // What waits goes first, in order; only then is anything new taken from the buffer.
+                if (!await SendPendingAsync(cancellationToken))
+                {
+                    return false;
+                }
 
-            _writer.Drain().ForEach(_pending.Enqueue);
-            return await SendPendingAsync(cancellationToken);
+                _writer.Drain().ForEach(_pending.Enqueue);
+                return await SendPendingAsync(cancellationToken);
+            }
+            finally
+            {
+                // Under the lock: only one flush at a time reads and moves _dropsReported.
+                ReportDrops();
+            }
         }
         finally
         {
             _flushLock.Release();
-            ReportDrops();
         }
     }
 
@@ -163,7 +173,7 @@ internal sealed class BatchSender : IDisposable
             {
                 itemized = true;
                 SeriesDefinition series = batch.Series[index];
-                if (_refusalsLogged.Add($"{series}\n{error.Reason}"))
+                if (_recordRefusalsLogged.Add((series, error.Reason)))
                 {
                     DeliveryLog.RecordRefused(_logger, series.ToString(), error.Reason, error.Field, error.Detail);
                 }
@@ -171,7 +181,7 @@ internal sealed class BatchSender : IDisposable
         }
 
         string type = answer.Type ?? "";
-        if (!itemized && _refusalsLogged.Add($"\n{(int)answer.Status}\n{type}"))
+        if (!itemized && _batchRefusalsLogged.Add(((int)answer.Status, type)))
         {
             DeliveryLog.BatchRefused(_logger, batch.Series.Count, (int)answer.Status, type, answer.Detail ?? "");
         }
@@ -187,12 +197,24 @@ internal sealed class BatchSender : IDisposable
 
     private void ReportDrops()
     {
-        long total = _counters.Snapshot().Dropped;
-        long reported = Interlocked.Read(ref _dropsReported);
+        long total = _counters.Dropped;
+        long reported = _dropsReported;
         if (total > reported && _dropWarnings.TryPass())
         {
-            Interlocked.Exchange(ref _dropsReported, total);
+            _dropsReported = total;
             DeliveryLog.ValuesDropped(_logger, total - reported, total);
         }
+    }
+
+    /// <summary>A series by reference (the registry makes one definition per series) and a reason by ordinal value.</summary>
+    private sealed class SeriesReasonComparer : IEqualityComparer<(SeriesDefinition Series, string Reason)>
+    {
+        public static readonly SeriesReasonComparer Instance = new();
+
+        public bool Equals((SeriesDefinition Series, string Reason) x, (SeriesDefinition Series, string Reason) y) =>
+            ReferenceEquals(x.Series, y.Series) && string.Equals(x.Reason, y.Reason, StringComparison.Ordinal);
+
+        public int GetHashCode((SeriesDefinition Series, string Reason) obj) =>
+            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Series), StringComparer.Ordinal.GetHashCode(obj.Reason));
     }
 }

@@ -34,14 +34,14 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         }
 
         // Only what is there now: observations keep arriving while this runs, and the next flush takes those.
-        var observations = new Dictionary<int, List<double>>();
+        var observations = new Dictionary<SeriesDefinition, List<double>>(ReferenceEqualityComparer.Instance);
         for (int waiting = buffer.Count; waiting > 0 && buffer.TryTake(out var observation); waiting--)
         {
-            if (!observations.TryGetValue(observation.SeriesId, out var values) || values.Count == MaxValuesPerRecord)
+            if (!observations.TryGetValue(observation.Series, out var values) || values.Count == MaxValuesPerRecord)
             {
                 values = new List<double>();
-                observations[observation.SeriesId] = values;
-                records.Add((registry.Observed(observation.SeriesId), 0, values));
+                observations[observation.Series] = values;
+                records.Add((observation.Series, 0, values));
             }
 
             values.Add(observation.Value);

@@ -27,10 +27,10 @@ internal sealed class ObservationBuffer
     /// <summary>Observations waiting to be sent.</summary>
     public int Count => _channel.Reader.Count;
 
-    public void Add(int seriesId, double value)
+    public void Add(SeriesDefinition series, double value)
     {
         // After shutdown the writer is complete: nothing would send the value any more.
-        if (!double.IsFinite(value) || !_channel.Writer.TryWrite(new Observation(seriesId, value)))
+        if (!double.IsFinite(value) || !_channel.Writer.TryWrite(new Observation(series, value)))
         {
             _counters.CountDropped();
         }

@@ -1,7 +1,6 @@
 namespace MetricCollector.Client.Series;
 
 /// <summary>What a record says about its series besides the values: name, type, labels and the fixed settings.</summary>
-/// <param name="Id">The series' index among those that take observations; -1 for counters and gauges.</param>
 /// <param name="Name">The metric name.</param>
 /// <param name="Kind">The metric type.</param>
 /// <param name="Labels">Label names and values, ordered by name.</param>
@@ -9,7 +8,6 @@ namespace MetricCollector.Client.Series;
 /// <param name="Buckets">Histogram upper bounds, or null.</param>
 /// <param name="Objectives">Summary quantiles, or null.</param>
 internal sealed record SeriesDefinition(
-    int Id,
     string Name,
     SeriesKind Kind,
     IReadOnlyList<KeyValuePair<string, string>> Labels,

@@ -14,48 +14,45 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
     private readonly Lock _gate = new();
     private CounterSeries[] _counters = [];
     private GaugeSeries[] _gauges = [];
-    private SeriesDefinition[] _observed = [];
 
     public CounterSeries[] Counters => Volatile.Read(ref _counters);
 
     public GaugeSeries[] Gauges => Volatile.Read(ref _gauges);
 
-    /// <summary>The histogram or summary series with <see cref="SeriesDefinition.Id"/> <paramref name="id"/>.</summary>
-    public SeriesDefinition Observed(int id) => Volatile.Read(ref _observed)[id];
-
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Counter, name, labels, definition =>
+        GetOrAdd(SeriesKind.Counter, name, labels, help, null, null, definition =>
         {
-            var series = new CounterSeries(definition with { Help = help }, counters);
+            var series = new CounterSeries(definition, counters);
             Volatile.Write(ref _counters, [.. _counters, series]);
             return series;
         });
 
     public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Gauge, name, labels, definition =>
+        GetOrAdd(SeriesKind.Gauge, name, labels, help, null, null, definition =>
         {
-            var series = new GaugeSeries(definition with { Help = help }, counters);
+            var series = new GaugeSeries(definition, counters);
             Volatile.Write(ref _gauges, [.. _gauges, series]);
             return series;
         });
 
     public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Histogram, name, labels, definition =>
-            new HistogramSeries(AddObserved(definition with { Help = help, Buckets = buckets?.ToArray() }), buffer));
+        GetOrAdd(SeriesKind.Histogram, name, labels, help, buckets, null, definition => new HistogramSeries(definition, buffer));
 
     public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Summary, name, labels, definition =>
-            new SummarySeries(AddObserved(definition with { Help = help, Objectives = objectives?.ToArray() }), buffer));
+        GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, definition => new SummarySeries(definition, buffer));
 
-    private SeriesDefinition AddObserved(SeriesDefinition definition)
-    {
-        var numbered = definition with { Id = _observed.Length };
-        Volatile.Write(ref _observed, [.. _observed, numbered]);
-        return numbered;
-    }
-
-    /// <summary>The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole).</summary>
-    private T GetOrAdd<T>(SeriesKind kind, string name, IReadOnlyDictionary<string, string>? labels, Func<SeriesDefinition, T> create)
+    /// <summary>
+    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole) from
+    /// a definition built once, only when the series is new.
+    /// </summary>
+    private T GetOrAdd<T>(
+        SeriesKind kind,
+        string name,
+        IReadOnlyDictionary<string, string>? labels,
+        string? help,
+        IReadOnlyList<double>? buckets,
+        IReadOnlyList<SummaryObjective>? objectives,
+        Func<SeriesDefinition, T> create)
         where T : class
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -73,7 +70,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
                 return (T)existing;
             }
 
-            var created = create(new SeriesDefinition(-1, name, kind, sorted, null, null, null));
+            var created = create(new SeriesDefinition(name, kind, sorted, help, buckets?.ToArray(), objectives?.ToArray()));
             _byIdentity[identity] = created;
             return created;
         }

@@ -1,0 +1,27 @@
+using MetricCollector.Client.Series;
+
+namespace MetricCollector.Client;
+
+/// <summary>
+/// A series that takes observations (a histogram or a summary): each observation goes into the client's bounded
+/// buffer and is sent in a batch.
+/// </summary>
+public abstract class ObservedSeries
+{
+    private readonly ObservationBuffer _buffer;
+    private readonly SeriesDefinition _definition;
+
+    internal ObservedSeries(SeriesDefinition definition, ObservationBuffer buffer)
+    {
+        _definition = definition;
+        _buffer = buffer;
+    }
+
+    /// <summary>Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.</summary>
+    /// <param name="value">The observed value; a non-finite one counts as dropped.</param>
+    public void Observe(double value) => _buffer.Add(_definition, value);
+
+    /// <summary>Starts a timer that observes the elapsed seconds when disposed: <c>using (series.Measure()) { ... }</c>.</summary>
+    /// <returns>The running timer.</returns>
+    public LatencyTimer Measure() => new(this);
+}
