@@ -40,7 +40,8 @@ bench_build() {
 }
 bench_gateway_dll=src/MetricCollector.Gateway/bin/Release/net10.0/MetricCollector.Gateway.dll
 bench_yarp_dll=bench/BareYarp/bin/Release/net10.0/BareYarp.dll
-bench_quiet=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Yarp=Warning)
+# Hosting.Diagnostics off as in the gateway's appsettings.json, so bare YARP gets the same tuning (see README.md, Tuning)
+bench_quiet=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Yarp=Warning --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None)
 
 # bench_start_nginx PORT CONTENT_TYPE BODY: one worker answering every request with BODY.
 bench_start_nginx() {

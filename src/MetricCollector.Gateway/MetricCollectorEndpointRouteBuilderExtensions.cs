@@ -17,7 +17,9 @@ public static class MetricCollectorEndpointRouteBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("");
-        group.MapPost("/record", RecordEndpoint.HandleAsync).WithName("RecordMetrics");
+        RecordEndpoint? record = null;
+        group.MapPost("/record", context => (record ??= context.RequestServices.GetRequiredService<RecordEndpoint>()).HandleAsync(context))
+            .WithName("RecordMetrics");
         group.MapGet("/metrics", MetricsEndpoint.HandleAsync).WithName("ScrapeMetrics");
         group.MapDelete("/metrics/{name}", SeriesDeletionEndpoint.DeleteMetricAsync).WithName("DeleteMetricSeries");
         group.MapDelete("/metrics", SeriesDeletionEndpoint.WipeAsync).WithName("WipePushedSeries");

@@ -1,6 +1,7 @@
 using MetricCollector;
 using MetricCollector.Collector;
 using MetricCollector.Gateway.Persistence;
+using MetricCollector.Gateway.Recording;
 using MetricCollector.Gateway.Security;
 using MetricCollector.Persistence;
 using MetricCollector.Recording;
@@ -43,6 +44,7 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();
         services.TryAddSingleton<IdempotencyCache>();
+        services.TryAddSingleton<RecordEndpoint>();
         return services;
     }
 }

@@ -6,7 +6,11 @@ using Microsoft.Extensions.Options;
 namespace MetricCollector.Gateway.Recording;
 
 /// <summary><c>POST /record</c>: one record or a batch, answered with what was applied and what was refused, and why.</summary>
-internal static class RecordEndpoint
+/// <remarks>
+/// One instance serves every request: its collaborators are resolved once, not bound from the request's services on
+/// each call as a minimal-API handler's parameters would be.
+/// </remarks>
+internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache idempotency, IOptions<MetricCollectorOptions> options, ApiKeyAuthenticator auth)
 {
     /// <summary>The request header that makes a body count once however often it is sent.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
@@ -14,8 +18,7 @@ internal static class RecordEndpoint
     /// <summary>Set to <c>true</c> on an answer repeated from the first body with the same key.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public static async Task HandleAsync(
-        HttpContext context, RecordIngestion ingestion, IdempotencyCache idempotency, IOptions<MetricCollectorOptions> options, ApiKeyAuthenticator auth)
+    public async Task HandleAsync(HttpContext context)
     {
         int maxBytes = options.Value.MaxBodyBytes;
         var keys = context.Request.Headers[IdempotencyKeyHeader];

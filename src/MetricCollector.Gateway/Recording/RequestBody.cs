@@ -57,7 +57,8 @@ internal sealed class RequestBody : IDisposable
             }
 
             length += read;
-            if (length > maxBytes)
+            // A body of declared length is complete once that much arrived; the read that would return 0 is saved.
+            if (length > maxBytes || length == request.ContentLength)
             {
                 break;
             }

@@ -50,6 +50,19 @@ public sealed class RecordEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_all_accepted_answer_is_the_summary_json_with_its_length_not_chunked()
+    {
+        using var single = await PostAsync("""{"metric_name":"answers","metric_type":"counter"}""");
+        using var batch = await PostAsync("""[{"metric_name":"answers","metric_type":"counter"},{"metric_name":"answers","metric_type":"counter","value":2}]""");
+
+        Assert.Equal("""{"accepted":1,"rejected":0}""", await single.Content.ReadAsStringAsync());
+        Assert.Equal("""{"accepted":2,"rejected":0}""", await batch.Content.ReadAsStringAsync());
+        Assert.Equal("application/json; charset=utf-8", single.Content.Headers.ContentType?.ToString());
+        Assert.Equal(27, single.Content.Headers.ContentLength);
+        Assert.NotEqual(true, single.Headers.TransferEncodingChunked);
+    }
+
+    [Fact]
     public async Task A_charset_parameter_and_a_json_suffix_type_are_json()
     {
         using var withCharset = await PostAsync("""{"metric_name":"a","metric_type":"gauge","value":1}""", "application/json; charset=utf-8");
