@@ -7,13 +7,17 @@ namespace MetricCollector.Recording.Validation;
 /// the object has that property, a branch whose enum lacks its value cannot be valid, so only the others are
 /// evaluated. Otherwise every branch is, as in <see cref="OneOfValidator"/>.
 /// </summary>
-internal sealed class DiscriminatedOneOfValidator(byte[] property, byte[][][] branchValues, JsonValidator[] branches) : JsonValidator
+/// <param name="names">The schema's names.</param>
+/// <param name="property">The id in <paramref name="names"/> of the property that tells the branches apart.</param>
+/// <param name="branchValues">Per branch, the values of its enum.</param>
+/// <param name="branches">The branches.</param>
+internal sealed class DiscriminatedOneOfValidator(JsonNameTable names, int property, byte[][][] branchValues, JsonValidator[] branches) : JsonValidator
 {
     private readonly OneOfValidator _all = new(branches);
 
     public override bool IsValid(TapeElement element)
     {
-        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(property, out var value))
+        if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(names, property, out var value))
         {
             return _all.IsValid(element);
         }

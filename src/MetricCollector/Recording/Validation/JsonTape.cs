@@ -22,6 +22,9 @@ internal sealed class JsonTape : IDisposable
     private JsonTapeToken[] _tokens;
     private int _count;
 
+    // The table the cached name ids and masks belong to (a process compiles one schema; tests compile several).
+    private JsonNameTable? _names;
+
     private JsonTape(ReadOnlyMemory<byte> body, JsonTapeToken[] tokens)
     {
         Body = body;
@@ -54,6 +57,58 @@ internal sealed class JsonTape : IDisposable
         tape.Dispose();
         tape = null;
         return false;
+    }
+
+    /// <summary>The id in <paramref name="names"/> of the name of the value at <paramref name="index"/>, or -1.</summary>
+    internal int GetNameId(int index, JsonNameTable names)
+    {
+        UseNames(names);
+        ref var token = ref _tokens[index];
+        if (token.NameIdPlus2 == 0)
+        {
+            token.NameIdPlus2 = names.IdOf(new TapeProperty(this, index).Utf8Name) + 2;
+        }
+
+        return token.NameIdPlus2 - 2;
+    }
+
+    /// <summary>The bits of the ids in <paramref name="names"/> of the names of the object at <paramref name="index"/>.</summary>
+    internal ulong GetNameMask(int index, JsonNameTable names)
+    {
+        UseNames(names);
+        if (!_tokens[index].HasNameMask)
+        {
+            ulong mask = 0;
+            for (int child = index + 1; child < _tokens[index].Next; child = _tokens[child].Next)
+            {
+                int id = GetNameId(child, names);
+                if (id >= 0)
+                {
+                    mask |= 1UL << id;
+                }
+            }
+
+            _tokens[index].NameMask = mask;
+            _tokens[index].HasNameMask = true;
+        }
+
+        return _tokens[index].NameMask;
+    }
+
+    private void UseNames(JsonNameTable names)
+    {
+        if (ReferenceEquals(_names, names))
+        {
+            return;
+        }
+
+        for (int i = 0; i < _count; i++)
+        {
+            _tokens[i].NameIdPlus2 = 0;
+            _tokens[i].HasNameMask = false;
+        }
+
+        _names = names;
     }
 
     public void Dispose()

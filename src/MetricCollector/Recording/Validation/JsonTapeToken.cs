@@ -26,4 +26,12 @@ internal struct JsonTapeToken
 
     /// <summary>The index of the token after this value and everything in it.</summary>
     public int Next;
+
+    /// <summary>The id of the name in the tape's name table plus 2: 0 until looked up, 1 for a name not in the table.</summary>
+    public int NameIdPlus2;
+
+    /// <summary>Objects: the bits of the ids of their names, once <see cref="HasNameMask"/>.</summary>
+    public ulong NameMask;
+
+    public bool HasNameMask;
 }

@@ -7,10 +7,20 @@ namespace MetricCollector.Recording.Validation;
 /// pass over the object. As in NJsonSchema, a name not in <c>properties</c> is checked against the first pattern it
 /// matches only, and counts as additional when it matches none.
 /// </summary>
+/// <param name="names">The schema's names.</param>
+/// <param name="ids">The ids in <paramref name="names"/> of the properties that <paramref name="schemas"/> check, in the same order.</param>
+/// <param name="schemas">The schemas of the named properties.</param>
+/// <param name="patterns">The <c>patternProperties</c> patterns.</param>
+/// <param name="patternSchemas">The schemas of the patterns, in the same order.</param>
+/// <param name="allowAdditional">False for <c>additionalProperties: false</c>.</param>
+/// <param name="additional">The schema of additional properties, when one is given.</param>
 internal sealed class PropertiesValidator(
-    byte[][] names, JsonValidator[] schemas, PatternMatcher[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
+    JsonNameTable names, int[] ids, JsonValidator[] schemas, PatternMatcher[] patterns, JsonValidator[] patternSchemas, bool allowAdditional, JsonValidator? additional)
     : JsonValidator
 {
+    // The schema of each name id, by position in schemas; -1 for a name this object's properties do not list.
+    private readonly int[] _schemaOfId = SchemaOfId(ids);
+
     public override bool IsValid(TapeElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
@@ -20,7 +30,8 @@ internal sealed class PropertiesValidator(
 
         foreach (var property in element.EnumerateObject())
         {
-            int index = JsonNames.IndexOf(property.Utf8Name, names);
+            int id = property.GetNameId(names);
+            int index = id >= 0 ? _schemaOfId[id] : -1;
             if (index >= 0)
             {
                 if (!schemas[index].IsValid(property.Value))
@@ -46,6 +57,18 @@ internal sealed class PropertiesValidator(
         }
 
         return true;
+    }
+
+    private static int[] SchemaOfId(int[] ids)
+    {
+        var schemaOfId = new int[JsonNameTable.MaxNames];
+        Array.Fill(schemaOfId, -1);
+        for (int i = 0; i < ids.Length; i++)
+        {
+            schemaOfId[ids[i]] = i;
+        }
+
+        return schemaOfId;
     }
 
     private int PatternOf(TapeProperty property)

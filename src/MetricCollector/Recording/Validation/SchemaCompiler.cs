@@ -27,10 +27,10 @@ internal static class SchemaCompiler
     public static JsonValidator Compile(string schemaText)
     {
         using var document = JsonDocument.Parse(schemaText);
-        return CompileSchema(document.RootElement);
+        return CompileSchema(document.RootElement, new JsonNameTable());
     }
 
-    private static JsonValidator CompileSchema(JsonElement schema)
+    private static JsonValidator CompileSchema(JsonElement schema, JsonNameTable table)
     {
         if (schema.ValueKind != JsonValueKind.Object)
         {
@@ -59,15 +59,14 @@ internal static class SchemaCompiler
         if (schema.TryGetProperty("required", out var required))
         {
             // One branch holding every name: all of them must be there.
-            byte[][] names = Names(required);
-            parts.Add(new AnyRequiredValidator(names, [names.Length == 64 ? ulong.MaxValue : (1UL << names.Length) - 1]));
+            parts.Add(new AnyRequiredValidator(table, [Mask(required, table)]));
         }
 
-        AddProperties(schema, parts);
+        AddProperties(schema, parts, table);
         AddCount(schema, "minProperties", "maxProperties", JsonValueKind.Object, parts);
         if (schema.TryGetProperty("items", out var items))
         {
-            parts.Add(new ItemsValidator(CompileSchema(items)));
+            parts.Add(new ItemsValidator(CompileSchema(items, table)));
         }
 
         AddCount(schema, "minItems", "maxItems", JsonValueKind.Array, parts);
@@ -75,22 +74,22 @@ internal static class SchemaCompiler
         AddRange(schema, parts);
         if (schema.TryGetProperty("allOf", out var allOf))
         {
-            parts.Add(new AllOfValidator(CompileSchemas(allOf)));
+            parts.Add(new AllOfValidator(CompileSchemas(allOf, table)));
         }
 
         if (schema.TryGetProperty("anyOf", out var anyOf))
         {
-            parts.Add(CompileAnyOf(anyOf));
+            parts.Add(CompileAnyOf(anyOf, table));
         }
 
         if (schema.TryGetProperty("oneOf", out var oneOf))
         {
-            parts.Add(CompileOneOf(oneOf));
+            parts.Add(CompileOneOf(oneOf, table));
         }
 
         if (schema.TryGetProperty("not", out var not))
         {
-            parts.Add(new NotValidator(CompileSchema(not)));
+            parts.Add(new NotValidator(CompileSchema(not, table)));
         }
 
         return parts.Count == 1 ? parts[0] : new AllOfValidator([.. parts]);
@@ -133,7 +132,7 @@ internal static class SchemaCompiler
         return result;
     }
 
-    private static void AddProperties(JsonElement schema, List<JsonValidator> parts)
+    private static void AddProperties(JsonElement schema, List<JsonValidator> parts, JsonNameTable table)
     {
         bool hasProperties = schema.TryGetProperty("properties", out var properties);
         bool hasPatterns = schema.TryGetProperty("patternProperties", out var patternProperties);
@@ -143,12 +142,12 @@ internal static class SchemaCompiler
             return;
         }
 
-        var names = new List<byte[]>();
+        var ids = new List<int>();
         var schemas = new List<JsonValidator>();
         foreach (var property in Members(hasProperties, properties, "properties"))
         {
-            names.Add(Encoding.UTF8.GetBytes(property.Name));
-            schemas.Add(CompileSchema(property.Value));
+            ids.Add(table.Add(Encoding.UTF8.GetBytes(property.Name)));
+            schemas.Add(CompileSchema(property.Value, table));
         }
 
         var patterns = new List<PatternMatcher>();
@@ -156,7 +155,7 @@ internal static class SchemaCompiler
         foreach (var property in Members(hasPatterns, patternProperties, "patternProperties"))
         {
             patterns.Add(CompilePattern(property.Name));
-            patternSchemas.Add(CompileSchema(property.Value));
+            patternSchemas.Add(CompileSchema(property.Value, table));
         }
 
         bool allowAdditional = true;
@@ -167,12 +166,12 @@ internal static class SchemaCompiler
             {
                 case JsonValueKind.True: break;
                 case JsonValueKind.False: allowAdditional = false; break;
-                case JsonValueKind.Object: additional = CompileSchema(additionalProperties); break;
+                case JsonValueKind.Object: additional = CompileSchema(additionalProperties, table); break;
                 default: throw Unsupported("additionalProperties that is neither a boolean nor a schema");
             }
         }
 
-        parts.Add(new PropertiesValidator([.. names], [.. schemas], [.. patterns], [.. patternSchemas], allowAdditional, additional));
+        parts.Add(new PropertiesValidator(table, [.. ids], [.. schemas], [.. patterns], [.. patternSchemas], allowAdditional, additional));
     }
 
     private static JsonElement.ObjectEnumerator Members(bool present, JsonElement element, string keyword)
@@ -238,7 +237,7 @@ internal static class SchemaCompiler
         };
     }
 
-    private static JsonValidator[] CompileSchemas(JsonElement schemas)
+    private static JsonValidator[] CompileSchemas(JsonElement schemas, JsonNameTable table)
     {
         if (schemas.ValueKind != JsonValueKind.Array || schemas.GetArrayLength() == 0)
         {
@@ -249,16 +248,15 @@ internal static class SchemaCompiler
         int i = 0;
         foreach (var schema in schemas.EnumerateArray())
         {
-            result[i++] = CompileSchema(schema);
+            result[i++] = CompileSchema(schema, table);
         }
 
         return result;
     }
 
-    private static JsonValidator CompileAnyOf(JsonElement anyOf)
+    private static JsonValidator CompileAnyOf(JsonElement anyOf, JsonNameTable table)
     {
-        var branches = CompileSchemas(anyOf);
-        var names = new List<byte[]>();
+        var branches = CompileSchemas(anyOf, table);
         var masks = new List<ulong>();
         foreach (var branch in anyOf.EnumerateArray())
         {
@@ -267,28 +265,15 @@ internal static class SchemaCompiler
                 return new AnyOfValidator(branches);
             }
 
-            ulong mask = 0;
-            foreach (byte[] name in Names(required))
-            {
-                int index = names.FindIndex(known => known.AsSpan().SequenceEqual(name));
-                if (index < 0)
-                {
-                    index = names.Count;
-                    names.Add(name);
-                }
-
-                mask |= 1UL << index;
-            }
-
-            masks.Add(mask);
+            masks.Add(Mask(required, table));
         }
 
-        return names.Count <= 64 ? new AnyRequiredValidator([.. names], [.. masks]) : new AnyOfValidator(branches);
+        return new AnyRequiredValidator(table, [.. masks]);
     }
 
-    private static JsonValidator CompileOneOf(JsonElement oneOf)
+    private static JsonValidator CompileOneOf(JsonElement oneOf, JsonNameTable table)
     {
-        var branches = CompileSchemas(oneOf);
+        var branches = CompileSchemas(oneOf, table);
         foreach (var candidate in Discriminators(oneOf[0]))
         {
             var branchValues = new byte[branches.Length][][];
@@ -305,7 +290,7 @@ internal static class SchemaCompiler
 
             if (i == branches.Length)
             {
-                return new DiscriminatedOneOfValidator(Encoding.UTF8.GetBytes(candidate), branchValues, branches);
+                return new DiscriminatedOneOfValidator(table, table.Add(Encoding.UTF8.GetBytes(candidate)), branchValues, branches);
             }
         }
 
@@ -345,31 +330,22 @@ internal static class SchemaCompiler
         return true;
     }
 
-    private static byte[][] Names(JsonElement names)
+    /// <summary>The bits of the ids of a <c>required</c> list's names.</summary>
+    private static ulong Mask(JsonElement names, JsonNameTable table)
     {
         if (names.ValueKind != JsonValueKind.Array)
         {
             throw Unsupported("required that is not an array of names");
         }
 
-        if (names.GetArrayLength() > 64)
-        {
-            throw Unsupported("more than 64 required names in one schema");
-        }
-
-        // Distinct names: the validator gives each one a bit of a 64-bit mask.
-        var result = new List<byte[]>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        ulong mask = 0;
         foreach (var name in names.EnumerateArray())
         {
             string text = name.ValueKind == JsonValueKind.String ? name.GetString()! : throw Unsupported("required that is not an array of names");
-            if (seen.Add(text))
-            {
-                result.Add(Encoding.UTF8.GetBytes(text));
-            }
+            mask |= 1UL << table.Add(Encoding.UTF8.GetBytes(text));
         }
 
-        return [.. result];
+        return mask;
     }
 
     private static PatternMatcher CompilePattern(string pattern) => new(pattern);

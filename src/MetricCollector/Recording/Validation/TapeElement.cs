@@ -39,6 +39,25 @@ internal readonly struct TapeElement(JsonTape tape, int index)
         return false;
     }
 
+    /// <summary>The property whose name has <paramref name="id"/> in <paramref name="names"/>.</summary>
+    public bool TryGetProperty(JsonNameTable names, int id, out TapeElement value)
+    {
+        foreach (var property in EnumerateObject())
+        {
+            if (property.GetNameId(names) == id)
+            {
+                value = property.Value;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>An object's names that <paramref name="names"/> holds, as bits of their ids.</summary>
+    public ulong GetNameMask(JsonNameTable names) => tape.GetNameMask(index, names);
+
     public bool ValueEquals(ReadOnlySpan<byte> text) =>
         Token.IsEscaped ? Encoding.UTF8.GetBytes(GetString()).AsSpan().SequenceEqual(text) : RawValue.SequenceEqual(text);
 

@@ -17,6 +17,9 @@ internal readonly struct TapeProperty(JsonTape tape, int index)
 
     public bool NameEquals(ReadOnlySpan<byte> name) => Utf8Name.SequenceEqual(name);
 
+    /// <summary>The id of the name in <paramref name="names"/>, or -1; looked up once per tape.</summary>
+    public int GetNameId(JsonNameTable names) => tape.GetNameId(index, names);
+
     /// <summary>The name, unescaped; throws <see cref="InvalidOperationException"/> on a lone surrogate escape.</summary>
     public string GetName() =>
         NameIsEscaped ? TapeElement.Unescape(tape.Body.Span.Slice(tape[index].NameStart - 1, tape[index].NameLength + 2)) : Encoding.UTF8.GetString(RawName);
