@@ -82,17 +82,34 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
     public RecordOutcome Record(MetricRecord record)
     {
+        var rejection = RecordUncounted(record);
+        if (rejection is null)
+        {
+            CountAccepted(1);
+        }
+
+        return rejection is null ? RecordOutcome.Accepted : new RecordOutcome(rejection);
+    }
+
+    /// <summary>
+    /// Applies a record and counts a refusal, but leaves counting an accepted record to the caller: a batch counts
+    /// its accepted records once (<see cref="CountAccepted"/>) rather than contending for the counter on every record.
+    /// </summary>
+    internal RecordRejection? RecordUncounted(MetricRecord record)
+    {
         var rejection = RecordValidator.Validate(record) ?? CheckConfiguredLimits(record) ?? Apply(record);
         if (rejection is not null)
         {
             Reject(rejection);
-            return new RecordOutcome(rejection);
+            return rejection;
         }
 
-        _self.CountAccepted();
         LogAccepted(_logger, record.Name);
-        return RecordOutcome.Accepted;
+        return null;
     }
+
+    /// <summary>Counts records applied by <see cref="RecordUncounted"/>.</summary>
+    internal void CountAccepted(int count) => _self.CountAccepted(count);
 
     /// <summary>Counts a body answered with the result of an earlier one that carried the same <c>Idempotency-Key</c>.</summary>
     public void CountIdempotentReplay() => _self.CountIdempotentReplay();

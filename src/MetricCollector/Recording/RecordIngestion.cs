@@ -39,7 +39,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 
             if (rejection is null)
             {
-                rejection = collector.Record(record!).Rejection;
+                rejection = collector.RecordUncounted(record!);
             }
             else
             {
@@ -54,6 +54,11 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             {
                 (rejected ??= []).Add(new IndexedRejection(i, rejection));
             }
+        }
+
+        if (accepted > 0)
+        {
+            collector.CountAccepted(accepted);
         }
 
         return new IngestResult(batch.IsBatch, accepted, rejected is null ? [] : rejected, null);
