@@ -17,7 +17,7 @@ internal static class JsonRecordBuilder
         double? value = null;
         double[]? values = null, buckets = null;
         var operation = GaugeOperation.Set;
-        Dictionary<string, string>? labels = null;
+        LabelSet? labels = null;
         QuantileObjective[]? objectives = null;
         TimeSpan? timeToLive = null;
         foreach (var property in json.EnumerateObject())
@@ -136,7 +136,7 @@ internal static class JsonRecordBuilder
         return true;
     }
 
-    private static bool TryLabels(TapeElement element, out Dictionary<string, string>? result)
+    private static bool TryLabels(TapeElement element, out LabelSet? result)
     {
         result = null;
         if (element.ValueKind != JsonValueKind.Object)
@@ -144,7 +144,8 @@ internal static class JsonRecordBuilder
             return false;
         }
 
-        var labels = new Dictionary<string, string>(element.GetPropertyCount(), StringComparer.Ordinal);
+        var pairs = new string[element.GetPropertyCount() * 2];
+        int i = 0;
         foreach (var property in element.EnumerateObject())
         {
             if (!TryString(property.Value, out string? text))
@@ -152,10 +153,11 @@ internal static class JsonRecordBuilder
                 return false;
             }
 
-            labels[property.NameIsEscaped ? property.GetName() : Strings.Get(property.RawName)] = text!;
+            pairs[i++] = property.NameIsEscaped ? property.GetName() : Strings.Get(property.RawName);
+            pairs[i++] = text!;
         }
 
-        result = labels;
+        result = new LabelSet(pairs);
         return true;
     }
 

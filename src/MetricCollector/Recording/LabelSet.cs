@@ -1,0 +1,72 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+
+namespace MetricCollector.Recording;
+
+/// <summary>
+/// The labels of a record read from JSON, names and values side by side in one array: what the collector needs of a
+/// dictionary (count, lookup by name, enumeration) for the few labels a record carries, without a hash table for
+/// every record. The reader refuses repeated names, so each name is here once.
+/// </summary>
+internal sealed class LabelSet : IReadOnlyDictionary<string, string>
+{
+    // name 0, value 0, name 1, value 1, ...
+    private readonly string[] _pairs;
+
+    /// <param name="pairs">Names and values alternating; the set keeps the array.</param>
+    public LabelSet(string[] pairs) => _pairs = pairs;
+
+    public int Count => _pairs.Length / 2;
+
+    public IEnumerable<string> Keys
+    {
+        get
+        {
+            for (int i = 0; i < _pairs.Length; i += 2)
+            {
+                yield return _pairs[i];
+            }
+        }
+    }
+
+    public IEnumerable<string> Values
+    {
+        get
+        {
+            for (int i = 1; i < _pairs.Length; i += 2)
+            {
+                yield return _pairs[i];
+            }
+        }
+    }
+
+    public string this[string key] => TryGetValue(key, out string? value) ? value : throw new KeyNotFoundException($"no label '{key}'");
+
+    public bool ContainsKey(string key) => TryGetValue(key, out _);
+
+    public bool TryGetValue(string key, [MaybeNullWhen(false)] out string value)
+    {
+        for (int i = 0; i < _pairs.Length; i += 2)
+        {
+            // Names read from JSON are shared strings, so the reference test usually decides.
+            if (ReferenceEquals(_pairs[i], key) || string.Equals(_pairs[i], key, StringComparison.Ordinal))
+            {
+                value = _pairs[i + 1];
+                return true;
+            }
+        }
+
+        value = null;
+        return false;
+    }
+
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator()
+    {
+        for (int i = 0; i < _pairs.Length; i += 2)
+        {
+            yield return new KeyValuePair<string, string>(_pairs[i], _pairs[i + 1]);
+        }
+    }
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
