@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using MetricCollector.Collector;
@@ -20,6 +21,9 @@ internal sealed class ValueFamily
 
     // The characters a label value escapes, as prometheus-net does: backslash, double quote, line feed.
     private static readonly SearchValues<char> Escaped = SearchValues.Create("\\\"\n");
+
+    // ASCII that is written as it is: everything from U+0000 to U+007F but the escaped three.
+    private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiChars());
 
     private readonly byte[] _textHeader;
     private readonly byte[] _openMetricsHeader;
@@ -121,7 +125,16 @@ internal sealed class ValueFamily
     /// <summary>A label value in UTF-8 with backslash, double quote and line feed escaped; every other character as it is.</summary>
     internal static int WriteEscaped(ReadOnlySpan<char> value, Span<byte> destination)
     {
-        int written = 0;
+        // Most label values are plain ASCII: one vectorized search and a narrowing copy, no UTF-8 encoder.
+        int plain = value.IndexOfAnyExcept(PlainAscii);
+        if (plain < 0)
+        {
+            Ascii.FromUtf16(value, destination, out int copied);
+            return copied;
+        }
+
+        Ascii.FromUtf16(value[..plain], destination, out int written);
+        value = value[plain..];
         while (true)
         {
             int at = value.IndexOfAny(Escaped);
@@ -163,6 +176,20 @@ internal sealed class ValueFamily
             }
         }
 
+        // Whole numbers below 10^15 (most counters) format as "g" formats them, the digits alone, but without the
+        // shortest-round-trip search; -0 is left to "g", which writes "-0".
+        if (Math.Abs(value) < 1e15 && value == Math.Truncate(value) && !(value == 0 && double.IsNegative(value)))
+        {
+            Utf8Formatter.TryFormat((long)value, destination, out int digits);
+            if (openMetrics)
+            {
+                ".0"u8.CopyTo(destination[digits..]);
+                digits += 2;
+            }
+
+            return digits;
+        }
+
         if (!value.TryFormat(destination, out int written, "g", CultureInfo.InvariantCulture))
         {
             throw new InvalidOperationException("a number did not fit its reserved space");
@@ -175,6 +202,20 @@ internal sealed class ValueFamily
         }
 
         return written;
+    }
+
+    private static string PlainAsciiChars()
+    {
+        var chars = new StringBuilder(128);
+        for (char c = '\0'; c < (char)0x80; c++)
+        {
+            if (c is not ('\\' or '"' or '\n'))
+            {
+                chars.Append(c);
+            }
+        }
+
+        return chars.ToString();
     }
 
     private static byte[] Header(string name, string help, string type) =>

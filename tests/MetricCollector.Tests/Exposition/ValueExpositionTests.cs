@@ -45,6 +45,8 @@ public sealed class ValueExpositionTests
             1.5e-7, 123456789, double.MaxValue, double.MinValue, double.Epsilon, -double.Epsilon, double.PositiveInfinity,
             double.NegativeInfinity, double.NaN, 9007199254740993, 4294967296, 1e300, 1e-300)),
         (2, Gen.Long[-1_000_000_000_000_000, 1_000_000_000_000_000].Select(l => (double)l)),
+        (2, Gen.Long[-999_999_999_999_999, 999_999_999_999_999].Select(l => (double)l)),
+        (1, Gen.Select(Gen.Int[0, 25], Gen.Int[1, 9], Gen.Bool).Select((exponent, digit, negative) => (negative ? -digit : digit) * Math.Pow(10, exponent))),
         (2, Gen.Int[-1000, 1000].Select(i => (double)i)),
         (2, Gen.Double[-1e6, 1e6]),
         (2, Gen.Double));
