@@ -423,9 +423,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         switch (definition.Type)
         {
             case MetricType.Counter:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.Add(record.Value ?? 1));
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.Add(record.Value ?? 1), keepRoster: true);
             case MetricType.Gauge:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge);
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
             case MetricType.Histogram:
                 var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
                 {

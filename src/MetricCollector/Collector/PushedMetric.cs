@@ -15,8 +15,15 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     private readonly Func<string[], TSeries> _createSeries;
     private readonly Action<TSeries, MetricRecord> _apply;
 
-    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Action<TSeries, MetricRecord> apply)
+    /// <param name="definition">The metric's definition.</param>
+    /// <param name="budget">The series budget shared by all metrics.</param>
+    /// <param name="maxSeries">The most series this metric may hold.</param>
+    /// <param name="createSeries">Creates a series for label values.</param>
+    /// <param name="apply">Applies a record to a series.</param>
+    /// <param name="keepRoster">Keep the series in creation order too (<see cref="Roster"/>), for a metric the collector writes itself.</param>
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Action<TSeries, MetricRecord> apply, bool keepRoster = false)
     {
+        Roster = keepRoster ? new SeriesRoster<TSeries>() : null;
         Definition = definition;
         _budget = budget;
         _maxSeries = maxSeries;
@@ -28,8 +35,8 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
     public int SeriesCount => _series.Count;
 
-    /// <summary>The series by label values, for the exposition; it checks <see cref="PushedSeries.IsVisible"/>.</summary>
-    public ConcurrentDictionary<LabelValues, TSeries> Series => _series;
+    /// <summary>The series in creation order, when the metric keeps them so (see the constructor); null otherwise.</summary>
+    public SeriesRoster<TSeries>? Roster { get; }
 
     public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive)
     {
@@ -162,6 +169,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     {
         series.Retire();
         _series.TryRemove(new KeyValuePair<LabelValues, TSeries>(key, series));
+        Roster?.Retired();
         _budget.Return();
     }
 
@@ -189,6 +197,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
             string[] values = [.. key.Values];
             series = _createSeries(values);
             _series[new LabelValues(values)] = series;
+            Roster?.Add(values, series);
             return SeriesApplyResult.Applied;
         }
     }

@@ -33,6 +33,9 @@ internal abstract class PushedSeries
     /// </summary>
     public bool IsVisible => (Volatile.Read(ref _state) & (Published | Retired)) == Published;
 
+    /// <summary>True once the series has left its metric for good.</summary>
+    public bool IsRetired => (Volatile.Read(ref _state) & Retired) != 0;
+
     /// <summary>Enters a write; false when the series is being removed, and the writer must look it up again.</summary>
     public bool TryEnter()
     {

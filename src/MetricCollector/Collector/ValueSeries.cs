@@ -1,10 +1,11 @@
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// A pushed counter or gauge series: one double beside the state of <see cref="PushedSeries"/>, 48 bytes in all and
-/// nothing else per series (its label values are its key in the metric). prometheus-net's child for the same series
-/// holds about 430 bytes (its own label objects, cached serialized bytes, exemplar state), so counters and gauges are
-/// kept here and written by <see cref="Exposition.ValueExpositionWriter"/>.
+/// A pushed counter or gauge series: one double beside the state of <see cref="PushedSeries"/>, 48 bytes. With its
+/// label value array (its key), its dictionary node and its roster entry a series costs about 160 bytes besides the
+/// label strings; prometheus-net's child for the same series holds about 430 (its own label objects, cached serialized
+/// bytes, exemplar state). So counters and gauges are kept here and written by
+/// <see cref="Exposition.ValueExpositionWriter"/>; nothing is serialized ahead of a scrape.
 /// </summary>
 internal sealed class ValueSeries : PushedSeries
 {

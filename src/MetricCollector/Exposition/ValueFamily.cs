@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using MetricCollector.Collector;
 using MetricCollector.Recording;
@@ -36,6 +37,7 @@ internal sealed class ValueFamily
     public ValueFamily(PushedMetric<ValueSeries> metric)
     {
         Metric = metric;
+        Roster = metric.Roster ?? throw new ArgumentException("the metric must keep its series in creation order", nameof(metric));
         var definition = metric.Definition;
         bool counter = definition.Type == MetricType.Counter;
         string name = definition.Name;
@@ -75,10 +77,16 @@ internal sealed class ValueFamily
 
     public PushedMetric<ValueSeries> Metric { get; }
 
+    /// <summary>The metric's series in creation order, the order they are written in.</summary>
+    public SeriesRoster<ValueSeries> Roster { get; }
+
     /// <summary>The HELP and TYPE lines.</summary>
     public ReadOnlySpan<byte> Header(bool openMetrics) => openMetrics ? _openMetricsHeader : _textHeader;
 
     /// <summary>The most bytes <see cref="WriteLine"/> can take for a series with these label values.</summary>
+    // The per-series methods are fully optimized from the first scrape: a scrape calls them once per series, and tiered
+    // compilation would leave them slower for the first few scrapes (measured: 20 ms instead of 7 for 100k series).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int MaxLineBytes(string[] labelValues)
     {
         // A UTF-16 char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars); an escaped one takes 2.
@@ -95,6 +103,7 @@ internal sealed class ValueFamily
     /// Writes one sample line, <c>name{label="value",...} number\n</c>, into <paramref name="destination"/>, which
     /// holds at least <see cref="MaxLineBytes"/>; returns the bytes written.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int WriteLine(Span<byte> destination, string[] labelValues, double value, bool openMetrics)
     {
         _name.CopyTo(destination);
@@ -123,6 +132,7 @@ internal sealed class ValueFamily
     }
 
     /// <summary>A label value in UTF-8 with backslash, double quote and line feed escaped; every other character as it is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int WriteEscaped(ReadOnlySpan<char> value, Span<byte> destination)
     {
         // Most label values are plain ASCII: one vectorized search and a narrowing copy, no UTF-8 encoder.
@@ -155,6 +165,7 @@ internal sealed class ValueFamily
     /// A sample value as prometheus-net writes a double: the shortest round-trip "g" form; in OpenMetrics 0, 1 and -1
     /// as 0.0, 1.0 and -1.0, infinities as +Inf/-Inf, and ".0" after any other number that has neither '.' nor 'e'.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int WriteValue(double value, bool openMetrics, Span<byte> destination)
     {
         if (openMetrics)
