@@ -11,8 +11,10 @@ namespace MetricCollector;
 public interface IMetricCollector
 {
     /// <summary>
-    /// The registry behind the exposition. Hosts register their own metrics here, under prefixes that pushed records
-    /// may not use (<c>gateway_</c>, <c>metric_collector_</c>).
+    /// The prometheus-net registry behind the exposition. Hosts register their own metrics here, under prefixes that
+    /// pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>). Pushed counters and gauges are not in
+    /// it (they are kept in a compact store of the collector's own): export with <see cref="WriteExpositionAsync"/>,
+    /// which writes the registry and then them.
     /// </summary>
     CollectorRegistry Registry { get; }
 
@@ -24,7 +26,10 @@ public interface IMetricCollector
     /// <param name="cancellationToken">Cancels before the record is applied.</param>
     ValueTask<RecordOutcome> RecordAsync(MetricRecord record, CancellationToken cancellationToken = default);
 
-    /// <summary>Writes the current state of every metric to <paramref name="destination"/> in <paramref name="format"/>.</summary>
+    /// <summary>
+    /// Writes the current state of every metric to <paramref name="destination"/> in <paramref name="format"/>: the
+    /// families of <see cref="Registry"/>, then the pushed counters and gauges, then (OpenMetrics) <c># EOF</c>.
+    /// </summary>
     /// <param name="destination">Where the UTF-8 exposition text goes.</param>
     /// <param name="format">The exposition format.</param>
     /// <param name="cancellationToken">Cancels the export.</param>

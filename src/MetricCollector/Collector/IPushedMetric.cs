@@ -25,9 +25,12 @@ internal interface IPushedMetric
     /// <summary>Removes the series whose labels have the given values (all series for no matchers); returns how many.</summary>
     int RemoveMatching(IReadOnlyDictionary<string, string> matchers);
 
-    /// <summary>Calls <paramref name="visit"/> with each live series' label values, prometheus-net child and time to live in timestamp ticks (0 for ever).</summary>
-    void ForEachSeries(Action<string[], Prometheus.ChildBase, long> visit);
+    /// <summary>
+    /// Calls <paramref name="visit"/> with each live series' label values, the series (a <see cref="ValueSeries"/> for
+    /// counters and gauges, a <see cref="ChildSeries{TChild}"/> otherwise) and its time to live in timestamp ticks (0 for ever).
+    /// </summary>
+    void ForEachSeries(Action<string[], PushedSeries, long> visit);
 
     /// <summary>Creates a series from a snapshot and sets its state; false when a limit refuses the series.</summary>
-    bool Restore(string[] labelValues, Action<Prometheus.ChildBase> setState, long now, long timeToLive);
+    bool Restore(string[] labelValues, Action<PushedSeries> setState, long now, long timeToLive);
 }

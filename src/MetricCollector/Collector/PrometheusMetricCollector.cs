@@ -8,8 +8,11 @@ using Prometheus;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// The collector on top of prometheus-net, in a registry of its own. prometheus-net silently accepts a second label
-/// set for a name and ignores changed buckets, so this class keeps the definition table and refuses every clash itself.
+/// The collector: pushed histograms and summaries, its own metrics and the host's live in a prometheus-net registry of
+/// their own; pushed counters and gauges are kept outside it, one small <see cref="ValueSeries"/> each, and written
+/// after the registry's families by <see cref="ValueExpositionWriter"/>, byte for byte as prometheus-net would.
+/// prometheus-net silently accepts a second label set for a name and ignores changed buckets, so this class keeps the
+/// definition table and refuses every clash itself.
 /// </summary>
 internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDisposable
 {
@@ -25,6 +28,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     [ThreadStatic]
     private static string[]?[]? t_labelScratch;
     private static readonly Dictionary<string, string> NoMatchers = new(0);
+
+    // The pushed counters and gauges in the order they were defined, for the exposition; replaced (copy on write)
+    // under _defineLock, so a scrape reads a consistent array without a lock.
+    private volatile ValueFamily[] _valueFamilies = [];
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
@@ -70,13 +77,24 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         return ValueTask.FromResult(Record(record));
     }
 
-    public Task WriteExpositionAsync(Stream destination, MetricsFormat format, CancellationToken cancellationToken = default)
+    public async Task WriteExpositionAsync(Stream destination, MetricsFormat format, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(destination);
         _self.CountScrape(format);
-        return Registry.CollectAndExportAsTextAsync(
-            destination,
-            format == MetricsFormat.OpenMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText,
-            cancellationToken);
+        // The registry first: its before-collect callback removes expired series, so neither part shows one.
+        if (format == MetricsFormat.OpenMetrics)
+        {
+            // prometheus-net ends its output with "# EOF"; the pushed counters and gauges must come before that line.
+            var registryPart = new EofWithholdingStream(destination);
+            await Registry.CollectAndExportAsTextAsync(registryPart, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
+            await registryPart.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Registry.CollectAndExportAsTextAsync(destination, ExpositionFormat.PrometheusText, cancellationToken).ConfigureAwait(false);
+        }
+
+        await ValueExpositionWriter.WriteAsync(destination, _valueFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
@@ -339,6 +357,11 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             var metric = Create(definition);
+            if (metric is PushedMetric<ValueSeries> valueMetric)
+            {
+                _valueFamilies = [.. _valueFamilies, new ValueFamily(valueMetric)];
+            }
+
             foreach (string name in claimed)
             {
                 _claims.Add(name, metric);
@@ -409,18 +432,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
     }
 
-    // Series are published when a record creates them (SuppressInitialValue), never by merely defining the metric.
+    // Series are published when a record has been applied to them (SuppressInitialValue), never by merely defining
+    // the metric. Counters and gauges stay out of prometheus-net: its child per series costs ~430 bytes.
     private IPushedMetric Create(MetricDefinition definition)
     {
         string[] labelNames = [.. definition.LabelNames];
         switch (definition.Type)
         {
             case MetricType.Counter:
-                var counter = _factory.CreateCounter(definition.Name, definition.Help, new CounterConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
-                return new PushedMetric<Counter.Child>(definition, _budget, _options.MaxSeriesPerMetric, counter.WithLabels, static (series, record) => series.Inc(record.Value ?? 1));
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.Add(record.Value ?? 1), keepRoster: true);
             case MetricType.Gauge:
-                var gauge = _factory.CreateGauge(definition.Name, definition.Help, new GaugeConfiguration { LabelNames = labelNames, SuppressInitialValue = true });
-                return new PushedMetric<Gauge.Child>(definition, _budget, _options.MaxSeriesPerMetric, gauge.WithLabels, ApplyGauge);
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
             case MetricType.Histogram:
                 var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
                 {
@@ -428,7 +450,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                     SuppressInitialValue = true,
                     Buckets = [.. definition.Buckets!],
                 });
-                return new PushedMetric<Histogram.Child>(definition, _budget, _options.MaxSeriesPerMetric, histogram.WithLabels, Observe);
+                return new PushedMetric<ChildSeries<Histogram.Child>>(
+                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Histogram.Child>(histogram.WithLabels(values)), static (series, record) => Observe(series.Child, record));
             default:
                 var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
                 foreach (var objective in definition.Objectives)
@@ -443,17 +466,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                     Objectives = objectives,
                     MaxAge = _options.SummaryMaxAge,
                 });
-                return new PushedMetric<Summary.Child>(definition, _budget, _options.MaxSeriesPerMetric, summary.WithLabels, Observe);
+                return new PushedMetric<ChildSeries<Summary.Child>>(
+                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>(summary.WithLabels(values)), static (series, record) => Observe(series.Child, record));
         }
     }
 
-    private static void ApplyGauge(Gauge.Child gauge, MetricRecord record)
+    private static void ApplyGauge(ValueSeries gauge, MetricRecord record)
     {
         double value = record.Value!.Value;
         switch (record.Operation)
         {
-            case GaugeOperation.Inc: gauge.Inc(value); break;
-            case GaugeOperation.Dec: gauge.Dec(value); break;
+            case GaugeOperation.Inc: gauge.Add(value); break;
+            case GaugeOperation.Dec: gauge.Add(-value); break;
             default: gauge.Set(value); break;
         }
     }

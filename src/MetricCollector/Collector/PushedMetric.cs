@@ -1,23 +1,29 @@
 using System.Collections.Concurrent;
 using MetricCollector.Recording;
-using Prometheus;
 
 namespace MetricCollector.Collector;
 
-/// <summary>One pushed metric: its definition and a cache of its series, so a record costs one dictionary lookup.</summary>
-/// <typeparam name="TChild">The prometheus-net series type that records are applied to.</typeparam>
-internal sealed class PushedMetric<TChild> : IPushedMetric
-    where TChild : ChildBase
+/// <summary>One pushed metric: its definition and its series by label values, so a record costs one dictionary lookup.</summary>
+/// <typeparam name="TSeries">The series type that records are applied to.</typeparam>
+internal sealed class PushedMetric<TSeries> : IPushedMetric
+    where TSeries : PushedSeries
 {
-    private readonly ConcurrentDictionary<LabelValues, PushedSeries<TChild>> _series = new();
+    private readonly ConcurrentDictionary<LabelValues, TSeries> _series = new();
     private readonly Lock _createLock = new();
     private readonly SeriesBudget _budget;
     private readonly int _maxSeries;
-    private readonly Func<string[], TChild> _createSeries;
-    private readonly Action<TChild, MetricRecord> _apply;
+    private readonly Func<string[], TSeries> _createSeries;
+    private readonly Action<TSeries, MetricRecord> _apply;
 
-    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TChild> createSeries, Action<TChild, MetricRecord> apply)
+    /// <param name="definition">The metric's definition.</param>
+    /// <param name="budget">The series budget shared by all metrics.</param>
+    /// <param name="maxSeries">The most series this metric may hold.</param>
+    /// <param name="createSeries">Creates a series for label values.</param>
+    /// <param name="apply">Applies a record to a series.</param>
+    /// <param name="keepRoster">Keep the series in creation order too (<see cref="Roster"/>), for a metric the collector writes itself.</param>
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Action<TSeries, MetricRecord> apply, bool keepRoster = false)
     {
+        Roster = keepRoster ? new SeriesRoster<TSeries>() : null;
         Definition = definition;
         _budget = budget;
         _maxSeries = maxSeries;
@@ -28,6 +34,9 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
     public MetricDefinition Definition { get; }
 
     public int SeriesCount => _series.Count;
+
+    /// <summary>The series in creation order, when the metric keeps them so (see the constructor); null otherwise.</summary>
+    public SeriesRoster<TSeries>? Roster { get; }
 
     public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive)
     {
@@ -46,7 +55,7 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
             if (series!.TryEnter())
             {
-                _apply(series.Child, record);
+                _apply(series, record);
                 series.Exit(now, timeToLive);
                 return SeriesApplyResult.Applied;
             }
@@ -106,22 +115,22 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
         return removed;
     }
 
-    public void ForEachSeries(Action<string[], ChildBase, long> visit)
+    public void ForEachSeries(Action<string[], PushedSeries, long> visit)
     {
         foreach (var (key, series) in _series)
         {
-            visit(key.Values, series.Child, series.TimeToLive);
+            visit(key.Values, series, series.TimeToLive);
         }
     }
 
-    public bool Restore(string[] labelValues, Action<ChildBase> setState, long now, long timeToLive)
+    public bool Restore(string[] labelValues, Action<PushedSeries> setState, long now, long timeToLive)
     {
         if (TryCreate(new LabelValues(labelValues), out var series) != SeriesApplyResult.Applied || !series!.TryEnter())
         {
             return false;
         }
 
-        setState(series.Child);
+        setState(series);
         series.Exit(now, timeToLive);
         return true;
     }
@@ -153,18 +162,19 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
         return -1;
     }
 
-    private bool IsCurrent(LabelValues key, PushedSeries<TChild> series) =>
+    private bool IsCurrent(LabelValues key, TSeries series) =>
         _series.TryGetValue(key, out var current) && ReferenceEquals(current, series);
 
-    private void Remove(LabelValues key, PushedSeries<TChild> series)
+    private void Remove(LabelValues key, TSeries series)
     {
-        _series.TryRemove(new KeyValuePair<LabelValues, PushedSeries<TChild>>(key, series));
-        series.Child.Remove();
+        series.Retire();
+        _series.TryRemove(new KeyValuePair<LabelValues, TSeries>(key, series));
+        Roster?.Retired();
         _budget.Return();
     }
 
     // Creation is rare; the lock makes "take from the budget, then add" atomic, so racing writers count a series once.
-    private SeriesApplyResult TryCreate(LabelValues key, out PushedSeries<TChild>? series)
+    private SeriesApplyResult TryCreate(LabelValues key, out TSeries? series)
     {
         lock (_createLock)
         {
@@ -185,8 +195,9 @@ internal sealed class PushedMetric<TChild> : IPushedMetric
 
             // The caller's label values may be a reused buffer: the series keeps its own copy.
             string[] values = [.. key.Values];
-            series = new PushedSeries<TChild>(_createSeries(values));
+            series = _createSeries(values);
             _series[new LabelValues(values)] = series;
+            Roster?.Add(values, series);
             return SeriesApplyResult.Applied;
         }
     }

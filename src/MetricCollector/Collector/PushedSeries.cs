@@ -1,22 +1,25 @@
-using Prometheus;
-
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// One series of a pushed metric: its prometheus-net child, when it was last updated, and how long it may go without
-/// updates. Writers and removal agree through two counters instead of a lock, so a record costs two interlocked
-/// operations: a writer that entered finishes on a live series, and a removal never discards an update it raced with.
+/// What every series of a pushed metric holds besides its value: when it was last updated, how long it may go without
+/// updates, and the state writers and removal agree through. They use two counters instead of a lock, so a record
+/// costs two interlocked operations: a writer that entered finishes on a live series, and a removal never discards an
+/// update it raced with. Subclasses add the value; the fields here are kept to 24 bytes because there is one such
+/// object per series.
 /// </summary>
-/// <typeparam name="TChild">The prometheus-net series type.</typeparam>
-internal sealed class PushedSeries<TChild>(TChild child)
-    where TChild : ChildBase
+internal abstract class PushedSeries
 {
-    private int _writers;
-    private int _removed;
+    // _state bits. Removing: writers must back off (set for good by a removal, or for a moment by an expiry check
+    // that may still give up). Published: a write has completed, so the series may be exposed (prometheus-net's
+    // SuppressInitialValue). Retired: the series has left its metric for good and must no longer be exposed.
+    private const int Removing = 1;
+    private const int Published = 2;
+    private const int Retired = 4;
+
     private long _lastUpdate;
     private long _timeToLive;
-
-    public TChild Child { get; } = child;
+    private int _writers;
+    private int _state;
 
     /// <summary>The timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last update.</summary>
     public long LastUpdate => Volatile.Read(ref _lastUpdate);
@@ -24,11 +27,20 @@ internal sealed class PushedSeries<TChild>(TChild child)
     /// <summary>How long the series lives without updates, in timestamp ticks; 0 for ever.</summary>
     public long TimeToLive => Volatile.Read(ref _timeToLive);
 
+    /// <summary>
+    /// True once a write has completed and until the series is retired: what the exposition shows. A removal that an
+    /// expiry check starts and then abandons does not hide the series, so a scrape never misses a live one.
+    /// </summary>
+    public bool IsVisible => (Volatile.Read(ref _state) & (Published | Retired)) == Published;
+
+    /// <summary>True once the series has left its metric for good.</summary>
+    public bool IsRetired => (Volatile.Read(ref _state) & Retired) != 0;
+
     /// <summary>Enters a write; false when the series is being removed, and the writer must look it up again.</summary>
     public bool TryEnter()
     {
         Interlocked.Increment(ref _writers);
-        if (Volatile.Read(ref _removed) == 0)
+        if ((Volatile.Read(ref _state) & Removing) == 0)
         {
             return true;
         }
@@ -46,6 +58,12 @@ internal sealed class PushedSeries<TChild>(TChild child)
             Volatile.Write(ref _timeToLive, ttl);
         }
 
+        // Only the first write pays for the interlocked operation.
+        if ((Volatile.Read(ref _state) & Published) == 0)
+        {
+            Interlocked.Or(ref _state, Published);
+        }
+
         Interlocked.Decrement(ref _writers);
     }
 
@@ -59,26 +77,34 @@ internal sealed class PushedSeries<TChild>(TChild child)
     /// Marks the series removed when no write is in progress and <paramref name="stillWanted"/> agrees; otherwise
     /// leaves it live. Called under the metric's creation lock.
     /// </summary>
-    public bool TryMarkRemoved(Func<PushedSeries<TChild>, bool> stillWanted)
+    public bool TryMarkRemoved(Func<PushedSeries, bool> stillWanted)
     {
-        Interlocked.Exchange(ref _removed, 1);
+        // Interlocked: a full fence before _writers is read, as the writer's increment is before its read of _state.
+        Interlocked.Or(ref _state, Removing);
         if (Volatile.Read(ref _writers) == 0 && stillWanted(this))
         {
             return true;
         }
 
-        Volatile.Write(ref _removed, 0);
+        // Interlocked too: a writer's Exit may be setting Published at the same moment.
+        Interlocked.And(ref _state, ~Removing);
         return false;
     }
 
     /// <summary>Marks the series removed, waiting for the writes in progress to finish. Called under the metric's creation lock.</summary>
     public void MarkRemoved()
     {
-        Interlocked.Exchange(ref _removed, 1);
+        Interlocked.Or(ref _state, Removing);
         var spin = default(SpinWait);
         while (Volatile.Read(ref _writers) != 0)
         {
             spin.SpinOnce();
         }
     }
+
+    /// <summary>
+    /// Called once the series is marked removed, just before it leaves its metric: hides it from expositions that
+    /// already hold it, and lets a subclass release what it holds elsewhere.
+    /// </summary>
+    public virtual void Retire() => Interlocked.Or(ref _state, Retired);
 }

@@ -8,7 +8,7 @@ namespace MetricCollector.Persistence;
 
 /// <summary>
 /// Takes the state of every pushed series. Counter and gauge values are read from their series; prometheus-net does
-/// not expose a histogram's bucket counts, so those are read back from the collector's own text exposition.
+/// not expose a histogram's bucket counts, so those are read back from the text exposition of the collector's registry.
 /// </summary>
 internal static class SnapshotCapture
 {
@@ -26,13 +26,12 @@ internal static class SnapshotCapture
             }
 
             var series = new List<SnapshotSeries>(metric.SeriesCount);
-            metric.ForEachSeries((labels, child, ttl) =>
+            metric.ForEachSeries((labels, state, ttl) =>
             {
                 double? ttlSeconds = ttl > 0 ? ttl / frequency : null;
                 var entry = definition.Type switch
                 {
-                    MetricType.Counter => new SnapshotSeries([.. labels], ((Counter.Child)child).Value, null, null, ttlSeconds),
-                    MetricType.Gauge => new SnapshotSeries([.. labels], ((Gauge.Child)child).Value, null, null, ttlSeconds),
+                    MetricType.Counter or MetricType.Gauge => new SnapshotSeries([.. labels], ((ValueSeries)state).Value, null, null, ttlSeconds),
                     MetricType.Histogram => HistogramSeries(definition, labels, histogramSamples!, ttlSeconds),
                     // A summary's quantiles cover a sliding window held only in memory; they restart after a restart.
                     _ => null,

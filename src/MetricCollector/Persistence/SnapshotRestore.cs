@@ -33,7 +33,7 @@ internal static class SnapshotRestore
                 }
 
                 long ttl = series.TimeToLiveSeconds is { } seconds ? (long)(seconds * frequency) : 0;
-                if (metric.Restore([.. series.Labels], child => SetState(definition, series, child), now, ttl))
+                if (metric.Restore([.. series.Labels], target => SetState(definition, series, target), now, ttl))
                 {
                     restored++;
                 }
@@ -47,18 +47,18 @@ internal static class SnapshotRestore
         return (restored, skipped);
     }
 
-    private static void SetState(MetricDefinition definition, SnapshotSeries series, ChildBase child)
+    private static void SetState(MetricDefinition definition, SnapshotSeries series, PushedSeries target)
     {
-        switch (child)
+        switch (target)
         {
-            case Counter.Child counter when series.Value is > 0 and var value:
-                counter.Inc(value);
+            case ValueSeries counter when definition.Type == MetricType.Counter && series.Value is > 0 and var value:
+                counter.Add(value);
                 break;
-            case Gauge.Child gauge when series.Value is { } value:
+            case ValueSeries gauge when definition.Type == MetricType.Gauge && series.Value is { } value:
                 gauge.Set(value);
                 break;
-            case Histogram.Child histogram when series.BucketCounts is { } counts && counts.Count == definition.Buckets!.Count + 1:
-                Observe(histogram, definition.Buckets, counts, series.Sum ?? 0);
+            case ChildSeries<Histogram.Child> histogram when series.BucketCounts is { } counts && counts.Count == definition.Buckets!.Count + 1:
+                Observe(histogram.Child, definition.Buckets, counts, series.Sum ?? 0);
                 break;
         }
     }

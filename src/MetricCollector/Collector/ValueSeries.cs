@@ -1,0 +1,35 @@
+namespace MetricCollector.Collector;
+
+/// <summary>
+/// A pushed counter or gauge series: one double beside the state of <see cref="PushedSeries"/>, 48 bytes. With its
+/// label value array (its key), its dictionary node and its roster entry a series costs about 160 bytes besides the
+/// label strings; prometheus-net's child for the same series holds about 430 (its own label objects, cached serialized
+/// bytes, exemplar state). So counters and gauges are kept here and written by
+/// <see cref="Exposition.ValueExpositionWriter"/>; nothing is serialized ahead of a scrape.
+/// </summary>
+internal sealed class ValueSeries : PushedSeries
+{
+    // The double's bits, so that an add is a compare-and-swap on a long: there is no lock per series.
+    private long _bits;
+
+    public double Value => BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+
+    /// <summary>Adds <paramref name="delta"/> atomically (counters, and gauges changed with inc/dec).</summary>
+    public void Add(double delta)
+    {
+        long current = Volatile.Read(ref _bits);
+        while (true)
+        {
+            long next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + delta);
+            long seen = Interlocked.CompareExchange(ref _bits, next, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    public void Set(double value) => Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
+}
