@@ -2,7 +2,6 @@ using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GatewayInstrumentationExtensions
 {
     /// <summary>
-    /// Registers the gateway metrics (in the collector's registry) and YARP's client factory with upstream timing.
+    /// Registers the gateway metrics (in the collector's registry) and the transforms that time the upstreams.
     /// Requires <c>AddMetricCollector()</c>; add <c>UseGatewayInstrumentation()</c> first in the proxy pipeline.
     /// </summary>
     /// <param name="builder">YARP's builder.</param>
@@ -24,7 +23,6 @@ public static class GatewayInstrumentationExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.DurationBuckets is null || IsStrictlyIncreasing(o.DurationBuckets), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
             .ValidateOnStart();
-        services.AddHttpContextAccessor();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamErrorLog>();
@@ -33,7 +31,7 @@ public static class GatewayInstrumentationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<McpMetrics>();
-        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, InstrumentedForwarderHttpClientFactory>());
+        builder.AddTransforms<UpstreamTimingTransformProvider>();
         services.AddHostedService<ReservedPathGuard>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
