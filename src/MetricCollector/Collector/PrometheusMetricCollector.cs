@@ -193,17 +193,35 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 $"the record carries {record.Labels.Count} labels; this collector accepts at most {_options.MaxLabelsPerRecord}.");
         }
 
+        // Labels read from JSON are walked by index: through the interface, every record would allocate an enumerator.
+        if (record.Labels is LabelSet labels)
+        {
+            for (int i = 0; i < labels.Count; i++)
+            {
+                if (CheckValueLength(labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
+                {
+                    return rejection;
+                }
+            }
+
+            return null;
+        }
+
         foreach (var (name, value) in record.Labels)
         {
-            if (value.Length > _options.MaxLabelValueLength)
+            if (CheckValueLength(name, value) is { } rejection)
             {
-                return new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name),
-                    $"the value of label '{name}' has {value.Length} characters; this collector accepts at most {_options.MaxLabelValueLength}.");
+                return rejection;
             }
         }
 
         return null;
     }
+
+    private RecordRejection? CheckValueLength(string name, string value) =>
+        value.Length <= _options.MaxLabelValueLength ? null
+        : new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name),
+            $"the value of label '{name}' has {value.Length} characters; this collector accepts at most {_options.MaxLabelValueLength}.");
 
     /// <summary>
     /// Removes the series of a pushed metric whose labels have the given values, or all its series when there are no

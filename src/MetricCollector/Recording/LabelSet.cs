@@ -18,6 +18,12 @@ internal sealed class LabelSet : IReadOnlyDictionary<string, string>
 
     public int Count => _pairs.Length / 2;
 
+    /// <summary>The name of the label at <paramref name="index"/>, in body order.</summary>
+    public string NameAt(int index) => _pairs[2 * index];
+
+    /// <summary>The value of the label at <paramref name="index"/>.</summary>
+    public string ValueAt(int index) => _pairs[(2 * index) + 1];
+
     public IEnumerable<string> Keys
     {
         get

@@ -57,17 +57,33 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/labels", $"a record may carry at most {RecordLimits.MaxLabels} labels.");
         }
 
+        // Labels read from JSON are walked by index: through the interface, every record would allocate an enumerator.
+        if (record.Labels is LabelSet labels)
+        {
+            for (int i = 0; i < labels.Count; i++)
+            {
+                if (CheckLabel(record.Type, labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
+                {
+                    return rejection;
+                }
+            }
+
+            return null;
+        }
+
         foreach (var (name, value) in record.Labels)
         {
-            string? problem = LabelProblem(record.Type, name, value);
-            if (problem is not null)
+            if (CheckLabel(record.Type, name, value) is { } rejection)
             {
-                return Invalid(RejectionReason.SchemaViolation, "/labels/" + JsonPointer.Escape(name), problem);
+                return rejection;
             }
         }
 
         return null;
     }
+
+    private static RecordRejection? CheckLabel(MetricType type, string name, string? value) =>
+        LabelProblem(type, name, value) is { } problem ? Invalid(RejectionReason.SchemaViolation, "/labels/" + JsonPointer.Escape(name), problem) : null;
 
     private static string? LabelProblem(MetricType type, string name, string? value)
     {

@@ -1,8 +1,11 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace MetricCollector.Recording.Validation;
 
 /// <summary>One value of a <see cref="JsonTape"/>, with the name it has in its object, as offsets into the body.</summary>
+/// <remarks>The runtime orders the fields (48 bytes instead of 64 in declaration order): a batch of 1000 records is some 7,000 tokens.</remarks>
+[StructLayout(LayoutKind.Auto)]
 internal struct JsonTapeToken
 {
     public JsonValueKind Kind;
