@@ -12,6 +12,9 @@ internal sealed class JsonNameTable
 
     private readonly List<byte[]> _names = [];
 
+    // The ids of the names of each length: a name looked up is compared with one to three names, not all of them.
+    private int[][] _idsByLength = [];
+
     /// <summary>The id of <paramref name="name"/>, added when new.</summary>
     /// <exception cref="NotSupportedException">The schema mentions more than <see cref="MaxNames"/> names.</exception>
     public int Add(byte[] name)
@@ -28,17 +31,29 @@ internal sealed class JsonNameTable
         }
 
         _names.Add(name);
-        return _names.Count - 1;
+        id = _names.Count - 1;
+        if (_idsByLength.Length <= name.Length)
+        {
+            Array.Resize(ref _idsByLength, name.Length + 1);
+        }
+
+        _idsByLength[name.Length] = [.. _idsByLength[name.Length] ?? [], id];
+        return id;
     }
 
     /// <summary>The id of the UTF-8 name, or -1 when the schema does not mention it.</summary>
     public int IdOf(ReadOnlySpan<byte> name)
     {
-        for (int i = 0; i < _names.Count; i++)
+        if (name.Length >= _idsByLength.Length || _idsByLength[name.Length] is not { } ids)
         {
-            if (name.SequenceEqual(_names[i]))
+            return -1;
+        }
+
+        foreach (int id in ids)
+        {
+            if (name.SequenceEqual(_names[id]))
             {
-                return i;
+                return id;
             }
         }
 
