@@ -22,6 +22,13 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");
         }
 
+        // The exposition writes help as it is (as prometheus-net does): a newline would end the # HELP line and let
+        // whoever may record write arbitrary lines into /metrics, samples of the gateway's own metrics or "# EOF".
+        if (record.Help is { } help && help.Contains('\n', StringComparison.Ordinal))
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/help", "help must be a single line: it must not contain a line feed.");
+        }
+
         if (record.TimeToLive is { } ttl && (ttl < TimeSpan.FromSeconds(1) || ttl > RecordLimits.MaxTimeToLive))
         {
             return Invalid(RejectionReason.SchemaViolation, "/ttl_seconds",

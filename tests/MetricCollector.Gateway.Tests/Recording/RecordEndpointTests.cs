@@ -63,6 +63,20 @@ public sealed class RecordEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_help_text_with_a_line_feed_is_refused_and_writes_nothing_into_metrics()
+    {
+        using var counter = await PostAsync("""{"metric_name":"injected","metric_type":"counter","help":"x\ngateway_requests_total{route=\"a\"} 1e9"}""");
+        using var histogram = await PostAsync("""{"metric_name":"injected_seconds","metric_type":"histogram","value":1,"help":"x\n# EOF"}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, counter.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, histogram.StatusCode);
+        Assert.Equal("/help", (await JsonAsync(counter)).GetProperty("field").GetString());
+        string metrics = await _gateway.MetricsAsync();
+        Assert.DoesNotContain("injected", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("1e9", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_charset_parameter_and_a_json_suffix_type_are_json()
     {
         using var withCharset = await PostAsync("""{"metric_name":"a","metric_type":"gauge","value":1}""", "application/json; charset=utf-8");

@@ -11,6 +11,7 @@ public sealed class RecordValidatorTests
         { new MetricRecord("a:b", MetricType.Gauge) { Value = 1 }, "/metric_name" },
         { new MetricRecord(new string('a', 201), MetricType.Gauge) { Value = 1 }, "/metric_name" },
         { new MetricRecord("g", MetricType.Gauge), "/value" },
+        { new MetricRecord("c", MetricType.Counter) { Help = "two\nlines" }, "/help" },
         { new MetricRecord("g", MetricType.Gauge) { Value = 1, Labels = TestCollector.Labels(("__name", "x")) }, "/labels/__name" },
         { new MetricRecord("g", MetricType.Gauge) { Value = 1, Labels = TestCollector.Labels(("bad-name", "x")) }, "/labels/bad-name" },
         { new MetricRecord("g", MetricType.Gauge) { Value = 1, Labels = TestCollector.Labels(("a", new string('v', 1025))) }, "/labels/a" },
