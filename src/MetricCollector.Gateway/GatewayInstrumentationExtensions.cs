@@ -2,6 +2,7 @@ using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -31,7 +32,8 @@ public static class GatewayInstrumentationExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton<McpMetrics>();
-        builder.AddTransforms<UpstreamTimingTransformProvider>();
+        // Once, however often this is called: a second provider would observe every upstream twice.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
         services.AddHostedService<ReservedPathGuard>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;

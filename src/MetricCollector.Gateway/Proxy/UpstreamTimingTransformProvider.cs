@@ -5,8 +5,8 @@ using Yarp.ReverseProxy.Transforms.Builder;
 namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
-/// Times the upstream's part of every proxied request: from the last request transform, just before YARP sends,
-/// until the response headers have arrived (YARP reads headers first and streams the body afterwards, so long or
+/// Times the upstream's part of every proxied request: from its request transform (YARP's own header transforms,
+/// added after every provider's, still run after it: microseconds) until the response headers have arrived (YARP reads headers first and streams the body afterwards, so long or
 /// streamed bodies do not distort it). Health probes use the same client but no transforms, so they are not counted.
 /// </summary>
 /// <remarks>

@@ -31,7 +31,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
         else if (keys.Count == 0)
         {
-            result = await IngestAsync(context, ingestion, maxBytes, stamp);
+            result = await IngestAsync(context, maxBytes, stamp);
         }
         else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
@@ -42,7 +42,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         {
             // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
             string scopedKey = access.Key is null ? keys[0]! : Convert.ToHexString(access.Key.Hash, 0, 8) + ":" + keys[0];
-            (result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, ingestion, maxBytes, stamp), context.RequestAborted);
+            (result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, maxBytes, stamp), context.RequestAborted);
             if (replayed)
             {
                 context.Response.Headers[ReplayedHeader] = "true";
@@ -52,7 +52,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);
     }
 
-    private static async Task<IngestResult> IngestAsync(HttpContext context, RecordIngestion ingestion, int maxBytes, StampedLabel? stamp)
+    private async Task<IngestResult> IngestAsync(HttpContext context, int maxBytes, StampedLabel? stamp)
     {
         var request = context.Request;
         if (!IsJson(request.ContentType))

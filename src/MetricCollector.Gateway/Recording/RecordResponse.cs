@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using MetricCollector.Collector;
@@ -29,7 +30,7 @@ internal static class RecordResponse
         response.StatusCode = status;
         if (status == StatusCodes.Status202Accepted)
         {
-            return WriteAllAcceptedAsync(response, result.Accepted);
+            return WriteAllAcceptedAsync(response, result.Accepted, cancellationToken);
         }
 
         var errors = Errors(result);
@@ -63,7 +64,7 @@ internal static class RecordResponse
     /// The answer to almost every body: the same bytes the serializer writes for a summary without errors, written
     /// directly with a Content-Length, since this is most of the per-request work of a single-record POST otherwise.
     /// </summary>
-    private static Task WriteAllAcceptedAsync(HttpResponse response, int accepted)
+    private static Task<FlushResult> WriteAllAcceptedAsync(HttpResponse response, int accepted, CancellationToken cancellationToken)
     {
         Span<byte> body = stackalloc byte[40];
         AcceptedPrefix.CopyTo(body);
@@ -76,8 +77,9 @@ internal static class RecordResponse
         var writer = response.BodyWriter;
         body[..length].CopyTo(writer.GetSpan(length));
         writer.Advance(length);
-        // Kestrel sends the headers and these bytes together when the request completes: no flush of our own.
-        return Task.CompletedTask;
+        // Flushed here rather than left to the server, for hosts whose middleware replaces the response body;
+        // with the length known, Kestrel still sends the headers and the body in one write.
+        return writer.FlushAsync(cancellationToken).AsTask();
     }
 
     private static List<RecordError> Errors(IngestResult result)

@@ -454,7 +454,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     // the metric. Counters and gauges stay out of prometheus-net: its child per series costs ~430 bytes.
     private IPushedMetric Create(MetricDefinition definition)
     {
-        string[] labelNames = [.. definition.LabelNames];
         switch (definition.Type)
         {
             case MetricType.Counter:
@@ -464,7 +463,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             case MetricType.Histogram:
                 var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
                 {
-                    LabelNames = labelNames,
+                    LabelNames = [.. definition.LabelNames],
                     SuppressInitialValue = true,
                     Buckets = [.. definition.Buckets!],
                 });
@@ -479,7 +478,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
                 var summary = _factory.CreateSummary(definition.Name, definition.Help, new SummaryConfiguration
                 {
-                    LabelNames = labelNames,
+                    LabelNames = [.. definition.LabelNames],
                     SuppressInitialValue = true,
                     Objectives = objectives,
                     MaxAge = _options.SummaryMaxAge,

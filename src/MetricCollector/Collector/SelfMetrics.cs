@@ -61,7 +61,7 @@ internal sealed class SelfMetrics
 
     public Gauge Families { get; }
 
-    public void CountAccepted(int count = 1) => _accepted.Inc(count);
+    public void CountAccepted(int count) => _accepted.Inc(count);
 
     public void CountRejected(RejectionReason reason) => _rejected[(int)reason].Inc();
 

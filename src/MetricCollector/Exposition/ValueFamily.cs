@@ -36,7 +36,6 @@ internal sealed class ValueFamily
 
     public ValueFamily(PushedMetric<ValueSeries> metric)
     {
-        Metric = metric;
         Roster = metric.Roster ?? throw new ArgumentException("the metric must keep its series in creation order", nameof(metric));
         var definition = metric.Definition;
         bool counter = definition.Type == MetricType.Counter;
@@ -74,8 +73,6 @@ internal sealed class ValueFamily
 
         _fixedLineBytes += 3;
     }
-
-    public PushedMetric<ValueSeries> Metric { get; }
 
     /// <summary>The metric's series in creation order, the order they are written in.</summary>
     public SeriesRoster<ValueSeries> Roster { get; }

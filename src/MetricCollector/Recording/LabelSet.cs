@@ -18,6 +18,16 @@ internal sealed class LabelSet : IReadOnlyDictionary<string, string>
 
     public int Count => _pairs.Length / 2;
 
+    /// <summary>These labels and one more, which must not be among them.</summary>
+    public LabelSet With(string name, string value)
+    {
+        var pairs = new string[_pairs.Length + 2];
+        _pairs.CopyTo(pairs, 0);
+        pairs[^2] = name;
+        pairs[^1] = value;
+        return new LabelSet(pairs);
+    }
+
     /// <summary>The name of the label at <paramref name="index"/>, in body order.</summary>
     public string NameAt(int index) => _pairs[2 * index];
 

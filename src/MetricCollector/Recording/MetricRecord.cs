@@ -36,5 +36,5 @@ public sealed record MetricRecord(string Name, MetricType Type)
     public TimeSpan? TimeToLive { get; init; }
 
     /// <summary>The labels of a record without any, shared.</summary>
-    internal static readonly IReadOnlyDictionary<string, string> EmptyLabels = new Dictionary<string, string>(0);
+    internal static readonly IReadOnlyDictionary<string, string> EmptyLabels = new LabelSet([]);
 }

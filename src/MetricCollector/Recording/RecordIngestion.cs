@@ -27,38 +27,44 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 
         int accepted = 0;
         List<IndexedRejection>? rejected = null;
-        for (int i = 0; i < batch.Items.Count; i++)
+        try
         {
-            var item = batch.Items[i];
-            var record = item.Record;
-            var rejection = item.Rejection;
-            if (rejection is null && stamp is { } label)
+            for (int i = 0; i < batch.Items.Count; i++)
             {
-                record = Stamp(record!, label, out rejection);
-            }
+                var item = batch.Items[i];
+                var record = item.Record;
+                var rejection = item.Rejection;
+                if (rejection is null && stamp is { } label)
+                {
+                    record = Stamp(record!, label, out rejection);
+                }
 
-            if (rejection is null)
-            {
-                rejection = collector.RecordUncounted(record!);
-            }
-            else
-            {
-                collector.Reject(rejection);
-            }
+                if (rejection is null)
+                {
+                    rejection = collector.RecordUncounted(record!);
+                }
+                else
+                {
+                    collector.Reject(rejection);
+                }
 
-            if (rejection is null)
-            {
-                accepted++;
-            }
-            else
-            {
-                (rejected ??= []).Add(new IndexedRejection(i, rejection));
+                if (rejection is null)
+                {
+                    accepted++;
+                }
+                else
+                {
+                    (rejected ??= []).Add(new IndexedRejection(i, rejection));
+                }
             }
         }
-
-        if (accepted > 0)
+        finally
         {
-            collector.CountAccepted(accepted);
+            // Counted once per batch rather than per record; also when something threw after records were applied.
+            if (accepted > 0)
+            {
+                collector.CountAccepted(accepted);
+            }
         }
 
         return new IngestResult(batch.IsBatch, accepted, rejected is null ? [] : rejected, null);
@@ -78,6 +84,11 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             rejection = new RecordRejection(RejectionReason.Forbidden, "/labels/" + JsonPointer.Escape(label.Name),
                 $"this credential writes as {label.Name} '{label.Value}'; the record claims '{sent}'. Omit the label: the collector adds it.");
             return null;
+        }
+
+        if (record.Labels is LabelSet set)
+        {
+            return record with { Labels = set.With(label.Name, label.Value) };
         }
 
         var labels = new Dictionary<string, string>(record.Labels.Count + 1, StringComparer.Ordinal);
