@@ -54,7 +54,7 @@ public sealed class ConcurrentLoadTests
                 previous = hits;
                 if (scrapes++ % 50 == 0)
                 {
-                    Assert.True(await ExpositionOracles.PythonParseAsync(text, openMetrics) > 0);
+                    await AssertParsesAsync(text, openMetrics);
                 }
             }
 
@@ -76,5 +76,29 @@ public sealed class ConcurrentLoadTests
         Assert.Equal(0, MetricsText.Value(metrics, "load_level"));
         Assert.Equal(Writers * RequestsPerWriter, MetricsText.Value(metrics, "load_latency_seconds_count"));
         Assert.Equal(Writers * RequestsPerWriter * (RecordsPerRequest + 3), MetricsText.Value(metrics, """metric_collector_records_total{result="accepted",reason=""}"""));
+
+        // Once nobody writes, the strict parsers accept the whole exposition, histograms included.
+        Assert.True(await ExpositionOracles.PythonParseAsync(metrics, openMetrics: false) > 0);
+        Assert.True(await ExpositionOracles.PythonParseAsync(await gateway.MetricsAsync("application/openmetrics-text;version=1.0.0"), openMetrics: true) > 0);
+    }
+
+    /// <summary>
+    /// The strict parsers accept a scrape taken under load, except for the one known tear: prometheus-net reads a
+    /// histogram's count before its buckets, so observations that land in between leave <c>_count</c> behind the
+    /// <c>+Inf</c> bucket (never ahead of it). Prometheus accepts such a scrape; the strict OpenMetrics parser does
+    /// not (README, /metrics).
+    /// </summary>
+    private static async Task AssertParsesAsync(string text, bool openMetrics)
+    {
+        try
+        {
+            Assert.True(await ExpositionOracles.PythonParseAsync(text, openMetrics) > 0);
+        }
+        catch (InvalidOperationException ex) when (openMetrics && ex.Message.Contains("Count does not match +Inf value: load_latency_seconds", StringComparison.Ordinal))
+        {
+            double count = MetricsText.Value(text, "load_latency_seconds_count") ?? -1;
+            double inf = MetricsText.Value(text, """load_latency_seconds_bucket{le="+Inf"}""") ?? -1;
+            Assert.InRange(count, 0, inf - 1);
+        }
     }
 }
