@@ -26,10 +26,10 @@ internal interface IPushedMetric
     int RemoveMatching(IReadOnlyDictionary<string, string> matchers);
 
     /// <summary>
-    /// Calls <paramref name="visit"/> with each live series' label values, the series (a <see cref="ValueSeries"/> for
-    /// counters and gauges, a <see cref="ChildSeries{TChild}"/> otherwise) and its time to live in timestamp ticks (0 for ever).
+    /// Calls <paramref name="visit"/> with each live series' label values and the series (a <see cref="ValueSeries"/>
+    /// for counters and gauges, a <see cref="ChildSeries{TChild}"/> otherwise).
     /// </summary>
-    void ForEachSeries(Action<string[], PushedSeries, long> visit);
+    void ForEachSeries(Action<string[], PushedSeries> visit);
 
     /// <summary>Creates a series from a snapshot and sets its state; false when a limit refuses the series.</summary>
     bool Restore(string[] labelValues, Action<PushedSeries> setState, long now, long timeToLive);

@@ -193,23 +193,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 $"the record carries {record.Labels.Count} labels; this collector accepts at most {_options.MaxLabelsPerRecord}.");
         }
 
-        // Labels read from JSON are walked by index: through the interface, every record would allocate an enumerator.
-        if (record.Labels is LabelSet labels)
+        var labels = LabelSet.Of(record.Labels);
+        for (int i = 0; i < labels.Count; i++)
         {
-            for (int i = 0; i < labels.Count; i++)
-            {
-                if (CheckValueLength(labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
-                {
-                    return rejection;
-                }
-            }
-
-            return null;
-        }
-
-        foreach (var (name, value) in record.Labels)
-        {
-            if (CheckValueLength(name, value) is { } rejection)
+            if (CheckValueLength(labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
             {
                 return rejection;
             }

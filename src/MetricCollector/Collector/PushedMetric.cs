@@ -115,11 +115,11 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
         return removed;
     }
 
-    public void ForEachSeries(Action<string[], PushedSeries, long> visit)
+    public void ForEachSeries(Action<string[], PushedSeries> visit)
     {
         foreach (var (key, series) in _series)
         {
-            visit(key.Values, series, series.TimeToLive);
+            visit(key.Values, series);
         }
     }
 

@@ -26,6 +26,10 @@ internal sealed class ExpositionBuffer : IDisposable
         _count += bytes.Length;
     }
 
+    /// <summary>Makes room for <paramref name="bytes"/>, writing out what the buffer holds only when they do not fit.</summary>
+    public ValueTask EnsureRoomAsync(int bytes, Stream destination, CancellationToken cancellationToken) =>
+        HasRoom(bytes) ? ValueTask.CompletedTask : MakeRoomAsync(bytes, destination, cancellationToken);
+
     /// <summary>Writes out what the buffer holds, and grows it when <paramref name="bytes"/> would not fit an empty one.</summary>
     public async ValueTask MakeRoomAsync(int bytes, Stream destination, CancellationToken cancellationToken)
     {

@@ -18,12 +18,7 @@ internal static class ValueExpositionWriter
         for (int f = 0; f < families.Count; f++)
         {
             var family = families[f];
-            int headerBytes = family.Header(openMetrics).Length;
-            if (!buffer.HasRoom(headerBytes))
-            {
-                await buffer.MakeRoomAsync(headerBytes, destination, cancellationToken).ConfigureAwait(false);
-            }
-
+            await buffer.EnsureRoomAsync(family.Header(openMetrics).Length, destination, cancellationToken).ConfigureAwait(false);
             buffer.Write(family.Header(openMetrics));
             var block = family.Roster.Current;
             int count = Volatile.Read(ref block.Count);
@@ -37,11 +32,7 @@ internal static class ValueExpositionWriter
 
         if (openMetrics)
         {
-            if (!buffer.HasRoom(EofWithholdingStream.Eof.Length))
-            {
-                await buffer.MakeRoomAsync(EofWithholdingStream.Eof.Length, destination, cancellationToken).ConfigureAwait(false);
-            }
-
+            await buffer.EnsureRoomAsync(EofWithholdingStream.Eof.Length, destination, cancellationToken).ConfigureAwait(false);
             buffer.Write(EofWithholdingStream.Eof);
         }
 

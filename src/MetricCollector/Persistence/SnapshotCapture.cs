@@ -26,8 +26,9 @@ internal static class SnapshotCapture
             }
 
             var series = new List<SnapshotSeries>(metric.SeriesCount);
-            metric.ForEachSeries((labels, state, ttl) =>
+            metric.ForEachSeries((labels, state) =>
             {
+                long ttl = state.TimeToLive;
                 double? ttlSeconds = ttl > 0 ? ttl / frequency : null;
                 var entry = definition.Type switch
                 {

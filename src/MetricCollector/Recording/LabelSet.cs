@@ -18,6 +18,28 @@ internal sealed class LabelSet : IReadOnlyDictionary<string, string>
 
     public int Count => _pairs.Length / 2;
 
+    /// <summary>
+    /// <paramref name="labels"/> as a set: itself when it is one (every record read from JSON), else a copy (records
+    /// built in code), so that the checks walk one representation by index, without an enumerator per record.
+    /// </summary>
+    public static LabelSet Of(IReadOnlyDictionary<string, string> labels)
+    {
+        if (labels is LabelSet set)
+        {
+            return set;
+        }
+
+        var pairs = new string[labels.Count * 2];
+        int i = 0;
+        foreach (var (name, value) in labels)
+        {
+            pairs[i++] = name;
+            pairs[i++] = value;
+        }
+
+        return new LabelSet(pairs);
+    }
+
     /// <summary>These labels and one more, which must not be among them.</summary>
     public LabelSet With(string name, string value)
     {

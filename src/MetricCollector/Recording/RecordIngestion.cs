@@ -86,19 +86,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             return null;
         }
 
-        if (record.Labels is LabelSet set)
-        {
-            return record with { Labels = set.With(label.Name, label.Value) };
-        }
-
-        var labels = new Dictionary<string, string>(record.Labels.Count + 1, StringComparer.Ordinal);
-        foreach (var (name, value) in record.Labels)
-        {
-            labels.Add(name, value);
-        }
-
-        labels.Add(label.Name, label.Value);
-        return record with { Labels = labels };
+        return record with { Labels = LabelSet.Of(record.Labels).With(label.Name, label.Value) };
     }
 
     /// <summary>Counts and logs a body refused before it was read (wrong content type, too large).</summary>

@@ -64,23 +64,10 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/labels", $"a record may carry at most {RecordLimits.MaxLabels} labels.");
         }
 
-        // Labels read from JSON are walked by index: through the interface, every record would allocate an enumerator.
-        if (record.Labels is LabelSet labels)
+        var labels = LabelSet.Of(record.Labels);
+        for (int i = 0; i < labels.Count; i++)
         {
-            for (int i = 0; i < labels.Count; i++)
-            {
-                if (CheckLabel(record.Type, labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
-                {
-                    return rejection;
-                }
-            }
-
-            return null;
-        }
-
-        foreach (var (name, value) in record.Labels)
-        {
-            if (CheckLabel(record.Type, name, value) is { } rejection)
+            if (CheckLabel(record.Type, labels.NameAt(i), labels.ValueAt(i)) is { } rejection)
             {
                 return rejection;
             }
