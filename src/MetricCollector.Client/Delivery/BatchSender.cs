@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Runtime.CompilerServices;
 using MetricCollector.Client.Series;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -25,7 +24,7 @@ internal sealed class BatchSender : IDisposable
 
     // Series (by identity) and reasons, and batch-level problems, already logged as refused: each is logged once, not
     // on every flush.
-    private readonly HashSet<(SeriesDefinition Series, string Reason)> _recordRefusalsLogged = new(SeriesReasonComparer.Instance);
+    private readonly HashSet<(SeriesDefinition Series, string Reason)> _recordRefusalsLogged = [];
     private readonly HashSet<(int Status, string Type)> _batchRefusalsLogged = [];
     private readonly Uri _recordUri;
     private readonly IHttpClientFactory _httpClientFactory;
@@ -204,17 +203,5 @@ internal sealed class BatchSender : IDisposable
             _dropsReported = total;
             DeliveryLog.ValuesDropped(_logger, total - reported, total);
         }
-    }
-
-    /// <summary>A series by reference (the registry makes one definition per series) and a reason by ordinal value.</summary>
-    private sealed class SeriesReasonComparer : IEqualityComparer<(SeriesDefinition Series, string Reason)>
-    {
-        public static readonly SeriesReasonComparer Instance = new();
-
-        public bool Equals((SeriesDefinition Series, string Reason) x, (SeriesDefinition Series, string Reason) y) =>
-            ReferenceEquals(x.Series, y.Series) && string.Equals(x.Reason, y.Reason, StringComparison.Ordinal);
-
-        public int GetHashCode((SeriesDefinition Series, string Reason) obj) =>
-            HashCode.Combine(RuntimeHelpers.GetHashCode(obj.Series), StringComparer.Ordinal.GetHashCode(obj.Reason));
     }
 }

@@ -34,7 +34,7 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         }
 
         // Only what is there now: observations keep arriving while this runs, and the next flush takes those.
-        var observations = new Dictionary<SeriesDefinition, List<double>>(ReferenceEqualityComparer.Instance);
+        var observations = new Dictionary<SeriesDefinition, List<double>>();
         for (int waiting = buffer.Count; waiting > 0 && buffer.TryTake(out var observation); waiting--)
         {
             if (!observations.TryGetValue(observation.Series, out var values) || values.Count == MaxValuesPerRecord)

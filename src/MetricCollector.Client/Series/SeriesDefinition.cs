@@ -1,20 +1,35 @@
 namespace MetricCollector.Client.Series;
 
-/// <summary>What a record says about its series besides the values: name, type, labels and the fixed settings.</summary>
-/// <param name="Name">The metric name.</param>
-/// <param name="Kind">The metric type.</param>
-/// <param name="Labels">Label names and values, ordered by name.</param>
-/// <param name="Help">The help text, or null for the collector's default.</param>
-/// <param name="Buckets">Histogram upper bounds, or null.</param>
-/// <param name="Objectives">Summary quantiles, or null.</param>
-internal sealed record SeriesDefinition(
-    string Name,
-    SeriesKind Kind,
-    IReadOnlyList<KeyValuePair<string, string>> Labels,
-    string? Help,
-    IReadOnlyList<double>? Buckets,
-    IReadOnlyList<SummaryObjective>? Objectives)
+/// <summary>
+/// What a record says about its series besides the values: name, type, labels and the fixed settings. The registry
+/// makes one per series, so a definition is its series' identity: equality is by reference.
+/// </summary>
+/// <param name="name">The metric name.</param>
+/// <param name="kind">The metric type.</param>
+/// <param name="labels">Label names and values, ordered by name.</param>
+/// <param name="help">The help text, or null for the collector's default.</param>
+/// <param name="buckets">Histogram upper bounds, or null.</param>
+/// <param name="objectives">Summary quantiles, or null.</param>
+internal sealed class SeriesDefinition(
+    string name,
+    SeriesKind kind,
+    IReadOnlyList<KeyValuePair<string, string>> labels,
+    string? help,
+    IReadOnlyList<double>? buckets,
+    IReadOnlyList<SummaryObjective>? objectives)
 {
+    public string Name { get; } = name;
+
+    public SeriesKind Kind { get; } = kind;
+
+    public IReadOnlyList<KeyValuePair<string, string>> Labels { get; } = labels;
+
+    public string? Help { get; } = help;
+
+    public IReadOnlyList<double>? Buckets { get; } = buckets;
+
+    public IReadOnlyList<SummaryObjective>? Objectives { get; } = objectives;
+
     /// <summary>"name{a="1",b="2"}": how the series is named in log lines.</summary>
     public override string ToString() =>
         Labels.Count == 0 ? Name : $"{Name}{{{string.Join(',', Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}}";

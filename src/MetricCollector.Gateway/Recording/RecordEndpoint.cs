@@ -41,7 +41,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         else
         {
             // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
-            string scopedKey = access.Key is null ? keys[0]! : Convert.ToHexString(access.Key.Hash, 0, 8) + ":" + keys[0];
+            string scopedKey = access.Key is null ? keys[0]! : access.Key.IdempotencyScope + keys[0];
             (result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, maxBytes, stamp), context.RequestAborted);
             if (replayed)
             {

@@ -37,7 +37,8 @@ internal static class RecordResponse
         int rejected = result.BodyRejection is null ? result.Rejected.Count : 0;
         if (status < 300)
         {
-            return response.WriteAsJsonAsync(new RecordSummary(result.Accepted, rejected, errors.Count == 0 ? null : errors), Json, cancellationToken);
+            // 207: a batch partly applied (an all-accepted body was answered above).
+            return response.WriteAsJsonAsync(new RecordSummary(result.Accepted, rejected, errors), Json, cancellationToken);
         }
 
         var first = result.BodyRejection ?? result.Rejected[0].Rejection;
@@ -120,8 +121,8 @@ internal static class RecordResponse
         _ => "Metric name collision",
     };
 
-    /// <summary>The body of 202 and 207 answers.</summary>
-    private sealed record RecordSummary(int Accepted, int Rejected, IReadOnlyList<RecordError>? Errors);
+    /// <summary>The body of 207 answers; 202's has the same shape, written by <see cref="WriteAllAcceptedAsync"/>.</summary>
+    private sealed record RecordSummary(int Accepted, int Rejected, IReadOnlyList<RecordError> Errors);
 
     /// <summary>One refused record: where it was in the batch, which field, and why.</summary>
     private sealed record RecordError(int? Index, string Field, string Reason, string Detail, MetricDefinition? ExistingDefinition);

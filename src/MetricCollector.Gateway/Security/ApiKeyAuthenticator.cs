@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using MetricCollector.Recording;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -23,7 +22,7 @@ internal sealed partial class ApiKeyAuthenticator
         var settings = options.Value;
         ComponentLabel = settings.ComponentLabel;
         RequireForMetrics = settings.RequireForMetrics;
-        _keys = [.. Load(settings)];
+        _keys = Load(settings);
         _failures = collector.Factory.CreateCounter(
             "metric_collector_auth_failures_total",
             "Requests refused for their credential, by endpoint (record, metrics, delete) and reason (unauthorized, forbidden).",
@@ -37,8 +36,6 @@ internal sealed partial class ApiKeyAuthenticator
     public string ComponentLabel { get; }
 
     public bool RequireForMetrics { get; }
-
-    public bool Enabled => _keys.Length > 0;
 
     /// <summary>Checks a request that needs <paramref name="role"/>; open when no keys are configured.</summary>
     public AuthResult Authenticate(HttpContext context, ApiKeyRole role, string endpoint)
@@ -122,37 +119,18 @@ internal sealed partial class ApiKeyAuthenticator
         return false;
     }
 
-    private static List<ApiKey> Load(GatewayAuthOptions settings)
+    private static ApiKey[] Load(GatewayAuthOptions settings)
     {
-        var configured = settings.Keys;
-        var keys = new List<ApiKey>(configured.Count);
-        foreach (var key in configured)
+        var keys = new ApiKey[settings.Keys.Count];
+        for (int i = 0; i < keys.Length; i++)
         {
+            var key = settings.Keys[i];
             var roles = new HashSet<ApiKeyRole>(key.Roles.Count == 0 ? [ApiKeyRole.Record] : key.Roles);
-            keys.Add(new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)), key.ComponentId, roles));
+            keys[i] = new ApiKey(SHA256.HashData(Encoding.UTF8.GetBytes(key.Key)), key.ComponentId, roles);
         }
 
         return keys;
     }
-
-    /// <summary>Reads the keys file; a malformed or unreadable file stops the start with a message naming it.</summary>
-    internal static List<ApiKeyOptions> ReadKeysFile(string path)
-    {
-        try
-        {
-            using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<List<ApiKeyOptions>>(stream, KeysFileJson) ?? [];
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
-        {
-            throw new GatewayStartupException($"Gateway:Auth:KeysFile '{path}' cannot be read: {ex.Message}");
-        }
-    }
-
-    private static readonly JsonSerializerOptions KeysFileJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "No API keys are configured (Gateway:Auth:Keys, Gateway:Auth:KeysFile): anyone who reaches the gateway may push records and delete series")]
     private static partial void LogOpen(ILogger logger);

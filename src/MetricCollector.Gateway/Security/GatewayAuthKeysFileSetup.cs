@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway.Security;
@@ -20,6 +21,25 @@ internal sealed class GatewayAuthKeysFileSetup : IPostConfigureOptions<GatewayAu
             throw new GatewayStartupException($"Gateway:Auth:KeysFile '{options.KeysFile}' does not exist.");
         }
 
-        options.Keys.AddRange(ApiKeyAuthenticator.ReadKeysFile(options.KeysFile));
+        options.Keys.AddRange(ReadKeysFile(options.KeysFile));
     }
+
+    /// <summary>Reads the keys file; a malformed or unreadable file stops the start with a message naming it.</summary>
+    private static List<ApiKeyOptions> ReadKeysFile(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<List<ApiKeyOptions>>(stream, KeysFileJson) ?? [];
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new GatewayStartupException($"Gateway:Auth:KeysFile '{path}' cannot be read: {ex.Message}");
+        }
+    }
+
+    private static readonly JsonSerializerOptions KeysFileJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
 }

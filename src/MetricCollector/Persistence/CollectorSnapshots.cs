@@ -34,13 +34,14 @@ internal sealed partial class CollectorSnapshots : IDisposable
         _restoredSeries = collector.Factory.CreateGauge("metric_collector_snapshot_restored_series", "Series restored from the snapshot at start-up.");
     }
 
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_path))]
     public bool Enabled => !string.IsNullOrEmpty(_path);
 
     public void Dispose() => _writing.Dispose();
 
     public async Task RestoreAsync(CancellationToken cancellationToken)
     {
-        if (_path is null or "")
+        if (!Enabled)
         {
             return;
         }
@@ -79,7 +80,7 @@ internal sealed partial class CollectorSnapshots : IDisposable
     /// <summary>Writes the snapshot; failures are logged and counted, never thrown, so a full disk cannot stop the gateway.</summary>
     public async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (_path is null or "")
+        if (!Enabled)
         {
             return;
         }

@@ -47,23 +47,8 @@ internal sealed class IdempotencyCache
     }
 
     /// <summary>Visible ASCII (as an HTTP token would be), 1 to <see cref="MaxKeyLength"/> characters.</summary>
-    public static bool IsValidKey(string key)
-    {
-        if (key.Length is 0 or > MaxKeyLength)
-        {
-            return false;
-        }
-
-        foreach (char c in key)
-        {
-            if (c is < '!' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidKey(string key) =>
+        key.Length is > 0 and <= MaxKeyLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
 
     /// <summary>
     /// Runs <paramref name="apply"/> for the first body with <paramref name="key"/> and remembers its result; a later body
