@@ -20,7 +20,6 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
 
     public async Task HandleAsync(HttpContext context)
     {
-        int maxBytes = options.Value.MaxBodyBytes;
         var keys = context.Request.Headers[IdempotencyKeyHeader];
         IngestResult result;
         var access = auth.Authenticate(context, ApiKeyRole.Record, "record");
@@ -31,7 +30,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
         else if (keys.Count == 0)
         {
-            result = await IngestAsync(context, maxBytes, stamp);
+            result = await IngestAsync(context, stamp);
         }
         else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
@@ -42,17 +41,26 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         {
             // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
             string scopedKey = access.Key is null ? keys[0]! : access.Key.IdempotencyScope + keys[0];
-            (result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, maxBytes, stamp), context.RequestAborted);
-            if (replayed)
-            {
-                context.Response.Headers[ReplayedHeader] = "true";
-            }
+            result = await IngestOnceAsync(context, scopedKey, stamp);
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);
     }
 
-    private async Task<IngestResult> IngestAsync(HttpContext context, int maxBytes, StampedLabel? stamp)
+    // Its own method so that the closure it needs is allocated only for requests that carry a key.
+    private async Task<IngestResult> IngestOnceAsync(HttpContext context, string scopedKey, StampedLabel? stamp)
+    {
+        (var result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, stamp).AsTask(), context.RequestAborted);
+        if (replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        return result;
+    }
+
+    // A ValueTask: the body has almost always arrived with the headers, and a completed ValueTask allocates nothing.
+    private async ValueTask<IngestResult> IngestAsync(HttpContext context, StampedLabel? stamp)
     {
         var request = context.Request;
         if (!IsJson(request.ContentType))
@@ -61,6 +69,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
                 $"Content-Type must be application/json, not '{request.ContentType}'."));
         }
 
+        int maxBytes = options.Value.MaxBodyBytes;
         if (request.ContentLength > maxBytes)
         {
             return ingestion.Refuse(TooLarge(maxBytes));

@@ -22,7 +22,7 @@ internal sealed class RequestBody : IDisposable
 
     public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
 
-    public static async Task<RequestBody> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async ValueTask<RequestBody> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         // Kestrel's own limit counts bytes it has buffered, not what we read, and answers with an exception; reading
         // stops here one byte past our limit instead, and Kestrel drains or closes the rest after the 413.

@@ -10,6 +10,9 @@ internal sealed record IngestResult(bool IsBatch, int Accepted, IReadOnlyList<In
     /// <summary>The status for a batch of which some records were applied and some refused: the sender must not resend it.</summary>
     public const int PartialSuccessStatus = 207;
 
+    /// <summary>A single record (not a batch), applied: the answer to most requests, so shared rather than allocated.</summary>
+    public static IngestResult OneAccepted { get; } = new(false, 1, [], null);
+
     public static IngestResult ForBody(RecordRejection rejection) => new(false, 0, [], rejection);
 
     /// <summary>

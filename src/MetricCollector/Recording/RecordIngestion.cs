@@ -67,7 +67,12 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             }
         }
 
-        return new IngestResult(batch.IsBatch, accepted, rejected is null ? [] : rejected, null);
+        if (rejected is not null)
+        {
+            return new IngestResult(batch.IsBatch, accepted, rejected, null);
+        }
+
+        return batch.IsBatch ? new IngestResult(true, accepted, [], null) : IngestResult.OneAccepted;
     }
 
     /// <summary>The record with the stamped label, or null (and the rejection) when it claims another value.</summary>
