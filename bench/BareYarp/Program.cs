@@ -11,5 +11,12 @@ if (builder.Configuration["ProxyConfig"] is { Length: > 0 } proxyConfig)
 
 builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
 var app = builder.Build();
+// The host tuning the gateway has (src/MetricCollector.Gateway/Hosting/RouteAuthorization.cs), so that the comparison
+// measures the instrumentation alone: ASP.NET's authorization middleware only for endpoints that ask for it, instead
+// of on every request (YARP registers authorization, so the host would add it).
+app.UseRouting();
+app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is not null,
+    static branch => branch.UseAuthorization());
+((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
 app.MapReverseProxy();
 app.Run();

@@ -54,6 +54,9 @@ internal static class GatewayApplication
             app.Lifetime.ApplicationStopped.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
         }
 
+        app.UseRouting();
+        app.UseAuthorizationWhereRequired();
+        app.UseUnmatchedRequests();
         MapGatewayEndpoints(app);
         app.MapReverseProxy(pipeline =>
         {
@@ -62,7 +65,6 @@ internal static class GatewayApplication
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });
-        app.MapUnmatchedFallback();
         return app;
     }
 

@@ -20,9 +20,15 @@ public static class GatewayPipelineExtensions
         return pipeline;
     }
 
-    /// <summary>Answers requests no route matched with 404 problem details, counted as <c>route="unmatched"</c>.</summary>
-    /// <param name="endpoints">The host's endpoints.</param>
-    /// <returns>The fallback endpoint's builder.</returns>
-    public static IEndpointConventionBuilder MapUnmatchedFallback(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapFallback(UnmatchedEndpoint.HandleAsync);
+    /// <summary>
+    /// Answers requests that no route matched with 404 problem details, counted as <c>route="unmatched"</c>. Put it
+    /// after <c>UseRouting()</c>.
+    /// </summary>
+    /// <param name="app">The host's pipeline.</param>
+    /// <returns>The same pipeline, for chaining.</returns>
+    public static IApplicationBuilder UseUnmatchedRequests(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.UseMiddleware<UnmatchedRequestMiddleware>();
+    }
 }

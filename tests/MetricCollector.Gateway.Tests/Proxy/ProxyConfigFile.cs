@@ -11,11 +11,13 @@ internal sealed class ProxyConfigFile : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "proxy-config-" + Guid.NewGuid().ToString("N") + ".json");
 
-    public ProxyConfigFile Route(string id, string cluster, string path, string? methods = null, int? order = null)
+    /// <summary>A route; <paramref name="extra"/> is more JSON members of the route (AuthorizationPolicy, Metadata).</summary>
+    public ProxyConfigFile Route(string id, string cluster, string path, string? methods = null, int? order = null, string? extra = null)
     {
         string match = methods is null ? $"\"Path\": \"{path}\"" : $"\"Path\": \"{path}\", \"Methods\": [{methods}]";
         string orderPart = order is null ? "" : $", \"Order\": {order.Value.ToString(CultureInfo.InvariantCulture)}";
-        _routes.Add($"\"{id}\": {{ \"ClusterId\": \"{cluster}\"{orderPart}, \"Match\": {{ {match} }} }}");
+        string extraPart = extra is null ? "" : ", " + extra;
+        _routes.Add($"\"{id}\": {{ \"ClusterId\": \"{cluster}\"{orderPart}, \"Match\": {{ {match} }}{extraPart} }}");
         return this;
     }
 

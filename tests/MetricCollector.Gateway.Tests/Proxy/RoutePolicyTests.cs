@@ -1,0 +1,62 @@
+using System.Net;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace MetricCollector.Gateway.Tests.Proxy;
+
+/// <summary>
+/// Requests a route refuses: by its authorization policy (enforced although the authorization middleware runs only for
+/// routes that have one), or by its methods (no route of this request: 404, counted as unmatched).
+/// </summary>
+public sealed class RoutePolicyTests : IAsyncLifetime
+{
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private readonly ProxyConfigFile _config = new();
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithBody("upstream"));
+        _config
+            .Route("guarded", "c", "/guarded/{**rest}", extra: "\"AuthorizationPolicy\": \"default\"")
+            .Route("open", "c", "/open/{**rest}", extra: "\"AuthorizationPolicy\": \"anonymous\"")
+            .Route("post-only", "c", "/submit", methods: "\"POST\"")
+            .Cluster("c", _upstream.Url!)
+            .Write();
+        _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _upstream.Dispose();
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task A_route_with_an_authorization_policy_is_not_forwarded_to_an_unauthenticated_request()
+    {
+        using var guarded = await _gateway.Client.GetAsync("/guarded/secret");
+        using var open = await _gateway.Client.GetAsync("/open/page");
+
+        Assert.False(guarded.IsSuccessStatusCode);
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        var forwarded = Assert.Single(_upstream.LogEntries);
+        Assert.Equal("/open/page", forwarded.RequestMessage.Path);
+    }
+
+    [Fact]
+    public async Task A_method_no_route_serves_gets_404_problem_details_counted_as_unmatched()
+    {
+        using var wrongMethod = await _gateway.Client.GetAsync("/submit");
+        using var post = await _gateway.Client.PostAsync("/submit", new StringContent("x"));
+
+        Assert.Equal(HttpStatusCode.NotFound, wrongMethod.StatusCode);
+        Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="GET",code="404"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="post-only",cluster="c",method="POST",code="200"}"""));
+    }
+}
