@@ -15,7 +15,10 @@ var app = builder.Build();
 // measures the instrumentation alone: ASP.NET's authorization middleware only for endpoints that ask for it, instead
 // of on every request (YARP registers authorization, so the host would add it).
 app.UseRouting();
-app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is not null,
+app.UseWhen(static context => context.GetEndpoint()?.Metadata is { } metadata
+        && (metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>() is not null
+            || metadata.GetMetadata<Microsoft.AspNetCore.Authorization.AuthorizationPolicy>() is not null
+            || metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAuthorizationRequirementData>() is not null),
     static branch => branch.UseAuthorization());
 ((IApplicationBuilder)app).Properties["__AuthorizationMiddlewareSet"] = true;
 app.MapReverseProxy();

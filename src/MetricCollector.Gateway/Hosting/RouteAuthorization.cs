@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway.Hosting;
 
@@ -18,11 +19,18 @@ internal static class RouteAuthorization
     /// <summary>Call right after <c>UseRouting()</c>.</summary>
     public static void UseAuthorizationWhereRequired(this WebApplication app)
     {
+        // A fallback policy applies to endpoints without metadata too: then every request needs the middleware.
+        if (app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy is not null)
+        {
+            app.UseAuthorization();
+            return;
+        }
+
         app.UseWhen(static context => RequiresAuthorization(context.GetEndpoint()), static branch => branch.UseAuthorization());
         ((IApplicationBuilder)app).Properties[MiddlewareSetKey] = true;
     }
 
-    private static bool RequiresAuthorization(Endpoint? endpoint) =>
+    internal static bool RequiresAuthorization(Endpoint? endpoint) =>
         endpoint is not null
         && (endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
             || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null

@@ -72,7 +72,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             return new IngestResult(batch.IsBatch, accepted, rejected, null);
         }
 
-        return batch.IsBatch ? new IngestResult(true, accepted, [], null) : IngestResult.OneAccepted;
+        return !batch.IsBatch && accepted == 1 ? IngestResult.OneAccepted : new IngestResult(batch.IsBatch, accepted, [], null);
     }
 
     /// <summary>The record with the stamped label, or null (and the rejection) when it claims another value.</summary>

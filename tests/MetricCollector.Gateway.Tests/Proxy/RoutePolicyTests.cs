@@ -1,4 +1,7 @@
 using System.Net;
+using MetricCollector.Gateway.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -47,16 +50,33 @@ public sealed class RoutePolicyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_method_no_route_serves_gets_404_problem_details_counted_as_unmatched()
+    public void The_authorization_middleware_runs_for_endpoints_that_ask_for_it_and_only_those()
+    {
+        static Endpoint With(params object[] metadata) => new(static _ => Task.CompletedTask, new EndpointMetadataCollection(metadata), "test");
+
+        Assert.True(RouteAuthorization.RequiresAuthorization(With(new AuthorizeAttribute())));
+        Assert.True(RouteAuthorization.RequiresAuthorization(With(new AuthorizeAttribute("some-policy"))));
+        Assert.True(RouteAuthorization.RequiresAuthorization(With(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())));
+        Assert.True(RouteAuthorization.RequiresAuthorization(With(new AllowAnonymousAttribute(), new AuthorizeAttribute())));
+        Assert.False(RouteAuthorization.RequiresAuthorization(With(new AllowAnonymousAttribute())));
+        Assert.False(RouteAuthorization.RequiresAuthorization(With("route metadata")));
+        Assert.False(RouteAuthorization.RequiresAuthorization(null));
+    }
+
+    [Fact]
+    public async Task A_method_no_route_serves_and_a_file_like_path_get_404_problem_details_counted_as_unmatched()
     {
         using var wrongMethod = await _gateway.Client.GetAsync("/submit");
         using var post = await _gateway.Client.PostAsync("/submit", new StringContent("x"));
+        using var fileLike = await _gateway.Client.GetAsync("/favicon.ico");
 
         Assert.Equal(HttpStatusCode.NotFound, wrongMethod.StatusCode);
         Assert.Equal("application/problem+json", wrongMethod.Content.Headers.ContentType!.MediaType);
         Assert.Equal(HttpStatusCode.OK, post.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, fileLike.StatusCode);
+        Assert.Equal("application/problem+json", fileLike.Content.Headers.ContentType!.MediaType);
         string metrics = await _gateway.MetricsAsync();
-        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="GET",code="404"}"""));
+        Assert.Equal(2, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="GET",code="404"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="post-only",cluster="c",method="POST",code="200"}"""));
     }
 }
