@@ -10,7 +10,7 @@ namespace MetricCollector.Collector;
 /// <summary>
 /// The collector: pushed histograms and summaries, its own metrics and the host's live in a prometheus-net registry of
 /// their own; pushed counters and gauges are kept outside it, one small <see cref="ValueSeries"/> each, and written
-/// after the registry's families by <see cref="ValueExpositionWriter"/>, byte for byte as prometheus-net would.
+/// after the registry's families by <see cref="PushedExpositionWriter"/>, byte for byte as prometheus-net would.
 /// prometheus-net silently accepts a second label set for a name and ignores changed buckets, so this class keeps the
 /// definition table and refuses every clash itself.
 /// </summary>
@@ -29,9 +29,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     private static string[]?[]? t_labelScratch;
     private static readonly Dictionary<string, string> NoMatchers = new(0);
 
-    // The pushed counters and gauges in the order they were defined, for the exposition; replaced (copy on write)
-    // under _defineLock, so a scrape reads a consistent array without a lock.
-    private volatile ValueFamily[] _valueFamilies = [];
+    // The pushed families the collector writes itself, in the order they were defined; replaced (copy on write) under
+    // _defineLock, so a scrape reads a consistent array without a lock.
+    private volatile PushedFamily[] _pushedFamilies = [];
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
@@ -94,7 +94,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             await Registry.CollectAndExportAsTextAsync(destination, ExpositionFormat.PrometheusText, cancellationToken).ConfigureAwait(false);
         }
 
-        await ValueExpositionWriter.WriteAsync(destination, _valueFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
+        await PushedExpositionWriter.WriteAsync(destination, _pushedFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
@@ -364,7 +364,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             var metric = Create(definition);
             if (metric is PushedMetric<ValueSeries> valueMetric)
             {
-                _valueFamilies = [.. _valueFamilies, new ValueFamily(valueMetric)];
+                _pushedFamilies = [.. _pushedFamilies, new ValueFamily(valueMetric)];
             }
 
             foreach (string name in claimed)
