@@ -1,8 +1,9 @@
 namespace MetricCollector.Exposition;
 
 /// <summary>
-/// Writes the pushed counters and gauges, which are kept outside prometheus-net (see
-/// <see cref="Collector.ValueSeries"/>), in the text format or OpenMetrics, family after family in the order they were defined, each family's series in the order they were
+/// Writes the pushed counters, gauges and histograms, which are kept outside prometheus-net (see
+/// <see cref="Collector.ValueSeries"/> and <see cref="Collector.HistogramSeries"/>), in the text format or
+/// OpenMetrics, family after family in the order they were defined, each family's series in the order they were
 /// created. Only series that have been written and not removed appear; a family with none still has its HELP and TYPE
 /// lines, as prometheus-net writes them for a metric whose series were all removed. OpenMetrics' closing
 /// <c># EOF</c> comes last, after these families.
