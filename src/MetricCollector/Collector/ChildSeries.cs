@@ -3,7 +3,7 @@ using Prometheus;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// A series kept by prometheus-net (histograms and summaries): the protocol of <see cref="PushedSeries"/> around a
+/// A series kept by prometheus-net (summaries): the protocol of <see cref="PushedSeries"/> around a
 /// prometheus-net child, which holds the value and writes it.
 /// </summary>
 /// <typeparam name="TChild">The prometheus-net series type.</typeparam>

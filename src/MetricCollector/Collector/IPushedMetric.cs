@@ -27,7 +27,8 @@ internal interface IPushedMetric
 
     /// <summary>
     /// Calls <paramref name="visit"/> with each live series' label values and the series (a <see cref="ValueSeries"/>
-    /// for counters and gauges, a <see cref="ChildSeries{TChild}"/> otherwise).
+    /// for counters and gauges, a <see cref="HistogramSeries"/> for histograms, a <see cref="ChildSeries{TChild}"/>
+    /// for summaries).
     /// </summary>
     void ForEachSeries(Action<string[], PushedSeries> visit);
 

@@ -8,9 +8,10 @@ using Prometheus;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// The collector: pushed histograms and summaries, its own metrics and the host's live in a prometheus-net registry of
-/// their own; pushed counters and gauges are kept outside it, one small <see cref="ValueSeries"/> each, and written
-/// after the registry's families by <see cref="ValueExpositionWriter"/>, byte for byte as prometheus-net would.
+/// The collector: pushed summaries, its own metrics and the host's live in a prometheus-net registry of their own;
+/// pushed counters, gauges and histograms are kept outside it, one small <see cref="ValueSeries"/> or
+/// <see cref="HistogramSeries"/> each, and written after the registry's families by
+/// <see cref="PushedExpositionWriter"/>, byte for byte as prometheus-net would.
 /// prometheus-net silently accepts a second label set for a name and ignores changed buckets, so this class keeps the
 /// definition table and refuses every clash itself.
 /// </summary>
@@ -29,9 +30,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     private static string[]?[]? t_labelScratch;
     private static readonly Dictionary<string, string> NoMatchers = new(0);
 
-    // The pushed counters and gauges in the order they were defined, for the exposition; replaced (copy on write)
-    // under _defineLock, so a scrape reads a consistent array without a lock.
-    private volatile ValueFamily[] _valueFamilies = [];
+    // The pushed families the collector writes itself, in the order they were defined; replaced (copy on write) under
+    // _defineLock, so a scrape reads a consistent array without a lock.
+    private volatile PushedFamily[] _pushedFamilies = [];
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
@@ -84,7 +85,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         // The registry first: its before-collect callback removes expired series, so neither part shows one.
         if (format == MetricsFormat.OpenMetrics)
         {
-            // prometheus-net ends its output with "# EOF"; the pushed counters and gauges must come before that line.
+            // prometheus-net ends its output with "# EOF"; the pushed families must come before that line.
             var registryPart = new EofWithholdingStream(destination);
             await Registry.CollectAndExportAsTextAsync(registryPart, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
             await registryPart.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -94,7 +95,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             await Registry.CollectAndExportAsTextAsync(destination, ExpositionFormat.PrometheusText, cancellationToken).ConfigureAwait(false);
         }
 
-        await ValueExpositionWriter.WriteAsync(destination, _valueFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
+        await PushedExpositionWriter.WriteAsync(destination, _pushedFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
@@ -362,9 +363,15 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             var metric = Create(definition);
-            if (metric is PushedMetric<ValueSeries> valueMetric)
+            PushedFamily? family = metric switch
             {
-                _valueFamilies = [.. _valueFamilies, new ValueFamily(valueMetric)];
+                PushedMetric<ValueSeries> values => new ValueFamily(values),
+                PushedMetric<HistogramSeries> histograms => new HistogramFamily(histograms),
+                _ => null,
+            };
+            if (family is not null)
+            {
+                _pushedFamilies = [.. _pushedFamilies, family];
             }
 
             foreach (string name in claimed)
@@ -438,7 +445,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     }
 
     // Series are published when a record has been applied to them (SuppressInitialValue), never by merely defining
-    // the metric. Counters and gauges stay out of prometheus-net: its child per series costs ~430 bytes.
+    // the metric. Counters, gauges and histograms stay out of prometheus-net: its child per series costs ~430 bytes for
+    // a counter, ~730 for a histogram, and its histograms can be read torn (see HistogramSeries).
     private IPushedMetric Create(MetricDefinition definition)
     {
         switch (definition.Type)
@@ -448,14 +456,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             case MetricType.Gauge:
                 return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
             case MetricType.Histogram:
-                var histogram = _factory.CreateHistogram(definition.Name, definition.Help, new HistogramConfiguration
-                {
-                    LabelNames = [.. definition.LabelNames],
-                    SuppressInitialValue = true,
-                    Buckets = [.. definition.Buckets!],
-                });
-                return new PushedMetric<ChildSeries<Histogram.Child>>(
-                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Histogram.Child>(histogram.WithLabels(values)), static (series, record) => Observe(series.Child, record));
+                return NewHistogram(definition, _budget, _options.MaxSeriesPerMetric);
             default:
                 var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
                 foreach (var objective in definition.Objectives)
@@ -475,6 +476,14 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
     }
 
+    /// <summary>A pushed histogram: its series count into the definition's buckets and +Inf.</summary>
+    internal static PushedMetric<HistogramSeries> NewHistogram(MetricDefinition definition, SeriesBudget budget, int maxSeries)
+    {
+        // One bounds array for the metric, not one per series.
+        double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
+        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.Observe(bounds, record), keepRoster: true);
+    }
+
     private static void ApplyGauge(ValueSeries gauge, MetricRecord record)
     {
         double value = record.Value!.Value;
@@ -486,7 +495,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
     }
 
-    private static void Observe(IObserver observer, MetricRecord record)
+    private static void Observe(Summary.Child observer, MetricRecord record)
     {
         if (record.Values is { } values)
         {

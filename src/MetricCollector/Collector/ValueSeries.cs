@@ -5,7 +5,7 @@ namespace MetricCollector.Collector;
 /// label value array (its key), its dictionary node and its roster entry a series costs about 160 bytes besides the
 /// label strings; prometheus-net's child for the same series holds about 430 (its own label objects, cached serialized
 /// bytes, exemplar state). So counters and gauges are kept here and written by
-/// <see cref="Exposition.ValueExpositionWriter"/>; nothing is serialized ahead of a scrape.
+/// <see cref="Exposition.PushedExpositionWriter"/>; nothing is serialized ahead of a scrape.
 /// </summary>
 internal sealed class ValueSeries : PushedSeries
 {

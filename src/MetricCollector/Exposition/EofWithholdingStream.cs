@@ -2,9 +2,9 @@ namespace MetricCollector.Exposition;
 
 /// <summary>
 /// Passes prometheus-net's OpenMetrics output through to the response but withholds its last six bytes, the closing
-/// <c># EOF</c> line, so that the pushed counters and gauges can follow before the one <c># EOF</c> that ends the
+/// <c># EOF</c> line, so that the pushed families the collector writes itself can follow before the one <c># EOF</c> that ends the
 /// exposition. Only those six bytes are ever held back: the rest streams through as prometheus-net writes it, however
-/// many histogram series there are.
+/// many series there are.
 /// </summary>
 internal sealed class EofWithholdingStream(Stream inner) : Stream
 {

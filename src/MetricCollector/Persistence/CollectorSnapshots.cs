@@ -88,7 +88,7 @@ internal sealed partial class CollectorSnapshots : IDisposable
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var snapshot = await SnapshotCapture.CaptureAsync(_collector, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            var snapshot = SnapshotCapture.Capture(_collector, _time.GetUtcNow());
             await SnapshotFile.WriteAsync(_path, snapshot, cancellationToken).ConfigureAwait(false);
             _written.Inc();
         }

@@ -26,6 +26,21 @@ internal static class ExpositionOracles
         print(json.dumps(values))
         """;
 
+    private const string EachScript = """
+        import sys, json
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+        from prometheus_client.parser import text_string_to_metric_families as text
+        parse = openmetrics if sys.argv[1] == "openmetrics" else text
+        expositions = json.load(sys.stdin)
+        for index, exposition in enumerate(expositions):
+            try:
+                list(parse(exposition))
+            except Exception as error:
+                print("exposition %d: %s\n---\n%s" % (index, error, exposition))
+                sys.exit(1)
+        print(len(expositions))
+        """;
+
     /// <summary>The values of label <paramref name="label"/> on samples named <paramref name="sample"/>, as the Python client's parser reads them.</summary>
     public static async Task<string[]> PythonLabelValuesAsync(string exposition, bool openMetrics, string sample, string label)
     {
@@ -49,6 +64,21 @@ internal static class ExpositionOracles
         if (exitCode != 0)
         {
             throw new InvalidOperationException("The Python prometheus_client parser refused the exposition:\n" + output + "\n---\n" + exposition);
+        }
+
+        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// Parses every exposition with the Python client in one process (a process per exposition would cost more than
+    /// the parse); returns how many were parsed, or throws with the first refused one and the parser's error.
+    /// </summary>
+    public static async Task<int> PythonParseEachAsync(IReadOnlyList<string> expositions, bool openMetrics)
+    {
+        var (exitCode, output) = await RunAsync("/usr/bin/python3", ["-c", EachScript, openMetrics ? "openmetrics" : "text"], System.Text.Json.JsonSerializer.Serialize(expositions));
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException("The Python prometheus_client parser refused an exposition:\n" + output);
         }
 
         return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -18,15 +18,15 @@ public sealed class ValueExpositionTests
 {
     private const int Families = 3000;
 
-    private static readonly Gen<string> MetricName = Gen.Select(
+    internal static readonly Gen<string> MetricName = Gen.Select(
         Gen.Char["abcxyzABXYZ_"], Gen.Char["abcxyz019_"].Array[0, 10], (head, tail) => head + new string(tail));
 
-    private static readonly Gen<string> Help = Gen.Frequency(
+    internal static readonly Gen<string> Help = Gen.Frequency(
         (4, Gen.Char["abc XYZ.,()_-"].Array[0, 30].Select(chars => new string(chars))),
         (2, Gen.String),
         (2, Gen.OneOf("", " ", "  ", "\t", "\n", " \u00a0\u2028 ", "help with \\ back\nslash \"q\"", "ü✓ 数据 😀", "x\ud800y", "# EOF", " leading and trailing ")));
 
-    private static readonly Gen<string> LabelValue = Gen.Frequency(
+    internal static readonly Gen<string> LabelValue = Gen.Frequency(
         (3, Gen.Char["abcXYZ019_ -.:/"].Array[0, 12].Select(chars => new string(chars))),
         (3, Gen.String),
         (1, Gen.Char.Array[0, 40].Select(chars => new string(chars))),
@@ -34,11 +34,11 @@ public sealed class ValueExpositionTests
             "", "\"", "\\", "\n", "\r\n", "\t", "\u0000", "\u001f\u007f", "\u2028", "😀", "数据", "} 1\nfake 2", "# EOF", "\ud800",
             "\udc00x", "a\\\"b\\n", "\\\\", "\"\"", "q\"uo\\te\nnew line ü✓", "{le=\"1\"}")));
 
-    private static readonly Gen<string[]> LabelNames = Gen.OneOf("a", "b", "pool", "zone", "x_1", "_u", "Z", "app_id", "appId")
+    internal static readonly Gen<string[]> LabelNames = Gen.OneOf("a", "b", "pool", "zone", "x_1", "_u", "Z", "app_id", "appId")
         .Array[0, 4].Select(names => names.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray());
 
     /// <summary>Numbers at every corner of prometheus-net's formatting: 0, ±1, integers near where "g" turns to exponents, tiny and huge, specials.</summary>
-    private static readonly Gen<double> AnyNumber = Gen.Frequency(
+    internal static readonly Gen<double> AnyNumber = Gen.Frequency(
         (3, Gen.OneOf(
             0.0, -0.0, 1.0, -1.0, 2.0, 0.5, 0.1, 0.30000000000000004, 1e14, 1e15, 1e16, 1e17, 123456789012345678.0, 1e20, 1e21, 1e-4, 1e-5,
             1.5e-7, 123456789, double.MaxValue, double.MinValue, double.Epsilon, -double.Epsilon, double.PositiveInfinity,
@@ -160,11 +160,12 @@ public sealed class ValueExpositionTests
     }
 
     [Fact]
-    public async Task Pushed_counters_and_gauges_follow_the_registrys_families_and_OpenMetrics_ends_with_one_EOF()
+    public async Task Pushed_families_follow_the_registrys_in_definition_order_and_OpenMetrics_ends_with_one_EOF()
     {
         var collector = TestCollector.Create();
         await collector.RecordAsync(TestCollector.Counter("first_total", 1));
         await collector.RecordAsync(new MetricRecord("latency_seconds", MetricType.Histogram) { Value = 0.2 });
+        await collector.RecordAsync(new MetricRecord("call_seconds", MetricType.Summary) { Value = 0.2 });
         await collector.RecordAsync(TestCollector.Gauge("second", 2));
 
         string text = await collector.ExposeAsync(MetricsFormat.PrometheusText);
@@ -172,11 +173,13 @@ public sealed class ValueExpositionTests
 
         foreach (string exposition in new[] { text, openMetrics })
         {
-            int histogram = exposition.IndexOf("# TYPE latency_seconds histogram", StringComparison.Ordinal);
+            // Summaries stay in prometheus-net's registry; counters, gauges and histograms follow it as they were defined.
+            int summary = exposition.IndexOf("# TYPE call_seconds summary", StringComparison.Ordinal);
             int self = exposition.IndexOf("# TYPE metric_collector_series gauge", StringComparison.Ordinal);
             int counter = exposition.IndexOf("# TYPE first", StringComparison.Ordinal);
+            int histogram = exposition.IndexOf("# TYPE latency_seconds histogram", StringComparison.Ordinal);
             int gauge = exposition.IndexOf("# TYPE second gauge", StringComparison.Ordinal);
-            Assert.True(histogram >= 0 && self >= 0 && counter > histogram && counter > self && gauge > counter, exposition);
+            Assert.True(summary >= 0 && self >= 0 && counter > summary && counter > self && histogram > counter && gauge > histogram, exposition);
         }
 
         Assert.DoesNotContain("# EOF", text, StringComparison.Ordinal);
@@ -281,7 +284,7 @@ public sealed class ValueExpositionTests
         }
 
         using var stream = new MemoryStream();
-        await ValueExpositionWriter.WriteAsync(stream, [new ValueFamily(metric)], openMetrics, CancellationToken.None);
+        await PushedExpositionWriter.WriteAsync(stream, [new ValueFamily(metric)], openMetrics, CancellationToken.None);
         return stream.ToArray();
     }
 

@@ -1,0 +1,32 @@
+namespace MetricCollector.Exposition;
+
+/// <summary>
+/// Writes the pushed counters, gauges and histograms, which are kept outside prometheus-net (see
+/// <see cref="Collector.ValueSeries"/> and <see cref="Collector.HistogramSeries"/>), in the text format or
+/// OpenMetrics, family after family in the order they were defined, each family's series in the order they were
+/// created. Only series that have been written and not removed appear; a family with none still has its HELP and TYPE
+/// lines, as prometheus-net writes them for a metric whose series were all removed. OpenMetrics' closing
+/// <c># EOF</c> comes last, after these families.
+/// </summary>
+internal static class PushedExpositionWriter
+{
+    public static async Task WriteAsync(Stream destination, IReadOnlyList<PushedFamily> families, bool openMetrics, CancellationToken cancellationToken)
+    {
+        using var buffer = new ExpositionBuffer();
+        for (int f = 0; f < families.Count; f++)
+        {
+            var family = families[f];
+            await buffer.EnsureRoomAsync(family.Header(openMetrics).Length, destination, cancellationToken).ConfigureAwait(false);
+            buffer.Write(family.Header(openMetrics));
+            await family.WriteSeriesAsync(buffer, destination, openMetrics, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (openMetrics)
+        {
+            await buffer.EnsureRoomAsync(EofWithholdingStream.Eof.Length, destination, cancellationToken).ConfigureAwait(false);
+            buffer.Write(EofWithholdingStream.Eof);
+        }
+
+        await buffer.FlushAsync(destination, cancellationToken).ConfigureAwait(false);
+    }
+}
