@@ -400,7 +400,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     {
         var metric = Register(definition, out var rejection);
         problem = rejection?.Detail;
-        if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)))
+        if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)
+            || (definition.Type == MetricType.Histogram && !SequenceEqual(metric.Definition.Buckets!, definition.Buckets!))))
         {
             problem = "a metric of that name with another definition exists";
             return null;

@@ -1,5 +1,4 @@
 using MetricCollector.Collector;
-using MetricCollector.Recording;
 
 namespace MetricCollector.Persistence;
 
@@ -23,8 +22,8 @@ internal static class SnapshotCapture
                 double? ttlSeconds = ttl > 0 ? ttl / frequency : null;
                 var entry = state switch
                 {
-                    ValueSeries value => new SnapshotSeries([.. labels], value.Value, null, null, ttlSeconds),
                     // A series not yet written (or already removed) has nothing to keep; it is in the next snapshot.
+                    ValueSeries value when value.IsVisible => new SnapshotSeries([.. labels], value.Value, null, null, ttlSeconds),
                     HistogramSeries histogram when histogram.IsVisible => CaptureHistogram(labels, histogram, ttlSeconds),
                     // A summary's quantiles cover a sliding window held only in memory; they restart after a restart.
                     _ => null,

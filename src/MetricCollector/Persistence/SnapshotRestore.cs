@@ -16,6 +16,12 @@ internal static class SnapshotRestore
         foreach (var entry in snapshot.Metrics)
         {
             var definition = entry.Definition;
+            if (definition.Type == MetricType.Histogram && !AreValidBuckets(definition.Buckets))
+            {
+                skipped.Add($"{definition.Name}: its buckets are not 1 to {RecordLimits.MaxBuckets} finite, strictly increasing bounds");
+                continue;
+            }
+
             var metric = collector.DefineRestored(definition, out string? problem);
             if (metric is null)
             {
@@ -28,6 +34,13 @@ internal static class SnapshotRestore
                 if (series.Labels.Count != definition.LabelNames.Count)
                 {
                     skipped.Add($"{definition.Name}: a series has {series.Labels.Count} label values for {definition.LabelNames.Count} names");
+                    continue;
+                }
+
+                // Checked before the series exists: a histogram whose counts do not fit is left out, not shown at zero.
+                if (definition.Type == MetricType.Histogram && !FitsBuckets(series.BucketCounts, definition.Buckets!))
+                {
+                    skipped.Add($"{definition.Name}: a series' bucket counts do not fit its {definition.Buckets!.Count} buckets and +Inf");
                     continue;
                 }
 
@@ -56,10 +69,46 @@ internal static class SnapshotRestore
             case ValueSeries gauge when definition.Type == MetricType.Gauge && series.Value is { } value:
                 gauge.Set(value);
                 break;
-            // Exact counts and sum; counts that do not fit the metric's buckets are left out.
+            // Exact counts and sum (that they fit was checked before the series was created).
             case HistogramSeries histogram when definition.Type == MetricType.Histogram && series.BucketCounts is { } counts:
                 histogram.Add(counts, series.Sum ?? 0);
                 break;
         }
+    }
+
+    private static bool AreValidBuckets(IReadOnlyList<double>? buckets)
+    {
+        if (buckets is not { Count: > 0 and <= RecordLimits.MaxBuckets })
+        {
+            return false;
+        }
+
+        for (int i = 0; i < buckets.Count; i++)
+        {
+            if (!double.IsFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool FitsBuckets(IReadOnlyList<long>? counts, IReadOnlyList<double> buckets)
+    {
+        if (counts is null || counts.Count != buckets.Count + 1)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < counts.Count; i++)
+        {
+            if (counts[i] < 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

@@ -181,4 +181,50 @@ public sealed class SnapshotTests : IDisposable
             Assert.Equal(Pushed(await source.ExposeAsync()).OrderBy(s => s.Key), Pushed(await target.ExposeAsync()).OrderBy(s => s.Key));
         }
     }
+
+    [Fact]
+    public async Task Histogram_series_whose_counts_or_buckets_do_not_fit_are_skipped_and_never_shown()
+    {
+        var collector = TestCollector.Create();
+        MetricDefinition Histogram(string name, IReadOnlyList<double> buckets) => new(name, MetricType.Histogram, ["k"], buckets, null, "help");
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            new SnapshotMetric(Histogram("fits", [1, 2]), [new SnapshotSeries(["a"], null, [1, 2, 3], 7.5, null)]),
+            new SnapshotMetric(Histogram("counts_off", [1, 2]),
+            [
+                new SnapshotSeries(["short"], null, [1, 2], 1, null),
+                new SnapshotSeries(["negative"], null, [1, -2, 3], 1, null),
+                new SnapshotSeries(["none"], null, null, null, null),
+            ]),
+            new SnapshotMetric(Histogram("unsorted", [2, 1]), [new SnapshotSeries(["a"], null, [1, 1, 1], 1, null)]),
+            new SnapshotMetric(Histogram("not_finite", [1, double.NaN]), [new SnapshotSeries(["a"], null, [1, 1, 1], 1, null)]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(1, restored);
+        Assert.Equal(5, skipped.Count);
+        Assert.Equal(3, skipped.Count(reason => reason.StartsWith("counts_off: a series' bucket counts do not fit", StringComparison.Ordinal)));
+        Assert.Contains(skipped, reason => reason.StartsWith("unsorted: its buckets are not", StringComparison.Ordinal));
+        Assert.Contains(skipped, reason => reason.StartsWith("not_finite: its buckets are not", StringComparison.Ordinal));
+        string exposition = await collector.ExposeAsync();
+        Assert.Equal(6, Pushed(exposition)["fits_count{k=\"a\"}"]);
+        Assert.DoesNotContain("counts_off_", exposition, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsorted", exposition, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_snapshot_histogram_with_other_buckets_than_the_existing_metric_is_skipped()
+    {
+        var collector = TestCollector.Create();
+        await collector.RecordAsync(new MetricRecord("h", MetricType.Histogram) { Value = 1, Buckets = [1, 2], Labels = TestCollector.Labels(("k", "live")) });
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+            [new SnapshotMetric(new MetricDefinition("h", MetricType.Histogram, ["k"], [1, 5], null, "help"), [new SnapshotSeries(["old"], null, [0, 9, 0], 27, null)])]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(0, restored);
+        Assert.Equal("h: a metric of that name with another definition exists", Assert.Single(skipped));
+        Assert.DoesNotContain("k=\"old\"", await collector.ExposeAsync(), StringComparison.Ordinal);
+    }
 }
