@@ -5,14 +5,14 @@ namespace MetricCollector.Collector;
 /// <summary>
 /// A pushed histogram series: one count per bucket (not cumulative, the last for +Inf) in a single array and the sum
 /// of the observations, beside the state of <see cref="PushedSeries"/>: with its key, dictionary node and roster entry
-/// about 350 bytes a series with the default buckets, where prometheus-net's child cost about 840 (measured with
-/// <c>--retained</c>, bench/README.md). prometheus-net also read a child's <c>_count</c> before its buckets without a
-/// lock, so a scrape taken while observations landed could show <c>_count</c> behind the <c>+Inf</c> bucket, which
-/// strict OpenMetrics parsers refuse.
+/// about 350 bytes a series with the default buckets, where the collector held about 840 with prometheus-net's child
+/// (735 for the child alone; measured with <c>--retained</c>, bench/README.md). prometheus-net also read a child's
+/// <c>_count</c> before its buckets without a lock, so a scrape taken while observations landed could show
+/// <c>_count</c> behind the <c>+Inf</c> bucket, which strict OpenMetrics parsers refuse.
 /// Here a record's observations and a scrape's copy of the series both hold the lock of the counts array, so every
 /// copy is one set of observations: buckets, count and sum agree. It is the runtime's thin lock in the array's header,
-/// so it costs no object per series; it is held for the few nanoseconds of a record's observations or of one copy, and
-/// never across an await.
+/// so it costs no object per series (a contended lock gets a sync block, kept while the array lives); it is held for
+/// the few nanoseconds of a record's observations or of one copy, and never across an await.
 /// </summary>
 internal sealed class HistogramSeries : PushedSeries
 {
