@@ -12,9 +12,9 @@ public interface IMetricCollector
 {
     /// <summary>
     /// The prometheus-net registry behind the exposition. Hosts register their own metrics here, under prefixes that
-    /// pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>). Pushed counters and gauges are not in
-    /// it (they are kept in a compact store of the collector's own): export with <see cref="WriteExpositionAsync"/>,
-    /// which writes the registry and then them.
+    /// pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>). Pushed counters, gauges and histograms,
+    /// and the gateway's histograms, are not in it (they are kept in a compact store of the collector's own): export
+    /// with <see cref="WriteExpositionAsync"/>, which writes the registry and then them.
     /// </summary>
     CollectorRegistry Registry { get; }
 
@@ -28,7 +28,8 @@ public interface IMetricCollector
 
     /// <summary>
     /// Writes the current state of every metric to <paramref name="destination"/> in <paramref name="format"/>: the
-    /// families of <see cref="Registry"/>, then the pushed counters and gauges, then (OpenMetrics) <c># EOF</c>.
+    /// families of <see cref="Registry"/>, then the gateway's histograms, then the pushed counters, gauges and
+    /// histograms, then (OpenMetrics) <c># EOF</c>.
     /// </summary>
     /// <param name="destination">Where the UTF-8 exposition text goes.</param>
     /// <param name="format">The exposition format.</param>

@@ -1,11 +1,12 @@
 using System.Runtime.CompilerServices;
+using MetricCollector.Collector;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Yarp.ReverseProxy.Model;
 
 namespace MetricCollector.Gateway.Mcp;
 
-/// <summary>The MCP metrics, in the collector's registry, and which routes carry MCP.</summary>
+/// <summary>The MCP metrics, in the collector (the histogram in its own store, see <see cref="HostHistogram"/>), and which routes carry MCP.</summary>
 internal sealed class McpMetrics
 {
     /// <summary>Route metadata key: <c>"true"</c> or <c>"false"</c> overrides whether a route is read as MCP.</summary>
@@ -17,7 +18,7 @@ internal sealed class McpMetrics
     private readonly ConditionalWeakTable<RouteModel, McpRoute>.CreateValueCallback _createRoute;
     private readonly McpInstrumentationOptions _options;
 
-    public McpMetrics(IMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions)
+    public McpMetrics(PrometheusMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions)
     {
         _options = options.Value;
         var factory = collector.Factory;
@@ -25,10 +26,11 @@ internal sealed class McpMetrics
             "gateway_mcp_requests_total",
             "MCP JSON-RPC messages through the proxy, by route, method, tool (tools/call) and outcome (ok, jsonrpc_error, http_error).",
             ["route", "method", "tool", "outcome"]);
-        Duration = factory.CreateHistogram(
+        Duration = collector.CreateHostHistogram(
             "gateway_mcp_request_duration_seconds",
             "Time from an MCP request's arrival until the response headers were sent; an event stream left open does not count.",
-            new HistogramConfiguration { LabelNames = ["route", "method", "tool"], Buckets = gatewayOptions.Value.EffectiveDurationBuckets });
+            ["route", "method", "tool"],
+            gatewayOptions.Value.EffectiveDurationBuckets);
         JsonRpcErrors = factory.CreateCounter(
             "gateway_mcp_jsonrpc_errors_total",
             "JSON-RPC error objects in MCP JSON responses, by route, method and error code.",
@@ -38,7 +40,7 @@ internal sealed class McpMetrics
 
     public Counter Requests { get; }
 
-    public Histogram Duration { get; }
+    public HostHistogram Duration { get; }
 
     public Counter JsonRpcErrors { get; }
 

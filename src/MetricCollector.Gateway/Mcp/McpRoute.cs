@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MetricCollector.Collector;
 using Prometheus;
 
 namespace MetricCollector.Gateway.Mcp;
@@ -8,7 +9,7 @@ namespace MetricCollector.Gateway.Mcp;
 internal sealed class McpRoute(McpMetrics metrics, string route, McpToolLabels tools)
 {
     private readonly ConcurrentDictionary<(string Method, string Tool, string Outcome), Counter.Child> _requests = new();
-    private readonly ConcurrentDictionary<(string Method, string Tool), Histogram.Child> _durations = new();
+    private readonly ConcurrentDictionary<(string Method, string Tool), HostHistogramChild> _durations = new();
     private readonly ConcurrentDictionary<(string Method, int Code), Counter.Child> _errors = new();
 
     public McpToolLabels Tools { get; } = tools;

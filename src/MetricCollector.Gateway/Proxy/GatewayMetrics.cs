@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using MetricCollector.Collector;
 using Microsoft.Extensions.Options;
 using Prometheus;
 using Yarp.ReverseProxy.Model;
@@ -6,8 +7,9 @@ using Yarp.ReverseProxy.Model;
 namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
-/// The gateway's own metrics, in the collector's registry so that one <c>/metrics</c> exposes them with the pushed
-/// ones. Handles are resolved once; per-route and per-destination series are cached against YARP's own route and
+/// The gateway's own metrics, in the collector so that one <c>/metrics</c> exposes them with the pushed ones: counters
+/// and gauges in its prometheus-net registry, histograms in its own store (<see cref="HostHistogram"/>), whose every
+/// scrape shows a series' buckets, count and sum from one moment. Handles are resolved once; per-route and per-destination series are cached against YARP's own route and
 /// destination objects, which a configuration reload replaces, so stale entries go with them.
 /// </summary>
 internal sealed class GatewayMetrics
@@ -16,11 +18,11 @@ internal sealed class GatewayMetrics
     public const string UnmatchedRoute = "unmatched";
 
     private readonly ConditionalWeakTable<RouteModel, RouteMetrics> _routes = new();
-    private readonly ConditionalWeakTable<DestinationState, Histogram.Child> _upstream = new();
+    private readonly ConditionalWeakTable<DestinationState, HostHistogramChild> _upstream = new();
     private readonly ConditionalWeakTable<RouteModel, RouteMetrics>.CreateValueCallback _createRoute;
 
     // No dependency on YARP's state here: YARP's client factory needs this class while YARP's state is being built.
-    public GatewayMetrics(IMetricCollector collector, IOptions<GatewayInstrumentationOptions> options)
+    public GatewayMetrics(PrometheusMetricCollector collector, IOptions<GatewayInstrumentationOptions> options)
     {
         var factory = collector.Factory;
         double[] buckets = options.Value.EffectiveDurationBuckets;
@@ -28,14 +30,16 @@ internal sealed class GatewayMetrics
             "gateway_requests_total",
             "Requests through the proxy, by route, cluster, method and status code, including those the gateway answered itself.",
             ["route", "cluster", "method", "code"]);
-        Duration = factory.CreateHistogram(
+        Duration = collector.CreateHostHistogram(
             "gateway_request_duration_seconds",
             "Whole time a request spent at the gateway, from arrival to the end of the response.",
-            new HistogramConfiguration { LabelNames = ["route", "cluster", "method", "code"], Buckets = buckets });
-        UpstreamDuration = factory.CreateHistogram(
+            ["route", "cluster", "method", "code"],
+            buckets);
+        UpstreamDuration = collector.CreateHostHistogram(
             "gateway_upstream_duration_seconds",
             "Time from sending a request to the upstream until its response headers arrived.",
-            new HistogramConfiguration { LabelNames = ["cluster", "destination"], Buckets = buckets });
+            ["cluster", "destination"],
+            buckets);
         InFlight = factory.CreateGauge(
             "gateway_requests_in_flight",
             "Requests the proxy is handling now.",
@@ -54,9 +58,9 @@ internal sealed class GatewayMetrics
 
     public Counter Requests { get; }
 
-    public Histogram Duration { get; }
+    public HostHistogram Duration { get; }
 
-    public Histogram UpstreamDuration { get; }
+    public HostHistogram UpstreamDuration { get; }
 
     public Gauge InFlight { get; }
 
@@ -69,7 +73,7 @@ internal sealed class GatewayMetrics
 
     public RouteMetrics For(RouteModel route) => _routes.GetValue(route, _createRoute);
 
-    public Histogram.Child UpstreamFor(string cluster, DestinationState destination) =>
+    public HostHistogramChild UpstreamFor(string cluster, DestinationState destination) =>
         _upstream.TryGetValue(destination, out var series)
             ? series
             : _upstream.GetValue(destination, d => UpstreamDuration.WithLabels(cluster, d.DestinationId));

@@ -3,7 +3,7 @@ using MetricCollector.Recording;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// A pushed histogram series: one count per bucket (not cumulative, the last for +Inf) in a single array and the sum
+/// A histogram series, pushed or the host's (<see cref="HostHistogram"/>): one count per bucket (not cumulative, the last for +Inf) in a single array and the sum
 /// of the observations, beside the state of <see cref="PushedSeries"/>: with its key, dictionary node and roster entry
 /// about 350 bytes a series with the default buckets, where the collector held about 840 with prometheus-net's child
 /// (735 for the child alone; measured with <c>--retained</c>, bench/README.md). prometheus-net also read a child's
@@ -51,6 +51,17 @@ internal sealed class HistogramSeries : PushedSeries
             {
                 ObserveLocked(bounds, record.Value!.Value);
             }
+        }
+    }
+
+    /// <summary>Observes one value (a host histogram's, see <see cref="HostHistogramChild"/>).</summary>
+    /// <param name="bounds">The metric's upper bounds, from <see cref="UpperBounds"/>.</param>
+    /// <param name="value">The observation.</param>
+    public void Observe(double[] bounds, double value)
+    {
+        lock (_counts)
+        {
+            ObserveLocked(bounds, value);
         }
     }
 

@@ -8,8 +8,9 @@ using Prometheus;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// The collector: pushed summaries, its own metrics and the host's live in a prometheus-net registry of their own;
-/// pushed counters, gauges and histograms are kept outside it, one small <see cref="ValueSeries"/> or
+/// The collector: pushed summaries, its own metrics and the host's counters and gauges live in a prometheus-net
+/// registry of their own; pushed counters, gauges and histograms, and the host's histograms
+/// (<see cref="CreateHostHistogram"/>), are kept outside it, one small <see cref="ValueSeries"/> or
 /// <see cref="HistogramSeries"/> each, and written after the registry's families by
 /// <see cref="PushedExpositionWriter"/>, byte for byte as prometheus-net would.
 /// prometheus-net silently accepts a second label set for a name and ignores changed buckets, so this class keeps the
@@ -33,6 +34,11 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     // The pushed families the collector writes itself, in the order they were defined; replaced (copy on write) under
     // _defineLock, so a scrape reads a consistent array without a lock.
     private volatile PushedFamily[] _pushedFamilies = [];
+
+    // The host's histograms (CreateHostHistogram) by name, and their families in creation order, written before the
+    // pushed ones; both changed only under _defineLock, the array copy on write.
+    private readonly Dictionary<string, HostHistogram> _hostHistograms = new(StringComparer.Ordinal);
+    private volatile PushedFamily[] _hostFamilies = [];
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
@@ -95,7 +101,43 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             await Registry.CollectAndExportAsTextAsync(destination, ExpositionFormat.PrometheusText, cancellationToken).ConfigureAwait(false);
         }
 
-        await PushedExpositionWriter.WriteAsync(destination, _pushedFamilies, format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
+        await PushedExpositionWriter.WriteAsync(destination, [_hostFamilies, _pushedFamilies], format == MetricsFormat.OpenMetrics, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A histogram of the host's own, kept in the collector's store so that every scrape shows each series' buckets,
+    /// count and sum from one moment (see <see cref="HostHistogram"/>), written after the registry's families. Asked
+    /// again with the same labels and buckets, returns the same histogram, as prometheus-net's factory does.
+    /// </summary>
+    /// <param name="name">A name under a prefix pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>).</param>
+    /// <param name="help">The <c># HELP</c> text.</param>
+    /// <param name="labelNames">The label names, in the order <see cref="HostHistogram.WithLabels"/> takes values.</param>
+    /// <param name="buckets">Finite, strictly increasing upper bounds; +Inf is implicit.</param>
+    internal HostHistogram CreateHostHistogram(string name, string help, string[] labelNames, double[] buckets)
+    {
+        if (ExpositionNames.ReservedPrefixOf(name) is null)
+        {
+            throw new ArgumentException($"a host histogram's name must start with one of {string.Join(", ", ExpositionNames.ReservedPrefixes)}, so that no pushed metric can take it.", nameof(name));
+        }
+
+        var definition = HostHistogram.Define(name, help, labelNames, buckets);
+        lock (_defineLock)
+        {
+            if (_hostHistograms.TryGetValue(name, out var existing))
+            {
+                if (!SequenceEqual(existing.Definition.LabelNames, definition.LabelNames) || !SequenceEqual(existing.Definition.Buckets!, definition.Buckets!))
+                {
+                    throw new InvalidOperationException($"host histogram {name} exists with other labels or buckets.");
+                }
+
+                return existing;
+            }
+
+            var histogram = new HostHistogram(definition);
+            _hostHistograms.Add(name, histogram);
+            _hostFamilies = [.. _hostFamilies, histogram.Family];
+            return histogram;
+        }
     }
 
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>

@@ -29,9 +29,15 @@ internal sealed class HistogramFamily : PushedFamily
     private readonly int _fixedSeriesBytes;
 
     public HistogramFamily(PushedMetric<HistogramSeries> metric)
+        : this(metric.Definition, metric.Roster ?? throw new ArgumentException("the metric must keep its series in creation order", nameof(metric)))
     {
-        Roster = metric.Roster ?? throw new ArgumentException("the metric must keep its series in creation order", nameof(metric));
-        var definition = metric.Definition;
+    }
+
+    /// <param name="definition">The histogram's name, help, label names (in the order its series' values come) and buckets.</param>
+    /// <param name="roster">Its series in creation order.</param>
+    public HistogramFamily(MetricDefinition definition, SeriesRoster<HistogramSeries> roster)
+    {
+        Roster = roster;
         string name = definition.Name;
         _header = SampleText.Header(name, definition.Help, "histogram");
         _sumName = Encoding.UTF8.GetBytes(name + "_sum");

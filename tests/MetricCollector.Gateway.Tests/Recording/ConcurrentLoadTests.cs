@@ -1,7 +1,11 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MetricCollector.Gateway.Tests.Proxy;
 using MetricCollector.Tests.Exposition;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
 
 namespace MetricCollector.Gateway.Tests.Recording;
 
@@ -10,6 +14,9 @@ public sealed class ConcurrentLoadTests
     private const int Writers = 8;
     private const int RequestsPerWriter = 100;
     private const int RecordsPerRequest = 10;
+
+    // Enough that, with prometheus-net's histograms, most runs saw a scrape whose _count and +Inf bucket differed.
+    private const int ProxiedRequestsPerClient = 400;
 
     [Fact]
     public async Task Parallel_writers_and_scrapers_end_with_exact_totals_and_never_see_a_torn_exposition()
@@ -80,6 +87,64 @@ public sealed class ConcurrentLoadTests
         // Every scrape taken under load, whole, passes the strict parsers: the OpenMetrics one refuses a histogram
         // whose _count differs from its +Inf bucket, which prometheus-net's histograms could show under load.
         Assert.Equal(scrapes[0].Count, await ExpositionOracles.PythonParseEachAsync([.. scrapes[0], metrics], openMetrics: false) - 1);
+        Assert.Equal(scrapes[1].Count, await ExpositionOracles.PythonParseEachAsync(scrapes[1], openMetrics: true));
+    }
+
+    [Fact]
+    public async Task Proxied_requests_and_parallel_scrapes_show_consistent_gateway_histograms_and_exact_totals()
+    {
+        using var upstream = WireMockServer.Start();
+        upstream.Given(Request.Create().UsingGet()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        using var config = new ProxyConfigFile();
+        config.Route("load", "c", "/load/{**rest}").Cluster("c", upstream.Url!).Write();
+        await using var gateway = await RunningGateway.StartAsync("--proxy-config", config.Path);
+        using var requestsDone = new CancellationTokenSource();
+        int failures = 0;
+
+        var clients = Enumerable.Range(0, Writers).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < ProxiedRequestsPerClient; i++)
+            {
+                using var response = await gateway.Client.GetAsync($"/load/{w}/{i}");
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToArray();
+
+        // The gateway's own histograms (request and upstream durations) are observed by every proxied request while
+        // these scrape: each scrape must show every series' buckets, count and sum from one moment.
+        var scrapers = new[] { false, true }.Select(openMetrics => Task.Run(async () =>
+        {
+            var taken = new List<string>();
+            while (!requestsDone.IsCancellationRequested || taken.Count == 0)
+            {
+                string text = await gateway.MetricsAsync(openMetrics ? "application/openmetrics-text;version=1.0.0" : null);
+                AssertHistogramsConsistent(text);
+                taken.Add(text);
+            }
+
+            return taken;
+        })).ToArray();
+
+        await Task.WhenAll(clients);
+        await requestsDone.CancelAsync();
+        var scrapes = await Task.WhenAll(scrapers);
+
+        // The instrumentation records after the response is complete: wait until the last requests are counted.
+        const string Series = """{route="load",cluster="c",method="GET",code="200"}""";
+        string metrics = "";
+        bool counted = await Poll.UntilAsync(async () =>
+        {
+            metrics = await gateway.MetricsAsync();
+            return MetricsText.Value(metrics, "gateway_requests_total" + Series) == Writers * ProxiedRequestsPerClient;
+        });
+        Assert.True(counted, "gateway_requests_total never reached the requests sent:\n" + metrics);
+        Assert.Equal(0, failures);
+        Assert.Equal(Writers * ProxiedRequestsPerClient, MetricsText.Value(metrics, "gateway_request_duration_seconds_count" + Series));
+        Assert.Equal(Writers * ProxiedRequestsPerClient, MetricsText.Value(metrics, """gateway_upstream_duration_seconds_count{cluster="c",destination="d1"}"""));
+        Assert.Equal(scrapes[0].Count, await ExpositionOracles.PythonParseEachAsync(scrapes[0], openMetrics: false));
         Assert.Equal(scrapes[1].Count, await ExpositionOracles.PythonParseEachAsync(scrapes[1], openMetrics: true));
     }
 

@@ -280,7 +280,7 @@ public sealed class HistogramExpositionTests
         }
 
         using var stream = new MemoryStream();
-        await PushedExpositionWriter.WriteAsync(stream, [new HistogramFamily(metric)], openMetrics, CancellationToken.None);
+        await PushedExpositionWriter.WriteAsync(stream, [[new HistogramFamily(metric)]], openMetrics, CancellationToken.None);
         return stream.ToArray();
     }
 

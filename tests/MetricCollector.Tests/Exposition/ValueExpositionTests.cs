@@ -284,7 +284,7 @@ public sealed class ValueExpositionTests
         }
 
         using var stream = new MemoryStream();
-        await PushedExpositionWriter.WriteAsync(stream, [new ValueFamily(metric)], openMetrics, CancellationToken.None);
+        await PushedExpositionWriter.WriteAsync(stream, [[new ValueFamily(metric)]], openMetrics, CancellationToken.None);
         return stream.ToArray();
     }
 

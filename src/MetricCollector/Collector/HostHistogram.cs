@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using MetricCollector.Exposition;
+using MetricCollector.Recording;
+
+namespace MetricCollector.Collector;
+
+/// <summary>
+/// A histogram of the host's own (the gateway's request and upstream durations), kept in the collector's store rather
+/// than prometheus-net's and written after the registry's families by the same writer as pushed histograms. The
+/// reason is consistency: prometheus-net reads a child's <c>_count</c> apart from its buckets, without a lock, so a
+/// scrape under load could show <c>_count</c> behind or ahead of the <c>+Inf</c> bucket (seen in 2 of 40 scrapes
+/// during a 32-connection proxy load), which strict OpenMetrics parsers refuse. Here an observation and a scrape's copy
+/// of a series hold the series' lock (<see cref="HistogramSeries"/>). Created by
+/// <see cref="PrometheusMetricCollector.CreateHostHistogram"/>; its series are never removed or persisted.
+/// </summary>
+internal sealed class HostHistogram
+{
+    private readonly ConcurrentDictionary<LabelValues, HostHistogramChild> _children = new();
+    private readonly Lock _createLock = new();
+    private readonly double[] _bounds;
+
+    public HostHistogram(MetricDefinition definition)
+    {
+        Definition = definition;
+        _bounds = HistogramSeries.UpperBounds(definition.Buckets!);
+        Family = new HistogramFamily(definition, Roster);
+    }
+
+    public MetricDefinition Definition { get; }
+
+    /// <summary>The series in creation order, the order they are written in.</summary>
+    public SeriesRoster<HistogramSeries> Roster { get; } = new();
+
+    /// <summary>What writes the histogram into the exposition.</summary>
+    public HistogramFamily Family { get; }
+
+    /// <summary>
+    /// The series of these label values (in the order of the definition's label names), created on first use and shown
+    /// at zero until observed, as prometheus-net does. Callers cache the child: this looks it up in a dictionary.
+    /// </summary>
+    public HostHistogramChild WithLabels(params string[] labelValues)
+    {
+        ArgumentNullException.ThrowIfNull(labelValues);
+        if (labelValues.Length != Definition.LabelNames.Count)
+        {
+            throw new ArgumentException($"{Definition.Name} has {Definition.LabelNames.Count} labels, not {labelValues.Length}.", nameof(labelValues));
+        }
+
+        var key = new LabelValues(labelValues);
+        if (_children.TryGetValue(key, out var child))
+        {
+            return child;
+        }
+
+        lock (_createLock)
+        {
+            if (_children.TryGetValue(key, out child))
+            {
+                return child;
+            }
+
+            string[] values = [.. labelValues];
+            var series = new HistogramSeries(_bounds.Length);
+            // Published at once: the series is shown from its creation, never removed, and never expires.
+            series.TryEnter();
+            series.Exit(0, null);
+            child = new HostHistogramChild(_bounds, series);
+            _children[new LabelValues(values)] = child;
+            Roster.Add(values, series);
+            return child;
+        }
+    }
+
+    /// <summary>A definition for a host histogram: label names in the order given, not sorted as pushed ones are.</summary>
+    public static MetricDefinition Define(string name, string help, string[] labelNames, double[] buckets) =>
+        new(name, MetricType.Histogram, [.. labelNames], [.. buckets], null, help);
+}

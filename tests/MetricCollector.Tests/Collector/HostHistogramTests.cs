@@ -1,0 +1,147 @@
+using System.Globalization;
+using MetricCollector.Collector;
+using MetricCollector.Exposition;
+using MetricCollector.Recording;
+using Prometheus;
+
+namespace MetricCollector.Tests.Collector;
+
+/// <summary>
+/// The host's histograms (the gateway's durations) live in the collector's own store: written as prometheus-net wrote
+/// them, with labels in the order the host declared; every scrape consistent under concurrent observations; names a
+/// pushed record can never take.
+/// </summary>
+public sealed class HostHistogramTests
+{
+    private static readonly string[] LabelNames = ["route", "cluster", "method", "code"];
+    private static readonly double[] Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_host_histogram_is_written_byte_for_byte_as_prometheus_net_wrote_it(bool openMetrics)
+    {
+        double[] observations = [0.001, 0.005, 0.0071, 0.3, 0.3, 2, 11, 1e-9, 7.25];
+        string[][] series = [["bench", "c", "GET", "200"], ["bench", "c", "POST", "502"], ["other \"x\"\n", "", "GET", "404"]];
+
+        var registry = Metrics.NewCustomRegistry();
+        var theirs = Metrics.WithCustomRegistry(registry).CreateHistogram("gateway_test_seconds", "Time \\ taken.", new HistogramConfiguration { LabelNames = LabelNames, Buckets = Buckets });
+        var ours = TestCollector.Create().CreateHostHistogram("gateway_test_seconds", "Time \\ taken.", LabelNames, Buckets);
+        for (int s = 0; s < series.Length; s++)
+        {
+            var theirChild = theirs.WithLabels(series[s]);
+            var ourChild = ours.WithLabels(series[s]);
+            for (int i = s; i < observations.Length; i++)
+            {
+                theirChild.Observe(observations[i]);
+                ourChild.Observe(observations[i]);
+            }
+        }
+
+        using var expected = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(expected, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText);
+        using var actual = new MemoryStream();
+        await PushedExpositionWriter.WriteAsync(actual, [[ours.Family]], openMetrics, CancellationToken.None);
+        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.ToArray()), System.Text.Encoding.UTF8.GetString(actual.ToArray()));
+    }
+
+    [Fact]
+    public async Task A_series_shows_at_zero_once_created_and_the_family_has_its_header_before_any_series()
+    {
+        var collector = TestCollector.Create();
+        var histogram = collector.CreateHostHistogram("gateway_idle_seconds", "Idle.", ["route"], [1]);
+        string empty = await collector.ExposeAsync();
+        Assert.Contains("# HELP gateway_idle_seconds Idle.\n# TYPE gateway_idle_seconds histogram\n", empty, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway_idle_seconds_count", empty, StringComparison.Ordinal);
+
+        histogram.WithLabels("r");
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        Assert.Equal(0, samples["""gateway_idle_seconds_count{route="r"}"""]);
+        Assert.Equal(0, samples["""gateway_idle_seconds_bucket{route="r",le="+Inf"}"""]);
+    }
+
+    [Fact]
+    public async Task Every_scrape_during_concurrent_observations_shows_each_host_series_as_one_set_of_observations()
+    {
+        // Observations of 1 and 2 into buckets [1, 2]: a consistent series has le="1" <= le="2" == le="+Inf" == _count,
+        // and _sum == le1 * 1 + (le2 - le1) * 2 exactly.
+        var collector = TestCollector.Create();
+        var histogram = collector.CreateHostHistogram("gateway_race_seconds", "Race.", ["w", "a"], [1, 2]);
+        using var stop = new CancellationTokenSource();
+        var observers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            var child = histogram.WithLabels((w % 2).ToString(CultureInfo.InvariantCulture), "x");
+            for (int i = 0; !stop.IsCancellationRequested; i++)
+            {
+                child.Observe(i % 2 + 1);
+            }
+        })).ToArray();
+
+        int moved = 0;
+        double previous = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        for (int scrape = 0; moved < 200 && DateTime.UtcNow < deadline; scrape++)
+        {
+            var format = scrape % 2 == 0 ? MetricsFormat.PrometheusText : MetricsFormat.OpenMetrics;
+            string one = format == MetricsFormat.OpenMetrics ? "1.0" : "1";
+            string two = format == MetricsFormat.OpenMetrics ? "2.0" : "2";
+            var samples = TestCollector.Samples(await collector.ExposeAsync(format));
+            foreach (string w in new[] { "0", "1" })
+            {
+                if (!samples.TryGetValue($$"""gateway_race_seconds_count{w="{{w}}",a="x"}""", out double count))
+                {
+                    continue;
+                }
+
+                double le1 = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="{{one}}"}"""];
+                double le2 = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="{{two}}"}"""];
+                double inf = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="+Inf"}"""];
+                double sum = samples[$$"""gateway_race_seconds_sum{w="{{w}}",a="x"}"""];
+                Assert.True(le1 <= le2 && le2 == inf && inf == count && sum == (le1 * 1) + ((le2 - le1) * 2), $"torn: le1 {le1}, le2 {le2}, +Inf {inf}, count {count}, sum {sum}");
+                if (w == "0" && count != previous)
+                {
+                    moved++;
+                    previous = count;
+                }
+            }
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(observers);
+        Assert.True(moved >= 200, $"only {moved} scrapes saw observations land");
+    }
+
+    [Fact]
+    public void Asking_again_with_the_same_definition_returns_the_same_histogram_and_children()
+    {
+        var collector = TestCollector.Create();
+        var first = collector.CreateHostHistogram("gateway_twice_seconds", "Twice.", LabelNames, Buckets);
+        var again = collector.CreateHostHistogram("gateway_twice_seconds", "Twice.", LabelNames, Buckets);
+        Assert.Same(first, again);
+        Assert.Same(first.WithLabels("r", "c", "GET", "200"), again.WithLabels("r", "c", "GET", "200"));
+    }
+
+    [Fact]
+    public void Another_definition_under_the_same_name_a_name_pushes_could_take_or_a_wrong_label_count_is_refused()
+    {
+        var collector = TestCollector.Create();
+        var histogram = collector.CreateHostHistogram("gateway_defined_seconds", "Defined.", LabelNames, Buckets);
+        Assert.Throws<InvalidOperationException>(() => collector.CreateHostHistogram("gateway_defined_seconds", "Defined.", LabelNames, [1, 2]));
+        Assert.Throws<InvalidOperationException>(() => collector.CreateHostHistogram("gateway_defined_seconds", "Defined.", ["route"], Buckets));
+        Assert.Throws<ArgumentException>(() => collector.CreateHostHistogram("app_seconds", "Not reserved.", LabelNames, Buckets));
+        Assert.Throws<ArgumentException>(() => histogram.WithLabels("r", "c"));
+    }
+
+    [Fact]
+    public async Task A_pushed_record_cannot_take_a_host_histogram_name_and_leaves_its_series_alone()
+    {
+        var collector = TestCollector.Create();
+        collector.CreateHostHistogram("gateway_owned_seconds", "Owned.", ["route"], [1]).WithLabels("r").Observe(0.5);
+        var outcome = collector.Record(new MetricRecord("gateway_owned_seconds", MetricType.Histogram) { Value = 3, Labels = TestCollector.Labels(("route", "r")) });
+        Assert.False(outcome.IsAccepted);
+        Assert.Equal(RejectionReason.ReservedName, outcome.Rejection!.Reason);
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        Assert.Equal(1, samples["""gateway_owned_seconds_count{route="r"}"""]);
+        Assert.Equal(0.5, samples["""gateway_owned_seconds_sum{route="r"}"""]);
+    }
+}
