@@ -1,7 +1,7 @@
-using System.Globalization;
 using MetricCollector.Collector;
 using MetricCollector.Exposition;
 using MetricCollector.Recording;
+using MetricCollector.Tests.Exposition;
 using Prometheus;
 
 namespace MetricCollector.Tests.Collector;
@@ -63,52 +63,20 @@ public sealed class HostHistogramTests
     [Fact]
     public async Task Every_scrape_during_concurrent_observations_shows_each_host_series_as_one_set_of_observations()
     {
-        // Observations of 1 and 2 into buckets [1, 2]: a consistent series has le="1" <= le="2" == le="+Inf" == _count,
-        // and _sum == le1 * 1 + (le2 - le1) * 2 exactly.
         var collector = TestCollector.Create();
         var histogram = collector.CreateHostHistogram("gateway_race_seconds", "Race.", ["w", "a"], [1, 2]);
+        var children = new[] { histogram.WithLabels("0", "x"), histogram.WithLabels("1", "x") };
         using var stop = new CancellationTokenSource();
         var observers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
-            var child = histogram.WithLabels((w % 2).ToString(CultureInfo.InvariantCulture), "x");
+            var child = children[w % 2];
             for (int i = 0; !stop.IsCancellationRequested; i++)
             {
                 child.Observe(i % 2 + 1);
             }
         })).ToArray();
 
-        int moved = 0;
-        double previous = 0;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        for (int scrape = 0; moved < 200 && DateTime.UtcNow < deadline; scrape++)
-        {
-            var format = scrape % 2 == 0 ? MetricsFormat.PrometheusText : MetricsFormat.OpenMetrics;
-            string one = format == MetricsFormat.OpenMetrics ? "1.0" : "1";
-            string two = format == MetricsFormat.OpenMetrics ? "2.0" : "2";
-            var samples = TestCollector.Samples(await collector.ExposeAsync(format));
-            foreach (string w in new[] { "0", "1" })
-            {
-                if (!samples.TryGetValue($$"""gateway_race_seconds_count{w="{{w}}",a="x"}""", out double count))
-                {
-                    continue;
-                }
-
-                double le1 = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="{{one}}"}"""];
-                double le2 = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="{{two}}"}"""];
-                double inf = samples[$$"""gateway_race_seconds_bucket{w="{{w}}",a="x",le="+Inf"}"""];
-                double sum = samples[$$"""gateway_race_seconds_sum{w="{{w}}",a="x"}"""];
-                Assert.True(le1 <= le2 && le2 == inf && inf == count && sum == (le1 * 1) + ((le2 - le1) * 2), $"torn: le1 {le1}, le2 {le2}, +Inf {inf}, count {count}, sum {sum}");
-                if (w == "0" && count != previous)
-                {
-                    moved++;
-                    previous = count;
-                }
-            }
-        }
-
-        await stop.CancelAsync();
-        await Task.WhenAll(observers);
-        Assert.True(moved >= 200, $"only {moved} scrapes saw observations land");
+        await HistogramRace.AssertEveryScrapeConsistentAsync(collector, "gateway_race_seconds", w => $"w=\"{w}\",a=\"x\"", stop, observers);
     }
 
     [Fact]

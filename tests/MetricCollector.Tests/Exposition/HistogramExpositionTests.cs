@@ -169,8 +169,8 @@ public sealed class HistogramExpositionTests
     [Fact]
     public async Task Every_scrape_during_concurrent_observations_shows_each_series_as_one_set_of_observations()
     {
-        // Observations of 1 and 2 into buckets [1, 2]: a consistent series has le="1" <= le="2" == le="+Inf" == _count,
-        // and _sum == le1 * 1 + (le2 - le1) * 2 exactly (small integers are exact doubles).
+        // Two series, "0" and "1", of a histogram with buckets [1, 2]; writers observe 1s and 2s in records of one or
+        // three observations (see HistogramRace for what a consistent scrape shows).
         var collector = TestCollector.Create();
         foreach (string w in new[] { "0", "1" })
         {
@@ -188,33 +188,7 @@ public sealed class HistogramExpositionTests
             }
         })).ToArray();
 
-        // Scrapes go on until 200 of them have seen the counts move: so many were taken while observations landed.
-        int moved = 0;
-        double previous = 0;
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        for (int scrape = 0; moved < 200 && DateTime.UtcNow < deadline; scrape++)
-        {
-            var format = scrape % 2 == 0 ? MetricsFormat.PrometheusText : MetricsFormat.OpenMetrics;
-            var samples = TestCollector.Samples(await collector.ExposeAsync(format));
-            foreach (string w in new[] { "0", "1" })
-            {
-                double count = samples[$"race_seconds_count{{w=\"{w}\"}}"];
-                double le1 = samples[$"race_seconds_bucket{{w=\"{w}\",le=\"{(format == MetricsFormat.OpenMetrics ? "1.0" : "1")}\"}}"];
-                double le2 = samples[$"race_seconds_bucket{{w=\"{w}\",le=\"{(format == MetricsFormat.OpenMetrics ? "2.0" : "2")}\"}}"];
-                double inf = samples[$"race_seconds_bucket{{w=\"{w}\",le=\"+Inf\"}}"];
-                double sum = samples[$"race_seconds_sum{{w=\"{w}\"}}"];
-                Assert.True(le1 <= le2 && le2 == inf && inf == count && sum == (le1 * 1) + ((le2 - le1) * 2), $"torn: le1 {le1}, le2 {le2}, +Inf {inf}, count {count}, sum {sum}");
-                if (w == "0" && count != previous)
-                {
-                    moved++;
-                    previous = count;
-                }
-            }
-        }
-
-        await stop.CancelAsync();
-        await Task.WhenAll(writers);
-        Assert.True(moved >= 200, $"only {moved} scrapes saw observations land");
+        await HistogramRace.AssertEveryScrapeConsistentAsync(collector, "race_seconds", w => $"w=\"{w}\"", stop, writers);
     }
 
     private static void AssertBytes(byte[] expected, byte[] actual, FamilySpec family, bool openMetrics)
