@@ -138,7 +138,9 @@ public sealed class ConcurrentLoadTests
         bool counted = await Poll.UntilAsync(async () =>
         {
             metrics = await gateway.MetricsAsync();
-            return MetricsText.Value(metrics, "gateway_requests_total" + Series) == Writers * ProxiedRequestsPerClient;
+            return MetricsText.Value(metrics, "gateway_requests_total" + Series) == Writers * ProxiedRequestsPerClient
+                && MetricsText.Value(metrics, "gateway_request_duration_seconds_count" + Series) == Writers * ProxiedRequestsPerClient
+                && MetricsText.Value(metrics, """gateway_upstream_duration_seconds_count{cluster="c",destination="d1"}""") == Writers * ProxiedRequestsPerClient;
         });
         Assert.True(counted, "gateway_requests_total never reached the requests sent:\n" + metrics);
         Assert.Equal(0, failures);

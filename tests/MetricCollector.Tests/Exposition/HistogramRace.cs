@@ -24,30 +24,38 @@ internal static class HistogramRace
         int moved = 0;
         double previous = 0;
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        for (int scrape = 0; moved < 200 && DateTime.UtcNow < deadline; scrape++)
+        try
         {
-            var format = scrape % 2 == 0 ? MetricsFormat.PrometheusText : MetricsFormat.OpenMetrics;
-            string one = format == MetricsFormat.OpenMetrics ? "1.0" : "1";
-            string two = format == MetricsFormat.OpenMetrics ? "2.0" : "2";
-            var samples = TestCollector.Samples(await collector.ExposeAsync(format));
-            foreach (string w in new[] { "0", "1" })
+            for (int scrape = 0; moved < 200 && DateTime.UtcNow < deadline; scrape++)
             {
-                string series = labels(w);
-                double count = samples[$"{name}_count{{{series}}}"];
-                double le1 = samples[$"{name}_bucket{{{series},le=\"{one}\"}}"];
-                double le2 = samples[$"{name}_bucket{{{series},le=\"{two}\"}}"];
-                double inf = samples[$"{name}_bucket{{{series},le=\"+Inf\"}}"];
-                double sum = samples[$"{name}_sum{{{series}}}"];
-                Assert.True(le1 <= le2 && le2 == inf && inf == count && sum == (le1 * 1) + ((le2 - le1) * 2), $"torn: le1 {le1}, le2 {le2}, +Inf {inf}, count {count}, sum {sum}");
-                if (w == "0" && count != previous)
+                var format = scrape % 2 == 0 ? MetricsFormat.PrometheusText : MetricsFormat.OpenMetrics;
+                string one = format == MetricsFormat.OpenMetrics ? "1.0" : "1";
+                string two = format == MetricsFormat.OpenMetrics ? "2.0" : "2";
+                var samples = TestCollector.Samples(await collector.ExposeAsync(format));
+                foreach (string w in new[] { "0", "1" })
                 {
-                    moved++;
-                    previous = count;
+                    string series = labels(w);
+                    double count = samples[$"{name}_count{{{series}}}"];
+                    double le1 = samples[$"{name}_bucket{{{series},le=\"{one}\"}}"];
+                    double le2 = samples[$"{name}_bucket{{{series},le=\"{two}\"}}"];
+                    double inf = samples[$"{name}_bucket{{{series},le=\"+Inf\"}}"];
+                    double sum = samples[$"{name}_sum{{{series}}}"];
+                    Assert.True(le1 <= le2 && le2 == inf && inf == count && sum == (le1 * 1) + ((le2 - le1) * 2), $"torn: le1 {le1}, le2 {le2}, +Inf {inf}, count {count}, sum {sum}");
+                    if (w == "0" && count != previous)
+                    {
+                        moved++;
+                        previous = count;
+                    }
                 }
             }
+
+        }
+        finally
+        {
+            // Also when an assertion fails: observers left spinning would starve every later test.
+            await stop.CancelAsync();
         }
 
-        await stop.CancelAsync();
         await Task.WhenAll(observers);
         Assert.True(moved >= 200, $"only {moved} scrapes saw observations land");
     }
