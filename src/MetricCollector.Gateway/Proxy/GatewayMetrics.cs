@@ -9,8 +9,9 @@ namespace MetricCollector.Gateway.Proxy;
 /// <summary>
 /// The gateway's own metrics, in the collector so that one <c>/metrics</c> exposes them with the pushed ones: counters
 /// and gauges in its prometheus-net registry, histograms in its own store (<see cref="HostHistogram"/>), whose every
-/// scrape shows a series' buckets, count and sum from one moment. Handles are resolved once; per-route and per-destination series are cached against YARP's own route and
-/// destination objects, which a configuration reload replaces, so stale entries go with them.
+/// scrape shows a series' buckets, count and sum from one moment. Handles are resolved once; per-route and
+/// per-destination series are cached against YARP's own route and destination objects, which a configuration reload
+/// replaces, so stale entries go with them.
 /// </summary>
 internal sealed class GatewayMetrics
 {
