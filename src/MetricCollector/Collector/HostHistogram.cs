@@ -37,7 +37,10 @@ internal sealed class HostHistogram
     /// <summary>
     /// The series of these label values (in the order of the definition's label names), created on first use and shown
     /// at zero until observed, as prometheus-net does. Callers cache the child: this looks it up in a dictionary.
+    /// An empty value is taken and written as <c>label=""</c>, as prometheus-net does; a null one is refused.
     /// </summary>
+    /// <exception cref="ArgumentNullException">A value is null: it would fail every later scrape.</exception>
+    /// <exception cref="ArgumentException">The number of values is not the number of label names.</exception>
     public HostHistogramChild WithLabels(params string[] labelValues)
     {
         ArgumentNullException.ThrowIfNull(labelValues);
@@ -57,6 +60,15 @@ internal sealed class HostHistogram
             if (_children.TryGetValue(key, out child))
             {
                 return child;
+            }
+
+            // Only a new series is checked: a null value is never a key, so every lookup of one ends up here.
+            for (int i = 0; i < labelValues.Length; i++)
+            {
+                if (labelValues[i] is null)
+                {
+                    throw new ArgumentNullException(nameof(labelValues), $"{Definition.Name}: the value of label '{Definition.LabelNames[i]}' is null.");
+                }
             }
 
             string[] values = [.. labelValues];

@@ -101,6 +101,20 @@ public sealed class HostHistogramTests
     }
 
     [Fact]
+    public async Task A_null_label_value_is_refused_naming_its_label_and_every_scrape_still_works()
+    {
+        var collector = TestCollector.Create();
+        var histogram = collector.CreateHostHistogram("gateway_null_seconds", "Null.", ["route", "cluster"], [1]);
+        var refused = Assert.Throws<ArgumentNullException>(() => histogram.WithLabels("r", null!));
+        Assert.Contains("'cluster'", refused.Message, StringComparison.Ordinal);
+
+        string exposition = await collector.ExposeAsync();
+        Assert.DoesNotContain("gateway_null_seconds_count", exposition, StringComparison.Ordinal);
+        histogram.WithLabels("r", "c").Observe(0.5);
+        Assert.Equal(1, TestCollector.Samples(await collector.ExposeAsync())["""gateway_null_seconds_count{route="r",cluster="c"}"""]);
+    }
+
+    [Fact]
     public async Task A_pushed_record_cannot_take_a_host_histogram_name_and_leaves_its_series_alone()
     {
         var collector = TestCollector.Create();
