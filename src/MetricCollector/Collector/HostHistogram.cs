@@ -83,7 +83,50 @@ internal sealed class HostHistogram
         }
     }
 
-    /// <summary>A definition for a host histogram: label names in the order given, not sorted as pushed ones are.</summary>
-    public static MetricDefinition Define(string name, string help, string[] labelNames, double[] buckets) =>
-        new(name, MetricType.Histogram, [.. labelNames], [.. buckets], null, help);
+    /// <summary>
+    /// A definition for a host histogram: label names in the order given, not sorted as pushed ones are. Judged by the
+    /// rules of pushed histograms (<see cref="RecordValidator"/>): the same writer writes both, and a bad name or bound
+    /// would spoil every scrape.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// The name is not a metric name; a label name is not one, is reserved (<c>__</c>, <c>le</c>) or repeated; or the
+    /// buckets are empty, not finite or not strictly increasing. The message names the culprit.
+    /// </exception>
+    public static MetricDefinition Define(string name, string help, string[] labelNames, double[] buckets)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(help);
+        ArgumentNullException.ThrowIfNull(labelNames);
+        ArgumentNullException.ThrowIfNull(buckets);
+        if (!RecordValidator.IsValidName(name, RecordLimits.MaxNameLength))
+        {
+            throw new ArgumentException($"'{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
+        }
+
+        for (int i = 0; i < labelNames.Length; i++)
+        {
+            string label = labelNames[i] ?? throw new ArgumentNullException(nameof(labelNames), $"{name}: label name {i} is null.");
+            if (RecordValidator.LabelNameProblem(MetricType.Histogram, label) is { } problem)
+            {
+                throw new ArgumentException($"{name}: {problem}", nameof(labelNames));
+            }
+
+            if (Array.IndexOf(labelNames, label, 0, i) >= 0)
+            {
+                throw new ArgumentException($"{name}: label name '{label}' is given twice.", nameof(labelNames));
+            }
+        }
+
+        if (buckets.Length == 0)
+        {
+            throw new ArgumentException($"{name}: a histogram needs at least one bucket bound (+Inf is always added).", nameof(buckets));
+        }
+
+        if (RecordValidator.BucketsProblem(buckets, out int bound) is { } bucketProblem)
+        {
+            throw new ArgumentException($"{name}: buckets[{bound}]: {bucketProblem}", nameof(buckets));
+        }
+
+        return new(name, MetricType.Histogram, [.. labelNames], [.. buckets], null, help);
+    }
 }

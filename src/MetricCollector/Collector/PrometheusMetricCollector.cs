@@ -111,16 +111,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// </summary>
     /// <param name="name">A name under a prefix pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>).</param>
     /// <param name="help">The <c># HELP</c> text.</param>
-    /// <param name="labelNames">The label names, in the order <see cref="HostHistogram.WithLabels"/> takes values.</param>
-    /// <param name="buckets">Finite, strictly increasing upper bounds; +Inf is implicit.</param>
+    /// <param name="labelNames">The label names, in the order <see cref="HostHistogram.WithLabels"/> takes values; none reserved (<c>__</c>, <c>le</c>) or repeated.</param>
+    /// <param name="buckets">At least one finite, strictly increasing upper bound; +Inf is implicit.</param>
+    /// <exception cref="ArgumentException">A name, label name or bucket <see cref="HostHistogram.Define"/> refuses, or a name under no reserved prefix.</exception>
     internal HostHistogram CreateHostHistogram(string name, string help, string[] labelNames, double[] buckets)
     {
+        var definition = HostHistogram.Define(name, help, labelNames, buckets);
         if (ExpositionNames.ReservedPrefixOf(name) is null)
         {
             throw new ArgumentException($"a host histogram's name must start with one of {string.Join(", ", ExpositionNames.ReservedPrefixes)}, so that no pushed metric can take it.", nameof(name));
         }
 
-        var definition = HostHistogram.Define(name, help, labelNames, buckets);
         lock (_defineLock)
         {
             if (_hostHistograms.TryGetValue(name, out var existing))

@@ -79,7 +79,17 @@ internal static class RecordValidator
     private static RecordRejection? CheckLabel(MetricType type, string name, string? value) =>
         LabelProblem(type, name, value) is { } problem ? Invalid(RejectionReason.SchemaViolation, "/labels/" + JsonPointer.Escape(name), problem) : null;
 
-    private static string? LabelProblem(MetricType type, string name, string? value)
+    private static string? LabelProblem(MetricType type, string name, string? value) =>
+        LabelNameProblem(type, name)
+        ?? (value is null || value.Length > RecordLimits.MaxLabelValueLength
+            ? $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters."
+            : null);
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a label of a <paramref name="type"/> (not a label name, reserved by
+    /// Prometheus or by the type); null when it can. Also judges the host's histograms' label names.
+    /// </summary>
+    public static string? LabelNameProblem(MetricType type, string name)
     {
         if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
         {
@@ -96,9 +106,30 @@ internal static class RecordValidator
             return "label name 'quantile' is reserved on summaries.";
         }
 
-        return value is null || value.Length > RecordLimits.MaxLabelValueLength
-            ? $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters."
-            : null;
+        return null;
+    }
+
+    /// <summary>
+    /// Why bound <paramref name="index"/> of <paramref name="buckets"/> cannot be one (not finite, or not above the one
+    /// before); null, with <paramref name="index"/> -1, when every bound can. Also judges the host's histograms' buckets.
+    /// </summary>
+    public static string? BucketsProblem(IReadOnlyList<double> buckets, out int index)
+    {
+        for (index = 0; index < buckets.Count; index++)
+        {
+            if (!double.IsFinite(buckets[index]))
+            {
+                return "bucket bounds must be finite numbers (+Inf is always added).";
+            }
+
+            if (index > 0 && buckets[index] <= buckets[index - 1])
+            {
+                return "bucket bounds must be strictly increasing.";
+            }
+        }
+
+        index = -1;
+        return null;
     }
 
     private static RecordRejection? ValidateShape(MetricRecord record)
@@ -192,20 +223,9 @@ internal static class RecordValidator
             }
         }
 
-        if (record.Buckets is { } buckets)
+        if (record.Buckets is { } buckets && BucketsProblem(buckets, out int bound) is { } bucketProblem)
         {
-            for (int i = 0; i < buckets.Count; i++)
-            {
-                if (!double.IsFinite(buckets[i]))
-                {
-                    return Invalid(RejectionReason.InvalidValue, Item("/buckets/", i), "bucket bounds must be finite numbers (+Inf is always added).");
-                }
-
-                if (i > 0 && buckets[i] <= buckets[i - 1])
-                {
-                    return Invalid(RejectionReason.InvalidValue, Item("/buckets/", i), "bucket bounds must be strictly increasing.");
-                }
-            }
+            return Invalid(RejectionReason.InvalidValue, Item("/buckets/", bound), bucketProblem);
         }
 
         if (record.Objectives is { } objectives)

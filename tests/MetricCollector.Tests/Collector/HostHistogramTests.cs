@@ -114,6 +114,46 @@ public sealed class HostHistogramTests
         Assert.Equal(1, TestCollector.Samples(await collector.ExposeAsync())["""gateway_null_seconds_count{route="r",cluster="c"}"""]);
     }
 
+    [Theory]
+    [InlineData(new[] { "route", "1code" }, "1code")]
+    [InlineData(new[] { "route", "co-de" }, "co-de")]
+    [InlineData(new[] { "route", "" }, "")]
+    [InlineData(new[] { "__route" }, "__route")]
+    [InlineData(new[] { "route", "le" }, "le")]
+    [InlineData(new[] { "route", "code", "route" }, "route")]
+    public void A_label_name_prometheus_would_refuse_a_reserved_one_or_a_repeated_one_is_refused_naming_it(string[] labelNames, string bad)
+    {
+        var collector = TestCollector.Create();
+        var refused = Assert.Throws<ArgumentException>(() => collector.CreateHostHistogram("gateway_labels_seconds", "Labels.", labelNames, Buckets));
+        Assert.Equal("labelNames", refused.ParamName);
+        Assert.Contains($"'{bad}'", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new double[0])]
+    [InlineData(new[] { 2.0, 1.0 })]
+    [InlineData(new[] { 1.0, 1.0 })]
+    [InlineData(new[] { double.NaN })]
+    [InlineData(new[] { double.NegativeInfinity, 1.0 })]
+    [InlineData(new[] { 1.0, double.PositiveInfinity })]
+    public void Buckets_that_are_empty_not_finite_or_not_strictly_increasing_are_refused(double[] buckets)
+    {
+        var collector = TestCollector.Create();
+        var refused = Assert.Throws<ArgumentException>(() => collector.CreateHostHistogram("gateway_buckets_seconds", "Buckets.", ["route"], buckets));
+        Assert.Equal("buckets", refused.ParamName);
+    }
+
+    [Theory]
+    [InlineData("gateway_a-b_seconds")]
+    [InlineData("gateway_a b")]
+    [InlineData("gateway_\u00e9")]
+    public void A_name_that_is_not_a_valid_metric_name_is_refused_even_under_a_reserved_prefix(string name)
+    {
+        var collector = TestCollector.Create();
+        var refused = Assert.Throws<ArgumentException>(() => collector.CreateHostHistogram(name, "Bad.", ["route"], Buckets));
+        Assert.Equal("name", refused.ParamName);
+    }
+
     [Fact]
     public async Task A_pushed_record_cannot_take_a_host_histogram_name_and_leaves_its_series_alone()
     {
