@@ -12,6 +12,7 @@ namespace MetricCollector.Collector;
 /// during a 32-connection proxy load), which strict OpenMetrics parsers refuse. Here an observation and a scrape's copy
 /// of a series hold the series' lock (<see cref="HistogramSeries"/>). Created by
 /// <see cref="PrometheusMetricCollector.CreateHostHistogram"/>; its series are never removed or persisted.
+/// Without labels, its one series is shown from creation, as prometheus-net shows it.
 /// </summary>
 internal sealed class HostHistogram
 {
@@ -24,6 +25,11 @@ internal sealed class HostHistogram
         Definition = definition;
         _bounds = HistogramSeries.UpperBounds(definition.Buckets!);
         Family = new HistogramFamily(definition, Roster);
+        if (definition.LabelNames.Count == 0)
+        {
+            // As prometheus-net shows it: a histogram without labels has its one series, at zero, from creation.
+            WithLabels();
+        }
     }
 
     public MetricDefinition Definition { get; }

@@ -38,11 +38,7 @@ public sealed class HostHistogramTests
             }
         }
 
-        using var expected = new MemoryStream();
-        await registry.CollectAndExportAsTextAsync(expected, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText);
-        using var actual = new MemoryStream();
-        await PushedExpositionWriter.WriteAsync(actual, [[ours.Family]], openMetrics, CancellationToken.None);
-        Assert.Equal(System.Text.Encoding.UTF8.GetString(expected.ToArray()), System.Text.Encoding.UTF8.GetString(actual.ToArray()));
+        Assert.Equal(await ExposeAsync(registry, openMetrics), await ExposeAsync(ours, openMetrics));
     }
 
     [Fact]
@@ -154,6 +150,21 @@ public sealed class HostHistogramTests
         Assert.Equal("name", refused.ParamName);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_histogram_without_labels_is_written_at_zero_from_creation_and_after_observations_as_prometheus_net_writes_it(bool openMetrics)
+    {
+        var registry = Metrics.NewCustomRegistry();
+        var theirs = Metrics.WithCustomRegistry(registry).CreateHistogram("gateway_bare_seconds", "Bare.", new HistogramConfiguration { Buckets = Buckets });
+        var ours = TestCollector.Create().CreateHostHistogram("gateway_bare_seconds", "Bare.", [], Buckets);
+        Assert.Equal(await ExposeAsync(registry, openMetrics), await ExposeAsync(ours, openMetrics));
+
+        theirs.Observe(0.3);
+        ours.WithLabels().Observe(0.3);
+        Assert.Equal(await ExposeAsync(registry, openMetrics), await ExposeAsync(ours, openMetrics));
+    }
+
     [Fact]
     public async Task A_pushed_record_cannot_take_a_host_histogram_name_and_leaves_its_series_alone()
     {
@@ -165,5 +176,19 @@ public sealed class HostHistogramTests
         var samples = TestCollector.Samples(await collector.ExposeAsync());
         Assert.Equal(1, samples["""gateway_owned_seconds_count{route="r"}"""]);
         Assert.Equal(0.5, samples["""gateway_owned_seconds_sum{route="r"}"""]);
+    }
+
+    private static async Task<string> ExposeAsync(CollectorRegistry registry, bool openMetrics)
+    {
+        using var stream = new MemoryStream();
+        await registry.CollectAndExportAsTextAsync(stream, openMetrics ? ExpositionFormat.OpenMetricsText : ExpositionFormat.PrometheusText);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static async Task<string> ExposeAsync(HostHistogram histogram, bool openMetrics)
+    {
+        using var stream = new MemoryStream();
+        await PushedExpositionWriter.WriteAsync(stream, [[histogram.Family]], openMetrics, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 }
