@@ -14,11 +14,19 @@ public interface IMetricCollector
     /// The prometheus-net registry behind the exposition. Hosts register their own metrics here, under prefixes that
     /// pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>). Pushed counters, gauges and histograms,
     /// and the gateway's histograms, are not in it (they are kept in a compact store of the collector's own): export
-    /// with <see cref="WriteExpositionAsync"/>, which writes the registry and then them.
+    /// with <see cref="WriteExpositionAsync"/>, which writes the registry and then them. Make metrics here through
+    /// <see cref="Factory"/>: one made on the registry otherwise is not checked against the names the gateway's
+    /// histograms write, and reusing one puts its family into the exposition twice.
     /// </summary>
     CollectorRegistry Registry { get; }
 
-    /// <summary>Creates metrics in <see cref="Registry"/>, without exemplars.</summary>
+    /// <summary>
+    /// Creates metrics in <see cref="Registry"/>, without exemplars, as prometheus-net's factory does; throws
+    /// <see cref="InvalidOperationException"/> for a metric that would write a name one of the gateway's histograms
+    /// writes (as <c>gateway_request_duration_seconds_count</c>), since those are written apart from the registry.
+    /// Metrics made through <see cref="IMetricFactory.WithManagedLifetime"/> are not checked: they must not reuse such
+    /// a name.
+    /// </summary>
     IMetricFactory Factory { get; }
 
     /// <summary>Applies one record, or says why it cannot be applied; never throws for bad input.</summary>

@@ -35,10 +35,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     // _defineLock, so a scrape reads a consistent array without a lock.
     private volatile PushedFamily[] _pushedFamilies = [];
 
-    // The host's histograms (CreateHostHistogram) by name, and their families in creation order, written before the
-    // pushed ones; both changed only under _defineLock, the array copy on write.
-    private readonly Dictionary<string, HostHistogram> _hostHistograms = new(StringComparer.Ordinal);
+    // The host's histograms (CreateHostHistogram) by every exposition name they write, and their families in creation
+    // order, written before the pushed ones; both changed only under _defineLock, the array copy on write.
+    private readonly Dictionary<string, HostHistogram> _hostClaims = new(StringComparer.Ordinal);
     private volatile PushedFamily[] _hostFamilies = [];
+
+    // Every exposition name a metric made through Factory writes, and that metric's name; written only under _defineLock.
+    private readonly Dictionary<string, string> _registryClaims = new(StringComparer.Ordinal);
 
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
@@ -64,8 +67,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
         _factory = Metrics.WithCustomRegistry(Registry);
         _factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        Factory = new ClaimingMetricFactory(_factory, this);
         _budget = new SeriesBudget(_options.MaxSeries);
-        _self = new SelfMetrics(_factory);
+        _self = new SelfMetrics(Factory);
         _self.SeriesLimit.Set(_budget.Limit);
         _rejectionLog = new RejectionLog(logger, time, _options.RejectionWarningsPerMinute);
         // A scrape removes expired series first, so /metrics never shows one; the timer frees memory between scrapes.
@@ -75,7 +79,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     public CollectorRegistry Registry { get; }
 
-    public IMetricFactory Factory => _factory;
+    public IMetricFactory Factory { get; }
 
     public ValueTask<RecordOutcome> RecordAsync(MetricRecord record, CancellationToken cancellationToken = default)
     {
@@ -107,13 +111,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <summary>
     /// A histogram of the host's own, kept in the collector's store so that every scrape shows each series' buckets,
     /// count and sum from one moment (see <see cref="HostHistogram"/>), written after the registry's families. Asked
-    /// again with the same labels and buckets, returns the same histogram, as prometheus-net's factory does.
+    /// again with the same labels and buckets, returns the same histogram, as prometheus-net's factory does. Refuses a
+    /// name that another host histogram or a metric made through <see cref="Factory"/> writes, since the registry and
+    /// the host histograms are written apart; a metric made on <see cref="Registry"/> without <see cref="Factory"/> is
+    /// not seen (see <see cref="IMetricCollector.Registry"/>).
     /// </summary>
     /// <param name="name">A name under a prefix pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>).</param>
     /// <param name="help">The <c># HELP</c> text.</param>
     /// <param name="labelNames">The label names, in the order <see cref="HostHistogram.WithLabels"/> takes values; none reserved (<c>__</c>, <c>le</c>) or repeated.</param>
     /// <param name="buckets">At least one finite, strictly increasing upper bound; +Inf is implicit.</param>
     /// <exception cref="ArgumentException">A name, label name or bucket <see cref="HostHistogram.Define"/> refuses, or a name under no reserved prefix.</exception>
+    /// <exception cref="InvalidOperationException">The name exists with other labels or buckets, or another metric writes one of its names.</exception>
     internal HostHistogram CreateHostHistogram(string name, string help, string[] labelNames, double[] buckets)
     {
         var definition = HostHistogram.Define(name, help, labelNames, buckets);
@@ -122,9 +130,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             throw new ArgumentException($"a host histogram's name must start with one of {string.Join(", ", ExpositionNames.ReservedPrefixes)}, so that no pushed metric can take it.", nameof(name));
         }
 
+        string[] claimed = ExpositionNames.Claimed(name, MetricType.Histogram);
         lock (_defineLock)
         {
-            if (_hostHistograms.TryGetValue(name, out var existing))
+            if (_hostClaims.TryGetValue(name, out var existing) && existing.Definition.Name == name)
             {
                 if (!SequenceEqual(existing.Definition.LabelNames, definition.LabelNames) || !SequenceEqual(existing.Definition.Buckets!, definition.Buckets!))
                 {
@@ -134,10 +143,55 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 return existing;
             }
 
+            foreach (string exposed in claimed)
+            {
+                string? owner = _hostClaims.TryGetValue(exposed, out var other) ? "host histogram " + other.Definition.Name
+                    : _registryClaims.TryGetValue(exposed, out string? made) ? made + ", made through Factory,"
+                    : null;
+                if (owner is not null)
+                {
+                    throw new InvalidOperationException($"host histogram {name} would write {exposed}, which {owner} writes already: /metrics would hold the family twice.");
+                }
+            }
+
             var histogram = new HostHistogram(definition);
-            _hostHistograms.Add(name, histogram);
+            foreach (string exposed in claimed)
+            {
+                _hostClaims.Add(exposed, histogram);
+            }
+
             _hostFamilies = [.. _hostFamilies, histogram.Family];
             return histogram;
+        }
+    }
+
+    /// <summary>
+    /// Makes a metric in the registry for <see cref="Factory"/>, unless it would write a name a host histogram writes;
+    /// notes the names it writes, so that no later host histogram takes one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A host histogram writes one of the metric's names.</exception>
+    internal T CreateInRegistry<T>(string name, MetricType type, Func<T> create)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string[] claimed = ExpositionNames.Claimed(ExpositionNames.Exposed(name, type), type);
+        lock (_defineLock)
+        {
+            foreach (string exposed in claimed)
+            {
+                if (_hostClaims.TryGetValue(exposed, out var owner))
+                {
+                    throw new InvalidOperationException($"{name} would write {exposed}, which host histogram {owner.Definition.Name} writes already: /metrics would hold the family twice.");
+                }
+            }
+
+            // Made under the lock, so that no host histogram takes a name between the check and the note; noted once made.
+            T metric = create();
+            foreach (string exposed in claimed)
+            {
+                _registryClaims.TryAdd(exposed, name);
+            }
+
+            return metric;
         }
     }
 

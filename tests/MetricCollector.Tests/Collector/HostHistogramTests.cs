@@ -166,6 +166,35 @@ public sealed class HostHistogramTests
     }
 
     [Fact]
+    public void A_host_histogram_cannot_take_a_name_the_factory_created_or_one_of_its_sample_names()
+    {
+        var collector = TestCollector.Create();
+        collector.Factory.CreateHistogram("gateway_taken_seconds", "Taken.", ["route"]);
+        collector.Factory.CreateGauge("gateway_other_seconds_count", "A sample name of gateway_other_seconds.");
+        var taken = Assert.Throws<InvalidOperationException>(() => collector.CreateHostHistogram("gateway_taken_seconds", "Taken.", ["route"], Buckets));
+        Assert.Contains("gateway_taken_seconds", taken.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => collector.CreateHostHistogram("gateway_other_seconds", "Other.", ["route"], Buckets));
+        Assert.Throws<InvalidOperationException>(() => collector.CreateHostHistogram("metric_collector_records", "A self-metric's family.", [], Buckets));
+    }
+
+    [Fact]
+    public async Task The_factory_refuses_a_host_histogram_name_or_sample_name_so_the_family_is_written_once()
+    {
+        var collector = TestCollector.Create();
+        collector.CreateHostHistogram("gateway_held_seconds", "Held.", ["route"], Buckets);
+        var factory = collector.Factory;
+        Assert.Throws<InvalidOperationException>(() => factory.CreateHistogram("gateway_held_seconds", "Held.", ["route"]));
+        Assert.Throws<InvalidOperationException>(() => factory.CreateCounter("gateway_held_seconds_count", "Count."));
+        Assert.Throws<InvalidOperationException>(() => factory.WithLabels(new Dictionary<string, string> { ["instance"] = "a" }).CreateGauge("gateway_held_seconds_sum", "Sum."));
+
+        // Other names still go through, and asking again still returns prometheus-net's same metric.
+        Assert.Same(factory.CreateCounter("gateway_free_total", "Free."), factory.CreateCounter("gateway_free_total", "Free."));
+        string exposition = await collector.ExposeAsync();
+        Assert.Single(exposition.Split('\n'), line => line.StartsWith("# TYPE gateway_held_seconds ", StringComparison.Ordinal));
+        Assert.DoesNotContain("gateway_held_seconds_count ", exposition, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_pushed_record_cannot_take_a_host_histogram_name_and_leaves_its_series_alone()
     {
         var collector = TestCollector.Create();
