@@ -10,7 +10,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GatewayInstrumentationExtensions
 {
     /// <summary>
-    /// Registers the gateway metrics (in the collector's registry) and the transforms that time the upstreams.
+    /// Registers the gateway metrics (in the collector, beside pushed ones) and the transforms that time the upstreams.
     /// Requires <c>AddMetricCollector()</c>; add <c>UseGatewayInstrumentation()</c> first in the proxy pipeline.
     /// </summary>
     /// <param name="builder">YARP's builder.</param>

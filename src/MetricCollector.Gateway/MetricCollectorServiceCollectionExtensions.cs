@@ -14,7 +14,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MetricCollectorServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the collector (one isolated Prometheus registry), its options bound from the <c>MetricCollector</c>
+    /// Adds the collector (a registry and store of its own), its options bound from the <c>MetricCollector</c>
     /// section and validated at start-up, and what <c>MapMetricCollector</c> needs.
     /// </summary>
     /// <param name="services">The host's services.</param>

@@ -5,8 +5,8 @@ using Prometheus;
 namespace MetricCollector;
 
 /// <summary>
-/// Holds every metric of one gateway: the ones components push and the gateway's own, in one isolated registry,
-/// and writes them as one Prometheus exposition.
+/// Holds every metric of one gateway, the ones components push and the gateway's own, in a prometheus-net registry and
+/// a store of its own (nothing of prometheus-net's static default), and writes them as one Prometheus exposition.
 /// </summary>
 public interface IMetricCollector
 {

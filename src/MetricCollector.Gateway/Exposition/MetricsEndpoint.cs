@@ -3,7 +3,7 @@ using MetricCollector.Gateway.Security;
 
 namespace MetricCollector.Gateway.Exposition;
 
-/// <summary><c>GET /metrics</c>: the whole registry, in the format the scraper's <c>Accept</c> header asks for.</summary>
+/// <summary><c>GET /metrics</c>: all the collector holds, in the format the scraper's <c>Accept</c> header asks for.</summary>
 internal static class MetricsEndpoint
 {
     public static Task HandleAsync(HttpContext context, IMetricCollector collector, ApiKeyAuthenticator auth)
