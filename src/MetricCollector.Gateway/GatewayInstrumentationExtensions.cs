@@ -1,5 +1,6 @@
 using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
+using MetricCollector.Recording;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -22,7 +23,7 @@ public static class GatewayInstrumentationExtensions
         services.AddOptions<GatewayInstrumentationOptions>()
             .BindConfiguration(GatewayInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.DurationBuckets is null || IsStrictlyIncreasing(o.DurationBuckets), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
+            .Validate(o => o.DurationBuckets is null || (o.DurationBuckets.Length > 0 && RecordValidator.BucketsProblem(o.DurationBuckets, out _) is null), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
             .ValidateOnStart();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(TimeProvider.System);
@@ -37,18 +38,5 @@ public static class GatewayInstrumentationExtensions
         services.AddHostedService<ReservedPathGuard>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
-    }
-
-    private static bool IsStrictlyIncreasing(double[] buckets)
-    {
-        for (int i = 0; i < buckets.Length; i++)
-        {
-            if (!double.IsFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
-            {
-                return false;
-            }
-        }
-
-        return buckets.Length > 0;
     }
 }

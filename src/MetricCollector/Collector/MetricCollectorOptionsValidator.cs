@@ -1,3 +1,4 @@
+using MetricCollector.Recording;
 using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Collector;
@@ -18,12 +19,9 @@ internal sealed class MetricCollectorOptionsValidator : IValidateOptions<MetricC
             return ValidateOptionsResult.Fail("MetricCollector:DefaultBuckets must hold at least one bound.");
         }
 
-        for (int i = 0; i < buckets.Length; i++)
+        if (RecordValidator.BucketsProblem(buckets, out int bound) is { } problem)
         {
-            if (!double.IsFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
-            {
-                return ValidateOptionsResult.Fail("MetricCollector:DefaultBuckets must be finite and strictly increasing.");
-            }
+            return ValidateOptionsResult.Fail($"MetricCollector:DefaultBuckets:{bound}: {problem}");
         }
 
         return ValidateOptionsResult.Success;

@@ -32,4 +32,13 @@ public sealed class ConfiguredBucketsTests
 
         Assert.Contains("DurationBuckets must be finite and strictly increasing", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Default_buckets_out_of_order_stop_the_start_naming_the_bound()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(
+            "--MetricCollector:DefaultBuckets:0=1", "--MetricCollector:DefaultBuckets:1=5", "--MetricCollector:DefaultBuckets:2=5"));
+
+        Assert.Contains("MetricCollector:DefaultBuckets:2: bucket bounds must be strictly increasing", error.Message, StringComparison.Ordinal);
+    }
 }
