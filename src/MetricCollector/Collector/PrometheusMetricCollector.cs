@@ -562,7 +562,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                     objectives.Add(new QuantileEpsilonPair(objective.Quantile, objective.Error));
                 }
 
-                var summary = _factory.CreateSummary(definition.Name, definition.Help, new SummaryConfiguration
+                // prometheus-net writes the help as it is given, in both formats: given escaped for the text format
+                // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, left raw
+                // (which Prometheus and the Python client read back as it is).
+                var summary = _factory.CreateSummary(definition.Name, SampleText.EscapeHelp(definition.Help, openMetrics: false), new SummaryConfiguration
                 {
                     LabelNames = [.. definition.LabelNames],
                     SuppressInitialValue = true,

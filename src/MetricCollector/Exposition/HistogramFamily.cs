@@ -9,12 +9,14 @@ namespace MetricCollector.Exposition;
 /// names, each bucket's <c>le</c> label in both formats), made once when the metric is defined. Writes each series as
 /// prometheus-net 8.2.1 does (proved byte for byte by <c>HistogramExpositionTests</c>): <c>_sum</c>, <c>_count</c>,
 /// then one <c>_bucket</c> line per upper bound, cumulative, <c>le</c> last among the labels; counts as integers in
-/// both formats, the sum as any other double. Unlike prometheus-net, every series is written from one copy of its
+/// both formats, the sum as any other double. Unlike prometheus-net, the HELP text is escaped as each format requires
+/// (<see cref="SampleText.EscapeHelp"/>), and every series is written from one copy of its
 /// state (<see cref="HistogramSeries.CopyTo"/>), so <c>_count</c> always equals the <c>+Inf</c> bucket.
 /// </summary>
 internal sealed class HistogramFamily : PushedFamily
 {
-    private readonly byte[] _header;
+    private readonly byte[] _textHeader;
+    private readonly byte[] _openMetricsHeader;
     private readonly byte[] _sumName;
     private readonly byte[] _countName;
     private readonly byte[] _bucketName;
@@ -39,7 +41,8 @@ internal sealed class HistogramFamily : PushedFamily
     {
         Roster = roster;
         string name = definition.Name;
-        _header = SampleText.Header(name, definition.Help, "histogram");
+        _textHeader = SampleText.Header(name, definition.Help, "histogram", openMetrics: false);
+        _openMetricsHeader = SampleText.Header(name, definition.Help, "histogram", openMetrics: true);
         _sumName = Encoding.UTF8.GetBytes(name + "_sum");
         _countName = Encoding.UTF8.GetBytes(name + "_count");
         _bucketName = Encoding.UTF8.GetBytes(name + "_bucket");
@@ -74,7 +77,7 @@ internal sealed class HistogramFamily : PushedFamily
     /// <summary>The metric's series in creation order, the order they are written in.</summary>
     public SeriesRoster<HistogramSeries> Roster { get; }
 
-    public override ReadOnlySpan<byte> Header(bool openMetrics) => _header;
+    public override ReadOnlySpan<byte> Header(bool openMetrics) => openMetrics ? _openMetricsHeader : _textHeader;
 
     public override async ValueTask WriteSeriesAsync(ExpositionBuffer buffer, Stream destination, bool openMetrics, CancellationToken cancellationToken)
     {

@@ -18,15 +18,53 @@ internal static class SampleText
     // The characters a label value escapes, as prometheus-net does: backslash, double quote, line feed.
     private static readonly SearchValues<char> Escaped = SearchValues.Create("\\\"\n");
 
+    // The characters a HELP text escapes in the text format 0.0.4: backslash and line feed.
+    private static readonly SearchValues<char> HelpEscaped = SearchValues.Create("\\\n");
+
     // ASCII that is written as it is: everything from U+0000 to U+007F but the escaped three.
     private static readonly SearchValues<char> PlainAscii = SearchValues.Create(PlainAsciiChars());
 
     /// <summary>
-    /// The HELP and TYPE lines. prometheus-net writes no help text when it is only white space, and the rest as it is,
-    /// unescaped.
+    /// The HELP and TYPE lines of a format. As prometheus-net, no help text when it is only white space. Unlike
+    /// prometheus-net, which writes the rest as it is, the help is escaped as the format requires
+    /// (<see cref="EscapeHelp"/>): unescaped, a backslash makes the line unparsable (<c>invalid escape sequence</c>)
+    /// and a line feed ends it early.
     /// </summary>
-    public static byte[] Header(string name, string help, string type) =>
-        Encoding.UTF8.GetBytes("# HELP " + name + " " + (string.IsNullOrWhiteSpace(help) ? "" : help) + "\n# TYPE " + name + " " + type + "\n");
+    public static byte[] Header(string name, string help, string type, bool openMetrics) =>
+        Encoding.UTF8.GetBytes("# HELP " + name + " " + EscapeHelp(help, openMetrics) + "\n# TYPE " + name + " " + type + "\n");
+
+    /// <summary>
+    /// A HELP text as the format writes it: empty when it is only white space (as prometheus-net decides on the text
+    /// itself); otherwise backslash as <c>\\</c> and line feed as <c>\n</c>, and in OpenMetrics double quote as
+    /// <c>\"</c> too. The text format 0.0.4 knows only the first two escapes: promtool refuses <c>\"</c> in a HELP line.
+    /// </summary>
+    public static string EscapeHelp(string help, bool openMetrics)
+    {
+        if (string.IsNullOrWhiteSpace(help))
+        {
+            return "";
+        }
+
+        var escaped = openMetrics ? Escaped : HelpEscaped;
+        if (help.AsSpan().IndexOfAny(escaped) < 0)
+        {
+            return help;
+        }
+
+        var text = new StringBuilder(help.Length + 8);
+        foreach (char c in help)
+        {
+            switch (c)
+            {
+                case '\\': text.Append("\\\\"); break;
+                case '\n': text.Append("\\n"); break;
+                case '"' when openMetrics: text.Append("\\\""); break;
+                default: text.Append(c); break;
+            }
+        }
+
+        return text.ToString();
+    }
 
     /// <summary>The most bytes <see cref="WriteEscaped"/> can take for these values together.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

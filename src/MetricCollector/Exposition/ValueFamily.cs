@@ -9,8 +9,10 @@ namespace MetricCollector.Exposition;
 /// A pushed counter or gauge and the bytes of its family that never change (HELP and TYPE lines, name, label names),
 /// made once when the metric is defined. Writes each series line exactly as prometheus-net 8.2.1 does, so that moving
 /// counters and gauges out of prometheus-net changed no byte of the exposition (proved by the differential tests in
-/// <c>ValueExpositionTests</c>), including prometheus-net's quirks: HELP text unescaped, whitespace-only HELP dropped,
+/// <c>ValueExpositionTests</c>), including prometheus-net's quirks: whitespace-only HELP dropped,
 /// <c>Infinity</c> in the text format, <c>.0</c> appended in OpenMetrics to numbers without a point or an exponent.
+/// One difference: the HELP text is escaped as each format requires (<see cref="SampleText.EscapeHelp"/>), where
+/// prometheus-net writes it as it is and a backslash breaks the exposition.
 /// </summary>
 internal sealed class ValueFamily : PushedFamily
 {
@@ -29,7 +31,7 @@ internal sealed class ValueFamily : PushedFamily
         bool counter = definition.Type == MetricType.Counter;
         string name = definition.Name;
         string type = counter ? "counter" : "gauge";
-        _textHeader = SampleText.Header(name, definition.Help, type);
+        _textHeader = SampleText.Header(name, definition.Help, type, openMetrics: false);
 
         // OpenMetrics names a counter's family without "_total"; a counter without it is typed "unknown".
         string openMetricsName = name;
@@ -46,7 +48,7 @@ internal sealed class ValueFamily : PushedFamily
             }
         }
 
-        _openMetricsHeader = SampleText.Header(openMetricsName, definition.Help, openMetricsType);
+        _openMetricsHeader = SampleText.Header(openMetricsName, definition.Help, openMetricsType, openMetrics: true);
         _name = Encoding.UTF8.GetBytes(name);
         var labelNames = definition.LabelNames;
         _labelOpenings = new byte[labelNames.Count][];

@@ -22,8 +22,8 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");
         }
 
-        // The exposition writes help as it is (as prometheus-net does): a newline would end the # HELP line and let
-        // whoever may record write arbitrary lines into /metrics, samples of the gateway's own metrics or "# EOF".
+        // A help is one line, as documented. The exposition escapes a line feed as well (SampleText.EscapeHelp), so
+        // one restored from an older snapshot cannot end the # HELP line and write lines of its own into /metrics.
         if (record.Help is { } help && help.Contains('\n', StringComparison.Ordinal))
         {
             return Invalid(RejectionReason.SchemaViolation, "/help", "help must be a single line: it must not contain a line feed.");

@@ -26,6 +26,14 @@ internal static class ExpositionOracles
         print(json.dumps(values))
         """;
 
+    private const string HelpScript = """
+        import sys, json
+        from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
+        from prometheus_client.parser import text_string_to_metric_families as text
+        parse = openmetrics if sys.argv[1] == "openmetrics" else text
+        print(json.dumps({f.name: f.documentation for f in parse(sys.stdin.read())}))
+        """;
+
     private const string EachScript = """
         import sys, json
         from prometheus_client.openmetrics.parser import text_string_to_metric_families as openmetrics
@@ -51,6 +59,18 @@ internal static class ExpositionOracles
         }
 
         return System.Text.Json.JsonSerializer.Deserialize<string[]>(output)!;
+    }
+
+    /// <summary>Each family's HELP text as the Python client's parser reads it (unescaped), by family name.</summary>
+    public static async Task<Dictionary<string, string>> PythonHelpsAsync(string exposition, bool openMetrics)
+    {
+        var (exitCode, output) = await RunAsync("/usr/bin/python3", ["-c", HelpScript, openMetrics ? "openmetrics" : "text"], exposition);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException("The Python prometheus_client parser refused the exposition:\n" + output + "\n---\n" + exposition);
+        }
+
+        return System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(output)!;
     }
 
     /// <summary>Runs <c>promtool check metrics</c>; exit 0 means no parse error and no lint problem.</summary>

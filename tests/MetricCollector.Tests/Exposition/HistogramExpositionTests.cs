@@ -10,7 +10,7 @@ namespace MetricCollector.Tests.Exposition;
 
 /// <summary>
 /// Pushed histograms are kept and written by the collector instead of prometheus-net. These tests prove it writes
-/// what prometheus-net 8.2.1 writes for the same family, byte for byte, in both formats: HELP and TYPE lines, the
+/// what prometheus-net 8.2.1 writes for the same family, byte for byte, in both formats (but the HELP text, which prometheus-net does not escape): HELP and TYPE lines, the
 /// <c>le</c> label of every kind of bound, <c>_sum</c>, <c>_count</c> and <c>_bucket</c> in prometheus-net's order,
 /// label escaping, the sum's number format, removed series left out, series in creation order; and that unlike
 /// prometheus-net every series a scrape shows is one consistent set of observations.
@@ -208,12 +208,18 @@ public sealed class HistogramExpositionTests
         return Encoding.UTF8.GetString(bytes, from, Math.Min(bytes.Length - from, 400)).Replace("\n", "\u23CE\n", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// prometheus-net writes the help as it is given, so a backslash or line feed in it breaks its exposition; it is
+    /// given the help escaped as the format requires, which proves every other byte of ours equal to its.
+    /// </summary>
+    private static string HelpAsEscaped(string help, bool openMetrics) => SampleText.EscapeHelp(help, openMetrics);
+
     private static async Task<byte[]> PrometheusNetAsync(FamilySpec family, bool openMetrics)
     {
         var registry = Metrics.NewCustomRegistry();
         var factory = Metrics.WithCustomRegistry(registry);
         factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
-        var histogram = factory.CreateHistogram(family.Name, family.Help, new HistogramConfiguration
+        var histogram = factory.CreateHistogram(family.Name, HelpAsEscaped(family.Help, openMetrics), new HistogramConfiguration
         {
             LabelNames = family.LabelNames,
             SuppressInitialValue = true,

@@ -10,7 +10,7 @@ namespace MetricCollector.Tests.Exposition;
 
 /// <summary>
 /// Pushed counters and gauges are written by our own writer instead of prometheus-net. These tests prove it writes
-/// what prometheus-net 8.2.1 writes for the same family, byte for byte, in both formats: HELP and TYPE lines, the
+/// what prometheus-net 8.2.1 writes for the same family, byte for byte, in both formats (but the HELP text, which prometheus-net does not escape): HELP and TYPE lines, the
 /// counter's <c>_total</c>, label escaping, every kind of number, and the series in the same order (both write them in
 /// the order they were created, removed ones left out).
 /// </summary>
@@ -230,6 +230,12 @@ public sealed class ValueExpositionTests
 
     private static string Show(byte[] bytes) => Convert.ToHexString(bytes) + "\n" + Encoding.UTF8.GetString(bytes).Replace("\n", "\u23CE\n", StringComparison.Ordinal);
 
+    /// <summary>
+    /// prometheus-net writes the help as it is given, so a backslash or line feed in it breaks its exposition; it is
+    /// given the help escaped as the format requires, which proves every other byte of ours equal to its.
+    /// </summary>
+    private static string HelpAsEscaped(string help, bool openMetrics) => SampleText.EscapeHelp(help, openMetrics);
+
     private static async Task<byte[]> PrometheusNetAsync(FamilySpec family, bool openMetrics)
     {
         var registry = Metrics.NewCustomRegistry();
@@ -237,7 +243,7 @@ public sealed class ValueExpositionTests
         factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
         if (family.Type == MetricType.Counter)
         {
-            var counter = factory.CreateCounter(family.Name, family.Help, new CounterConfiguration { LabelNames = family.LabelNames, SuppressInitialValue = true });
+            var counter = factory.CreateCounter(family.Name, HelpAsEscaped(family.Help, openMetrics), new CounterConfiguration { LabelNames = family.LabelNames, SuppressInitialValue = true });
             foreach (var series in family.Series)
             {
                 var child = counter.WithLabels(series.Labels);
@@ -250,7 +256,7 @@ public sealed class ValueExpositionTests
         }
         else
         {
-            var gauge = factory.CreateGauge(family.Name, family.Help, new GaugeConfiguration { LabelNames = family.LabelNames, SuppressInitialValue = true });
+            var gauge = factory.CreateGauge(family.Name, HelpAsEscaped(family.Help, openMetrics), new GaugeConfiguration { LabelNames = family.LabelNames, SuppressInitialValue = true });
             foreach (var series in family.Series)
             {
                 var child = gauge.WithLabels(series.Labels);
