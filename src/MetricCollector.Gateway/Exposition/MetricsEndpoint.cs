@@ -17,7 +17,7 @@ internal static class MetricsEndpoint
             }
         }
 
-        var format = MetricsContentTypes.Negotiate(context.Request.Headers.Accept);
+        var format = MetricsFormatNegotiation.Choose(context.Request.Headers.Accept);
         context.Response.ContentType = MetricsContentTypes.Of(format);
         return collector.WriteExpositionAsync(context.Response.Body, format, context.RequestAborted);
     }

@@ -51,6 +51,24 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("# TYPE sandbox_allocations counter", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("application/openmetrics-text;q=0", "text/plain")]
+    [InlineData("text/plain;q=1, application/openmetrics-text;q=0.1", "text/plain")]
+    [InlineData("application/openmetrics-text;version=1.0.0;q=0.2, text/plain;q=0.5", "text/plain")]
+    [InlineData("text/plain;q=0.5, application/openmetrics-text;q=0.6", "application/openmetrics-text")]
+    [InlineData("text/plain;q=0, */*", "application/openmetrics-text")]
+    [InlineData("text/plain, application/openmetrics-text", "application/openmetrics-text")]
+    public async Task The_format_honours_the_q_values_of_the_Accept_header(string accept, string mediaType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+        using var response = await _gateway.Client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(mediaType == "application/openmetrics-text", text.EndsWith("# EOF\n", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Metrics_hold_only_what_the_gateway_means_to_expose()
     {

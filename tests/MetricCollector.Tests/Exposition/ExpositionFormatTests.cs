@@ -163,14 +163,4 @@ public sealed class ExpositionFormatTests
             Assert.Equal(help, helps[family]);
         }
     }
-
-    [Theory]
-    [InlineData(null, MetricsFormat.PrometheusText)]
-    [InlineData("text/plain", MetricsFormat.PrometheusText)]
-    [InlineData("*/*", MetricsFormat.PrometheusText)]
-    [InlineData("application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1", MetricsFormat.OpenMetrics)]
-    public void The_format_follows_the_Accept_header(string? accept, MetricsFormat expected)
-    {
-        Assert.Equal(expected, MetricsContentTypes.Negotiate(accept));
-    }
 }
