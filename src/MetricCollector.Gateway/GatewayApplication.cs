@@ -75,15 +75,19 @@ internal static class GatewayApplication
     private static void MapGatewayEndpoints(WebApplication app)
     {
         app.MapMetricCollector().WithOrder(ReservedPaths.EndpointOrder);
-        app.MapHealthChecks(ReservedPaths.Liveness, new HealthCheckOptions { Predicate = _ => false }).WithOrder(ReservedPaths.EndpointOrder);
-        app.MapHealthChecks(ReservedPaths.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).WithOrder(ReservedPaths.EndpointOrder);
+        // MapHealthChecks answers every method; limited to GET and HEAD, the others fall to the 405 below.
+        var healthMethods = new HttpMethodMetadata(ReservedPaths.HealthMethods);
+        app.MapHealthChecks(ReservedPaths.Liveness, new HealthCheckOptions { Predicate = _ => false })
+            .WithMetadata(healthMethods).WithOrder(ReservedPaths.EndpointOrder);
+        app.MapHealthChecks(ReservedPaths.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) })
+            .WithMetadata(healthMethods).WithOrder(ReservedPaths.EndpointOrder);
         foreach (string path in ReservedPaths.All)
         {
-            app.Map(path, static context =>
+            string allow = ReservedPaths.AllowedMethods(path);
+            app.Map(path, context =>
             {
                 context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = context.Request.Path == ReservedPaths.Record ? "POST"
-                    : context.Request.Path == ReservedPaths.Metrics ? "GET, DELETE" : "GET";
+                context.Response.Headers.Allow = allow;
                 return Task.CompletedTask;
             }).WithOrder(ReservedPaths.MethodGuardOrder);
         }

@@ -8,7 +8,7 @@ namespace Microsoft.AspNetCore.Builder;
 public static class MetricCollectorEndpointRouteBuilderExtensions
 {
     /// <summary>
-    /// Maps <c>POST /record</c>, <c>GET /metrics</c>, and the deletes: <c>DELETE /metrics/{name}</c> (series of one
+    /// Maps <c>POST /record</c>, <c>GET /metrics</c> (and <c>HEAD</c>: its headers only), and the deletes: <c>DELETE /metrics/{name}</c> (series of one
     /// metric, filtered by label values in the query) and <c>DELETE /metrics</c> (every pushed series).
     /// </summary>
     /// <param name="endpoints">The host's endpoint builder.</param>
@@ -20,7 +20,8 @@ public static class MetricCollectorEndpointRouteBuilderExtensions
         RecordEndpoint? record = null;
         group.MapPost("/record", context => (record ??= context.RequestServices.GetRequiredService<RecordEndpoint>()).HandleAsync(context))
             .WithName("RecordMetrics");
-        group.MapGet("/metrics", MetricsEndpoint.HandleAsync).WithName("ScrapeMetrics");
+        // HEAD wherever GET, as HTTP expects: the same headers, no exposition written.
+        group.MapMethods("/metrics", [HttpMethods.Get, HttpMethods.Head], MetricsEndpoint.HandleAsync).WithName("ScrapeMetrics");
         group.MapDelete("/metrics/{name}", SeriesDeletionEndpoint.DeleteMetricAsync).WithName("DeleteMetricSeries");
         group.MapDelete("/metrics", SeriesDeletionEndpoint.WipeAsync).WithName("WipePushedSeries");
         return group;

@@ -10,6 +10,17 @@ internal static class ReservedPaths
 
     public static readonly string[] All = [Record, Metrics, Liveness, Readiness];
 
+    /// <summary>The methods the health endpoints answer: HEAD wherever GET, as HTTP expects.</summary>
+    public static readonly string[] HealthMethods = [HttpMethods.Get, HttpMethods.Head];
+
+    /// <summary>The <c>Allow</c> header of a 405 on a reserved path: the methods mapped on it.</summary>
+    public static string AllowedMethods(string path) => path switch
+    {
+        Record => "POST",
+        Metrics => "GET, HEAD, DELETE",
+        _ => "GET, HEAD",
+    };
+
     /// <summary>
     /// Endpoint order of the gateway's own endpoints: ahead of every YARP route (order 0 unless configured), so that a
     /// catch-all route cannot take them.

@@ -46,9 +46,62 @@ public sealed class ReservedPathTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
         Assert.Equal(HttpStatusCode.MethodNotAllowed, putMetrics.StatusCode);
-        Assert.Equal("GET, DELETE", string.Join(", ", putMetrics.Content.Headers.Allow));
+        Assert.Equal("GET, HEAD, DELETE", string.Join(", ", putMetrics.Content.Headers.Allow));
         Assert.Equal("upstream", await other.Content.ReadAsStringAsync());
         Assert.Single(_upstream.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("POST", "/healthz", "GET, HEAD")]
+    [InlineData("DELETE", "/healthz", "GET, HEAD")]
+    [InlineData("PUT", "/healthz", "GET, HEAD")]
+    [InlineData("POST", "/readyz", "GET, HEAD")]
+    [InlineData("DELETE", "/readyz", "GET, HEAD")]
+    [InlineData("POST", "/metrics", "GET, HEAD, DELETE")]
+    [InlineData("GET", "/record", "POST")]
+    [InlineData("HEAD", "/record", "POST")]
+    public async Task The_gateways_own_paths_answer_other_methods_with_405_and_Allow(string method, string path, string allow)
+    {
+        using var response = await _gateway.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/readyz")]
+    public async Task HEAD_on_a_health_endpoint_answers_as_GET_does_without_a_body(string path)
+    {
+        using var response = await _gateway.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, path));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    [Theory]
+    [InlineData(null, "text/plain; version=0.0.4; charset=utf-8")]
+    [InlineData("application/openmetrics-text", "application/openmetrics-text; version=1.0.0; charset=utf-8")]
+    public async Task HEAD_on_metrics_answers_200_with_the_negotiated_headers_and_no_body(string? accept, string contentType)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, "/metrics");
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType!.ToString());
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        // A HEAD writes no exposition, so it is no scrape: the one counted is the GET that reads the count.
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Contains("metric_collector_scrapes_total{format=\"text\"} 1\n", metrics, StringComparison.Ordinal);
+        Assert.Contains("metric_collector_scrapes_total{format=\"openmetrics\"} 0\n", metrics, StringComparison.Ordinal);
+        Assert.Empty(_upstream.LogEntries);
     }
 
     [Theory]
