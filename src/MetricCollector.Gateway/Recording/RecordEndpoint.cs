@@ -63,10 +63,15 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
     private async ValueTask<IngestResult> IngestAsync(HttpContext context, StampedLabel? stamp)
     {
         var request = context.Request;
-        if (!IsJson(request.ContentType))
+        if (RecordBodyEncoding.Refusal(request) is { } refusal)
         {
-            return ingestion.Refuse(new RecordRejection(RejectionReason.UnsupportedMediaType, "",
-                $"Content-Type must be application/json, not '{request.ContentType}'."));
+            if (refusal.Field == RecordBodyEncoding.ContentEncodingField)
+            {
+                // RFC 9110 15.5.16: a 415 for a content coding says which codings would do.
+                context.Response.Headers.AcceptEncoding = "identity";
+            }
+
+            return ingestion.Refuse(refusal);
         }
 
         int maxBytes = options.Value.MaxBodyBytes;
@@ -76,29 +81,9 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
 
         using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
-        return body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(body.Memory, stamp);
+        return body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(RecordBodyEncoding.WithoutByteOrderMark(body.Memory), stamp);
     }
 
     private static RecordRejection TooLarge(int maxBytes) =>
         new(RejectionReason.BodyTooLarge, "", $"the body is larger than {maxBytes} bytes; split it into smaller batches.");
-
-    /// <summary><c>application/json</c> or any <c>+json</c> type, with or without parameters.</summary>
-    private static bool IsJson(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return false;
-        }
-
-        var mediaType = contentType.AsSpan();
-        int semicolon = mediaType.IndexOf(';');
-        if (semicolon >= 0)
-        {
-            mediaType = mediaType[..semicolon];
-        }
-
-        mediaType = mediaType.Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
-    }
 }

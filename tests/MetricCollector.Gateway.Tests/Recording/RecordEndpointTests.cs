@@ -89,6 +89,9 @@ public sealed class RecordEndpointTests : IAsyncLifetime
     [Theory]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
+    [InlineData("application/+json")]
+    [InlineData("application/json+")]
+    [InlineData("text/json")]
     [InlineData(null)]
     public async Task A_body_that_is_not_json_gets_415_problem_details(string? contentType)
     {
@@ -100,6 +103,96 @@ public sealed class RecordEndpointTests : IAsyncLifetime
         Assert.Equal("urn:metric-collector:problem:unsupported_media_type", problem.GetProperty("type").GetString());
         Assert.Equal(415, problem.GetProperty("status").GetInt32());
         Assert.Equal(1, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
+    }
+
+    private async Task<HttpResponseMessage> PostBytesAsync(byte[] body, string contentType = "application/json", string? contentEncoding = null)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        if (contentEncoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(contentEncoding);
+        }
+
+        return await _gateway.Client.PostAsync("/record", content);
+    }
+
+    [Fact]
+    public async Task A_body_that_starts_with_a_UTF8_byte_order_mark_is_read_without_it()
+    {
+        // RFC 8259 lets a parser ignore a byte order mark; some Windows tools write one.
+        byte[] record = Encoding.UTF8.GetBytes("""{"metric_name":"bom_level","metric_type":"gauge","value":5}""");
+        using var withBom = await PostBytesAsync([0xEF, 0xBB, 0xBF, .. record]);
+        using var bomAlone = await PostBytesAsync([0xEF, 0xBB, 0xBF]);
+        using var twoBoms = await PostBytesAsync([0xEF, 0xBB, 0xBF, 0xEF, 0xBB, 0xBF, .. record]);
+
+        Assert.Equal(HttpStatusCode.Accepted, withBom.StatusCode);
+        Assert.Equal(5, await SampleAsync("bom_level"));
+        Assert.Equal("urn:metric-collector:problem:empty_body", (await JsonAsync(bomAlone)).GetProperty("type").GetString());
+        Assert.Equal("urn:metric-collector:problem:malformed_json", (await JsonAsync(twoBoms)).GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("br")]
+    [InlineData("deflate")]
+    public async Task A_compressed_body_gets_415_naming_the_encoding(string encoding)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes("""{"metric_name":"zipped","metric_type":"counter"}"""));
+        }
+
+        using var response = await PostBytesAsync(compressed.ToArray(), contentEncoding: encoding);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:unsupported_media_type", problem.GetProperty("type").GetString());
+        Assert.Equal("Content-Encoding", problem.GetProperty("field").GetString());
+        Assert.Contains($"'{encoding}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("identity", string.Join(", ", response.Headers.GetValues("Accept-Encoding")));
+        Assert.Equal(1, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
+        Assert.DoesNotContain("zipped", await _gateway.MetricsAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_identity_content_encoding_is_no_encoding()
+    {
+        using var response = await PostBytesAsync(Encoding.UTF8.GetBytes("""{"metric_name":"plain_level","metric_type":"gauge","value":1}"""), contentEncoding: "identity");
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-16", "utf-16")]
+    [InlineData("application/json; charset=UTF-16LE", "UTF-16LE")]
+    [InlineData("application/json;charset=ISO-8859-1", "ISO-8859-1")]
+    [InlineData("application/json; charset=\"latin1\"", "latin1")]
+    [InlineData("application/vnd.metrics+json; charset=us-ascii", "us-ascii")]
+    public async Task A_charset_other_than_UTF8_gets_415_naming_it(string contentType, string charset)
+    {
+        var encoding = charset.StartsWith("utf-16", StringComparison.OrdinalIgnoreCase) ? Encoding.Unicode : Encoding.Latin1;
+        using var response = await PostBytesAsync(encoding.GetBytes("""{"metric_name":"wide_level","metric_type":"gauge","value":1}"""), contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("Content-Type", problem.GetProperty("field").GetString());
+        Assert.Contains($"'{charset}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=UTF-8")]
+    [InlineData("application/json; charset=\"utf-8\"")]
+    [InlineData("Application/JSON;Charset=Utf-8")]
+    [InlineData("application/problem+json")]
+    [InlineData("application/json; version=2")]
+    public async Task UTF8_or_no_charset_is_accepted_whatever_its_case(string contentType)
+    {
+        using var response = await PostBytesAsync(Encoding.UTF8.GetBytes("""{"metric_name":"utf_level","metric_type":"gauge","value":1}"""), contentType);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
     [Fact]
