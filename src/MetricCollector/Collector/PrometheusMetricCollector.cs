@@ -47,6 +47,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     private volatile bool _anyRecordTimeToLive;
     private readonly Lock _defineLock = new();
     private readonly MetricFactory _factory;
+
+    // Set once a summary's help holds a double quote, never cleared (definitions stay): from then on the registry's
+    // OpenMetrics output goes through a HelpQuoteEscapingStream.
+    private volatile bool _summaryHelpHasQuote;
     private readonly MetricCollectorOptions _options;
     private readonly SelfMetrics _self;
     private readonly RejectionLog _rejectionLog;
@@ -97,7 +101,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         {
             // prometheus-net ends its output with "# EOF"; the pushed families must come before that line.
             var registryPart = new EofWithholdingStream(destination);
-            await Registry.CollectAndExportAsTextAsync(registryPart, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
+            // Only while a summary's help holds a double quote: prometheus-net writes its help unescaped (see Create).
+            Stream registryOutput = _summaryHelpHasQuote ? new HelpQuoteEscapingStream(registryPart) : registryPart;
+            await Registry.CollectAndExportAsTextAsync(registryOutput, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
             await registryPart.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         else
@@ -563,8 +569,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
 
                 // prometheus-net writes the help as it is given, in both formats: given escaped for the text format
-                // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, left raw
-                // (which Prometheus and the Python client read back as it is).
+                // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, which
+                // OpenMetrics escapes and the text format must not; the OpenMetrics exposition escapes that one.
+                if (definition.Help.Contains('"', StringComparison.Ordinal))
+                {
+                    _summaryHelpHasQuote = true;
+                }
+
                 var summary = _factory.CreateSummary(definition.Name, SampleText.EscapeHelp(definition.Help, openMetrics: false), new SummaryConfiguration
                 {
                     LabelNames = [.. definition.LabelNames],

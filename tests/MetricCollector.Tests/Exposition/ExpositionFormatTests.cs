@@ -123,11 +123,11 @@ public sealed class ExpositionFormatTests
     }
 
     [Fact]
-    public async Task OpenMetrics_escapes_backslash_and_double_quote_in_the_help_of_the_collectors_own_families()
+    public async Task OpenMetrics_escapes_backslash_and_double_quote_in_the_help_of_every_metric_type()
     {
         string text = await (await WithBackslashHelpAsync()).ExposeAsync(MetricsFormat.OpenMetrics);
 
-        foreach (string family in new[] { "hh_jobs", "hh_level", "hh_seconds" })
+        foreach (string family in new[] { "hh_jobs", "hh_level", "hh_seconds", "hh_call_seconds" })
         {
             Assert.Contains($"# HELP {family} path C:\\\\data\\\\x, \\\"quoted\\\", a literal \\\\n and a trailing \\\\\n", text, StringComparison.Ordinal);
         }

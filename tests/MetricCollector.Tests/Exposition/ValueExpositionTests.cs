@@ -220,6 +220,39 @@ public sealed class ValueExpositionTests
         }, iter: 2000, threads: 1);
     }
 
+    [Fact]
+    public async Task The_HELP_quote_escaping_stream_escapes_quotes_in_HELP_lines_alone_however_the_writes_are_cut()
+    {
+        var line = Gen.OneOf(Gen.Const("# HELP "), Gen.Const("# HEL"), Gen.Const("# TYPE "), Gen.Const("x{a=\""), Gen.Const(""))
+            .Select(Gen.Char["\"\\ab #HELP"].Array[0, 12], (start, rest) => start + new string(rest));
+        var cuts = Gen.Select(line.Array[0, 8], Gen.Int[0, 12].Array[0, 12], Gen.Bool);
+        await cuts.SampleAsync(async sample =>
+        {
+            var (lines, sizes, async) = sample;
+            byte[] content = Encoding.UTF8.GetBytes(string.Join("\n", lines));
+            using var inner = new MemoryStream();
+            var stream = new HelpQuoteEscapingStream(inner);
+            int offset = 0;
+            foreach (int size in sizes.Append(int.MaxValue))
+            {
+                int count = Math.Min(size, content.Length - offset);
+                if (async)
+                {
+                    await stream.WriteAsync(content.AsMemory(offset, count));
+                }
+                else
+                {
+                    stream.Write(content, offset, count);
+                }
+
+                offset += count;
+            }
+
+            string expected = string.Join("\n", lines.Select(l => l.StartsWith("# HELP ", StringComparison.Ordinal) ? "# HELP " + l[7..].Replace("\"", "\\\"", StringComparison.Ordinal) : l));
+            Assert.Equal(expected, Encoding.UTF8.GetString(inner.ToArray()));
+        }, iter: 2000, threads: 1);
+    }
+
     private static void AssertBytes(byte[] expected, byte[] actual, FamilySpec family, bool openMetrics)
     {
         if (!expected.AsSpan().SequenceEqual(actual))
