@@ -72,6 +72,45 @@ public sealed class RecordBodyTests
         Assert.False(string.IsNullOrWhiteSpace(rejection.Detail));
     }
 
+    /// <summary>
+    /// Bodies a lenient parser (Newtonsoft) reads and RFC 8259 refuses: System.Text.Json, strict, is the judge of
+    /// syntax on both paths, so each is malformed_json on the fast path and on the reference path alike.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"metric_name":"oct","metric_type":"gauge","value":010}""")]
+    [InlineData("""{"metric_name":"oct","metric_type":"gauge","value":-0777}""")]
+    [InlineData("""{"metric_name":"hex","metric_type":"gauge","value":0x1F}""")]
+    [InlineData("""{metric_name:"unq","metric_type":"gauge","value":1}""")]
+    [InlineData("""{'metric_name':'sq','metric_type':'gauge','value':1}""")]
+    [InlineData("""{"metric_name":"tc","metric_type":"gauge","value":1,}""")]
+    [InlineData("""[{"metric_name":"tc","metric_type":"gauge","value":1},]""")]
+    [InlineData("""/*c*/{"metric_name":"cm","metric_type":"gauge","value":1}""")]
+    [InlineData("""{"metric_name":"cm","metric_type":"gauge","value":1}//c""")]
+    [InlineData("""{"metric_name":"cm","metric_type":"gauge","value":1 /*c*/}""")]
+    [InlineData("""{"metric_name":"fr","metric_type":"gauge","value":.5}""")]
+    [InlineData("""{"metric_name":"fr","metric_type":"gauge","value":1.}""")]
+    [InlineData("""{"metric_name":"nan","metric_type":"gauge","value":NaN}""")]
+    [InlineData("""{"metric_name":"inf","metric_type":"gauge","value":Infinity}""")]
+    [InlineData("""{"metric_name":"inf","metric_type":"gauge","value":-Infinity}""")]
+    [InlineData("""{"metric_name":"u","metric_type":"gauge","value":undefined}""")]
+    [InlineData("""{"metric_name":"p","metric_type":"gauge","value":+1}""")]
+    public void Bodies_that_are_not_RFC_8259_JSON_are_malformed_json_on_both_paths(string json)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(json);
+        // The list holds only what strict JSON refuses, or it would prove nothing about leniency.
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => System.Text.Json.JsonDocument.Parse(body));
+
+        var fast = MetricRecordReader.Read(body, 10, out var fastRejection);
+        var reference = SchemaRecordReader.Read(body, 10, out var referenceRejection);
+
+        Assert.Equal(RejectionReason.MalformedJson, fastRejection?.Reason);
+        Assert.Equal(RejectionReason.MalformedJson, referenceRejection?.Reason);
+        Assert.Equal(fastRejection, referenceRejection);
+        Assert.Empty(fast.Items);
+        Assert.Empty(reference.Items);
+        Assert.Equal(RejectionReason.MalformedJson, IngestOne(json)?.Reason);
+    }
+
     [Fact]
     public void An_integer_beyond_64_bits_that_fits_a_double_is_read_as_that_double()
     {
