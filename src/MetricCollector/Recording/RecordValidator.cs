@@ -242,6 +242,16 @@ internal static class RecordValidator
                 {
                     return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/error", "an error target must be strictly between 0 and 1.");
                 }
+
+                // Each quantile is one series (quantile="0.5"): a repeated one would be exposed twice.
+                for (int j = 0; j < i; j++)
+                {
+                    if (objectives[j].Quantile == objective.Quantile)
+                    {
+                        return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/quantile",
+                            $"quantile {objective.Quantile.ToString(CultureInfo.InvariantCulture)} is already at /objectives/{j.ToString(CultureInfo.InvariantCulture)}: each quantile may be given once.");
+                    }
+                }
             }
         }
 

@@ -49,6 +49,8 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"objectives":[{"quantile":0.5,"error":0.1}]}""", "/objectives", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":1,"error":0.1}]}""", "/objectives/0/quantile", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.01},{"quantile":0.5,"error":0.02}]}""", "/objectives/1/quantile", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.9,"error":0.01},{"quantile":0.5,"error":0.01},{"quantile":0.90,"error":0.02}]}""", "/objectives/2/quantile", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":5}""", "/help", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":-0.5}""", "/value", "invalid_value")]
