@@ -167,7 +167,7 @@ internal static class SchemaRecordReader
             return new RecordBatchItem(null, new RecordRejection(RejectionReason.SchemaViolation, "", "a record must be a JSON object."));
         }
 
-        var errors = RecordSchema.Instance.Validate(record);
+        var errors = RecordSchema.Validate(record);
         if (errors.Count > 0)
         {
             return new RecordBatchItem(null, SchemaErrorTranslator.Translate(record, errors));

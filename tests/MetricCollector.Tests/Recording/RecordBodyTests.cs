@@ -113,6 +113,92 @@ public sealed class RecordBodyTests
         Assert.Equal(RejectionReason.MalformedJson, IngestOne(json)?.Reason);
     }
 
+    [Theory]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":0}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":-5}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":2592001}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":10.0}""", "/ttl_seconds", "schema_violation", "whole number of seconds, without a decimal point")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":1e1}""", "/ttl_seconds", "schema_violation", "whole number of seconds, without a decimal point")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a":1}}""", "/labels/a", "schema_violation", "the value of label 'a' must be a string")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a":null}}""", "/labels/a", "schema_violation", "the value of label 'a' must be a string")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl":5}""", "/ttl", "schema_violation", "ttl_seconds")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.1,"x":1}]}""", "/objectives/0/x", "schema_violation", "quantile and error")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"labels":{"quantile":"1"}}""", "/labels/quantile", "schema_violation", "reserved on summaries")]
+    public void Refusals_say_what_to_send_instead(string json, string field, string reason, string detail)
+    {
+        var rejection = IngestOne(json);
+
+        Assert.NotNull(rejection);
+        Assert.Equal(field, rejection.Field);
+        Assert.Equal(reason, rejection.ReasonLabel);
+        Assert.Contains(detail, rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Invalid (", rejection.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("strictly between 0 and 1", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_field_is_answered_with_every_field_the_schema_allows_there()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(RecordSchema.ReadText())!;
+        var record = IngestOne("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl":5}""")!;
+        var objective = IngestOne("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.1,"x":1}]}""")!;
+
+        foreach (var (name, _) in schema["properties"]!.AsObject())
+        {
+            Assert.Contains(name, record.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("quantile", objective.Detail, StringComparison.Ordinal);
+        Assert.Contains("error", objective.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("metric_name", objective.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_label_value_over_the_limit_is_label_value_too_long_naming_the_limit()
+    {
+        var rejection = IngestOne(WithLabelValue("a", new string('v', 1025)));
+
+        Assert.NotNull(rejection);
+        Assert.Equal("/labels/a", rejection.Field);
+        Assert.Equal(RejectionReason.LabelValueTooLong, rejection.Reason);
+        Assert.Contains("1025", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("1024", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>JSON Schema's maxLength counts Unicode code points, and so does every length README states.</summary>
+    [Theory]
+    [InlineData(@"\ud83d\ude00")]
+    [InlineData("😀")]
+    public void Lengths_count_code_points_not_UTF16_units(string emoji)
+    {
+        string Repeat(int n) => string.Concat(Enumerable.Repeat(emoji, n));
+
+        Assert.Null(IngestOne(WithLabelValue("a", Repeat(1024))));
+        Assert.Null(IngestOne(WithHelp("b", Repeat(1024))));
+        Assert.Equal(RejectionReason.LabelValueTooLong, IngestOne(WithLabelValue("c", Repeat(1025)))?.Reason);
+        Assert.Equal("/help", IngestOne(WithHelp("d", Repeat(1025)))?.Field);
+    }
+
+    private static string WithLabelValue(string name, string rawValue) =>
+        "{\"metric_name\":\"" + name + "\",\"metric_type\":\"gauge\",\"value\":1,\"labels\":{\"a\":\"" + rawValue + "\"}}";
+
+    private static string WithHelp(string name, string rawHelp) =>
+        "{\"metric_name\":\"" + name + "\",\"metric_type\":\"gauge\",\"value\":1,\"help\":\"" + rawHelp + "\"}";
+
+    [Theory]
+    [InlineData("1e-29", "0.5")]
+    [InlineData("0.5", "1e-29")]
+    [InlineData("1e-300", "5e-324")]
+    [InlineData("0.9999999999999999", "0.9999999999999999")]
+    [InlineData("0.000000000000000000000000000001", "0.1")]
+    public void Objectives_take_every_double_strictly_between_0_and_1(string quantile, string error)
+    {
+        string json = """{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":""" + quantile + ""","error":""" + error + "}]}";
+
+        Assert.Null(IngestOne(json));
+        Assert.Null(SchemaRecordReader.Read(Encoding.UTF8.GetBytes(json), 10, out _).Items[0].Rejection);
+    }
+
     [Fact]
     public void An_integer_beyond_64_bits_that_fits_a_double_is_read_as_that_double()
     {
