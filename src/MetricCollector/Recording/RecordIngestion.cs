@@ -87,7 +87,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             }
 
             rejection = new RecordRejection(RejectionReason.Forbidden, "/labels/" + JsonPointer.Escape(label.Name),
-                $"this credential writes as {label.Name} '{label.Value}'; the record claims '{sent}'. Omit the label: the collector adds it.");
+                $"this credential writes as {label.Name} '{label.Value}'; the record claims '{Echo.Of(sent)}'. Omit the label: the collector adds it.");
             return null;
         }
 

@@ -14,7 +14,7 @@ internal static class RecordValidator
         if (!IsValidName(record.Name, RecordLimits.MaxNameLength))
         {
             return Invalid(RejectionReason.SchemaViolation, "/metric_name",
-                $"metric_name '{record.Name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
+                $"metric_name '{Echo.Of(record.Name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
         }
 
         if (record.Help is { Length: > RecordLimits.MaxHelpLength } longHelp && CodePoints.Count(longHelp) > RecordLimits.MaxHelpLength)
@@ -86,7 +86,7 @@ internal static class RecordValidator
 
         if (value is null)
         {
-            return Invalid(RejectionReason.SchemaViolation, field, $"the value of label '{name}' must be a string.");
+            return Invalid(RejectionReason.SchemaViolation, field, $"the value of label '{Echo.Of(name)}' must be a string.");
         }
 
         return LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong
@@ -106,7 +106,7 @@ internal static class RecordValidator
         }
 
         int length = CodePoints.Count(value);
-        return length <= maxLength ? null : $"the value of label '{name}' has {length} characters; at most {maxLength} are allowed.";
+        return length <= maxLength ? null : $"the value of label '{Echo.Of(name)}' has {length} characters; at most {maxLength} are allowed.";
     }
 
     /// <summary>
@@ -117,7 +117,7 @@ internal static class RecordValidator
     {
         if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
         {
-            return $"label name '{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
+            return $"label name '{Echo.Of(name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
         }
 
         if (type == MetricType.Histogram && name == "le")

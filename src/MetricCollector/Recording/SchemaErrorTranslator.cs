@@ -104,7 +104,7 @@ internal static class SchemaErrorTranslator
             field = field[itemPrefix.Length..];
         }
 
-        string name = field.Length == 0 ? "the record" : field[1..];
+        string name = field.Length == 0 ? "the record" : Echo.Pointer(field[1..]);
         var schema = error.Schema;
         bool isLabel = field.StartsWith("/labels/", StringComparison.Ordinal);
         // Label names that reach a value check match the name pattern: no escaping in the pointer.
@@ -113,7 +113,7 @@ internal static class SchemaErrorTranslator
         {
             case ValidationErrorKind.StringTooLong when isLabel && error.Token is JValue { Value: string value }:
                 return new RecordRejection(RejectionReason.LabelValueTooLong, field,
-                    $"the value of label '{label}' has {CodePoints.Count(value)} characters; at most {schema?.MaxLength} are allowed.");
+                    $"the value of label '{Echo.Of(label)}' has {CodePoints.Count(value)} characters; at most {schema?.MaxLength} are allowed.");
             case ValidationErrorKind.TooManyProperties when field == "/labels":
                 return new RecordRejection(RejectionReason.TooManyLabels, field,
                     $"the record carries {(error.Token as JObject)?.Count} labels; at most {schema?.MaxProperties} are allowed.");
@@ -122,10 +122,10 @@ internal static class SchemaErrorTranslator
         string detail = error.Kind switch
         {
             ValidationErrorKind.NoAdditionalPropertiesAllowed when isLabel =>
-                $"label name '{error.Property}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.",
+                $"label name '{Echo.Of(error.Property ?? "")}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.",
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
-                $"unknown field '{error.Property}'; {(field.LastIndexOf('/') <= 0 ? "a record" : field[1..field.LastIndexOf('/')])} has {FieldsOf(schema)}.",
-            ValidationErrorKind.StringExpected when isLabel => $"the value of label '{label}' must be a string, not {KindOf(error.Token)}.",
+                $"unknown field '{Echo.Of(error.Property ?? "")}'; {(field.LastIndexOf('/') <= 0 ? "a record" : Echo.Pointer(field[1..field.LastIndexOf('/')]))} has {FieldsOf(schema)}.",
+            ValidationErrorKind.StringExpected when isLabel => $"the value of label '{Echo.Of(label)}' must be a string, not {KindOf(error.Token)}.",
             ValidationErrorKind.IntegerExpected when field == "/ttl_seconds" =>
                 "ttl_seconds must be a whole number of seconds, without a decimal point or exponent (10, not 10.0).",
             ValidationErrorKind.IntegerExpected => $"{name} must be a whole number, without a decimal point or exponent.",

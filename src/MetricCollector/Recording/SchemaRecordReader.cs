@@ -41,7 +41,7 @@ internal static class SchemaRecordReader
         }
         catch (JsonException ex)
         {
-            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid JSON: " + ex.Message);
+            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid JSON: " + Echo.Of(ex.Message, 4 * Echo.MaxLength));
             return Empty;
         }
         catch (DecoderFallbackException)

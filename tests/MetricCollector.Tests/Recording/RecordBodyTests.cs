@@ -199,6 +199,51 @@ public sealed class RecordBodyTests
         Assert.Null(SchemaRecordReader.Read(Encoding.UTF8.GetBytes(json), 10, out _).Items[0].Rejection);
     }
 
+    public static TheoryData<string, bool> LongInputs()
+    {
+        string name = new('x', 999_999);
+        static string J(string text) => text.Replace('\'', '"');
+        return new()
+        {
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'-" + name + "':'v'}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'x" + name + "':'v'}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'y" + name + "':1}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'x" + name + "':1}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'x" + name + "':1,'x" + name + "':2}"), false },
+        };
+    }
+
+    /// <summary>A refusal names what was wrong without sending a megabyte back, or writing it to the log.</summary>
+    [Theory]
+    [MemberData(nameof(LongInputs))]
+    public void Echoed_input_is_cut_to_128_characters_with_its_length(string json, bool namesLength)
+    {
+        var rejection = IngestOne(json);
+
+        Assert.NotNull(rejection);
+        Assert.InRange(rejection.Detail.Length, 1, 1024);
+        Assert.InRange(rejection.Field.Length, 0, 256);
+        if (namesLength)
+        {
+            Assert.Contains("(1000000 characters)", rejection.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_record_built_in_code_with_a_long_name_is_refused_without_echoing_it_whole()
+    {
+        var record = new MetricRecord(new string('-', 1_000_000), MetricType.Counter);
+        var labelled = new MetricRecord("a", MetricType.Counter) { Labels = TestCollector.Labels((new string('-', 1_000_000), "v")) };
+
+        var byName = RecordValidator.Validate(record)!;
+        var byLabel = RecordValidator.Validate(labelled)!;
+
+        Assert.InRange(byName.Detail.Length, 1, 1024);
+        Assert.InRange(byLabel.Detail.Length, 1, 1024);
+        Assert.InRange(byLabel.Field.Length, 1, 256);
+        Assert.Contains("(1000000 characters)", byLabel.Field, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void An_integer_beyond_64_bits_that_fits_a_double_is_read_as_that_double()
     {
