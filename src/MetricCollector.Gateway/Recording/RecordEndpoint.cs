@@ -81,7 +81,32 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
 
         using var body = await RequestBody.ReadAsync(request, maxBytes, context.RequestAborted);
-        return body.TooLarge ? ingestion.Refuse(TooLarge(maxBytes)) : ingestion.Ingest(RecordBodyEncoding.WithoutByteOrderMark(body.Memory), stamp);
+        if (body.TooLarge)
+        {
+            return ingestion.Refuse(TooLarge(maxBytes));
+        }
+
+        var result = ingestion.Ingest(RecordBodyEncoding.WithoutByteOrderMark(body.Memory), stamp);
+        if (stamp is not null && ClaimsAnotherComponent(result))
+        {
+            auth.CountForbidden("record");
+        }
+
+        return result;
+    }
+
+    // Once per request, like every other refusal for the key; a replayed answer is not counted again.
+    private static bool ClaimsAnotherComponent(IngestResult result)
+    {
+        foreach (var item in result.Rejected)
+        {
+            if (item.Rejection.Reason == RejectionReason.Forbidden)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static RecordRejection TooLarge(int maxBytes) =>

@@ -41,19 +41,24 @@ internal static class RecordResponse
             return response.WriteAsJsonAsync(new RecordSummary(result.Accepted, rejected, errors), Json, cancellationToken);
         }
 
-        var first = result.BodyRejection ?? result.Rejected[0].Rejection;
+        // Named after the body's refusal, or the first refused record whose status is the answer's: a batch refused
+        // for reasons of different statuses is 400 and must not carry a 409 reason. For a batch the field points into
+        // the array. Mixed statuses none of which is 400 (409 and 422, say) leave no such record: RFC 9457's
+        // about:blank then says the status is all there is, and errors gives each reason.
+        int index = -1;
+        var first = result.BodyRejection ?? Headline(result.Rejected, status, out index);
         var problem = new ProblemDetails
         {
-            Type = ProblemResponse.TypePrefix + first.ReasonLabel,
-            Title = TitleOf(first.Reason),
+            Type = first is null ? "about:blank" : ProblemResponse.TypePrefix + first.ReasonLabel,
+            Title = first is null ? "Bad Request" : TitleOf(first.Reason),
             Status = status,
-            Detail = result.IsBatch ? $"{rejected} of {rejected + result.Accepted} records were rejected; see errors." : first.Detail,
+            Detail = result.IsBatch ? $"{rejected} of {rejected + result.Accepted} records were rejected; see errors." : first!.Detail,
         };
-        problem.Extensions["field"] = first.Field;
+        problem.Extensions["field"] = first is null ? "" : result.IsBatch && result.BodyRejection is null ? ItemPointer(index, first.Field) : first.Field;
         problem.Extensions["accepted"] = result.Accepted;
         problem.Extensions["rejected"] = rejected;
         problem.Extensions["errors"] = errors;
-        if (!result.IsBatch && first.ExistingDefinition is { } existing)
+        if (!result.IsBatch && first?.ExistingDefinition is { } existing)
         {
             problem.Extensions["existing_definition"] = existing;
         }
@@ -82,6 +87,23 @@ internal static class RecordResponse
         // with the length known, Kestrel still sends the headers and the body in one write.
         return writer.FlushAsync(cancellationToken).AsTask();
     }
+
+    private static RecordRejection? Headline(IReadOnlyList<IndexedRejection> rejected, int status, out int index)
+    {
+        foreach (var item in rejected)
+        {
+            if (item.Rejection.StatusCode == status)
+            {
+                index = item.Index;
+                return item.Rejection;
+            }
+        }
+
+        index = -1;
+        return null;
+    }
+
+    private static string ItemPointer(int index, string field) => "/" + index.ToString(System.Globalization.CultureInfo.InvariantCulture) + field;
 
     private static List<RecordError> Errors(IngestResult result)
     {

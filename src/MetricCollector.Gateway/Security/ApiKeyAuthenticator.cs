@@ -58,6 +58,12 @@ internal sealed partial class ApiKeyAuthenticator
         return result;
     }
 
+    /// <summary>
+    /// Counts a request whose key was accepted but whose content it may not write (a record claiming another
+    /// component): refused for its key as much as a missing role is.
+    /// </summary>
+    public void CountForbidden(string endpoint) => _failures.WithLabels(endpoint, ReasonLabels.Of(RejectionReason.Forbidden)).Inc();
+
     private AuthResult Check(HttpRequest request, ApiKeyRole role)
     {
         if (!TryReadSecret(request, role, out var secret))

@@ -310,9 +310,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     }
 
     private RecordRejection? CheckValueLength(string name, string value) =>
-        value.Length <= _options.MaxLabelValueLength ? null
-        : new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name),
-            $"the value of label '{name}' has {value.Length} characters; this collector accepts at most {_options.MaxLabelValueLength}.");
+        RecordValidator.LabelValueProblem(name, value, _options.MaxLabelValueLength) is { } problem
+            ? new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name), problem)
+            : null;
 
     /// <summary>
     /// Removes the series of a pushed metric whose labels have the given values, or all its series when there are no

@@ -12,8 +12,9 @@ namespace MetricCollector.Recording;
 /// <remarks>
 /// The fast path reads the body once with System.Text.Json into a <see cref="JsonTape"/> and checks each record with
 /// the schema compiled once (<see cref="CompiledRecordSchema"/>). Whatever it does not accept as it is - a record the
-/// compiled schema refuses, a body either parser refuses or that they could read differently (comments, lone
-/// surrogates, integers too long for Newtonsoft) - goes to <see cref="SchemaRecordReader"/>, the reference path:
+/// compiled schema refuses, a body System.Text.Json refuses (the one judge of syntax on both paths, so Newtonsoft's
+/// leniency never decides), or one the parsers could read differently (lone surrogates, integers too long for
+/// Newtonsoft) - goes to <see cref="SchemaRecordReader"/>, the reference path:
 /// NJsonSchema stays the authority for every refusal and its wording, and the fast path only ever answers "valid, and
 /// here is the record".
 /// </remarks>

@@ -11,6 +11,9 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 {
     private readonly int _maxBatchSize = options.Value.MaxBatchSize;
 
+    // The stamped label counts towards the limit like any other.
+    private readonly int _maxLabels = Math.Min(RecordLimits.MaxLabels, options.Value.MaxLabelsPerRecord);
+
     /// <summary>Reads and applies a body.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="stamp">
@@ -76,7 +79,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
     }
 
     /// <summary>The record with the stamped label, or null (and the rejection) when it claims another value.</summary>
-    private static MetricRecord? Stamp(MetricRecord record, StampedLabel label, out RecordRejection? rejection)
+    private MetricRecord? Stamp(MetricRecord record, StampedLabel label, out RecordRejection? rejection)
     {
         rejection = null;
         if (record.Labels.TryGetValue(label.Name, out string? sent))
@@ -87,7 +90,14 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
             }
 
             rejection = new RecordRejection(RejectionReason.Forbidden, "/labels/" + JsonPointer.Escape(label.Name),
-                $"this credential writes as {label.Name} '{label.Value}'; the record claims '{sent}'. Omit the label: the collector adds it.");
+                $"this credential writes as {label.Name} '{label.Value}'; the record claims '{Echo.Of(sent)}'. Omit the label: the collector adds it.");
+            return null;
+        }
+
+        if (record.Labels.Count >= _maxLabels)
+        {
+            rejection = new RecordRejection(RejectionReason.TooManyLabels, "/labels",
+                $"the record carries {record.Labels.Count} labels and this credential stamps one more, {label.Name}; at most {_maxLabels} are allowed, so send at most {_maxLabels - 1}.");
             return null;
         }
 

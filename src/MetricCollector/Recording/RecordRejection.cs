@@ -8,6 +8,12 @@ namespace MetricCollector.Recording;
 /// <param name="Detail">A sentence that tells the sender what to change.</param>
 public sealed record RecordRejection(RejectionReason Reason, string Field, string Detail)
 {
+    /// <summary>The pointer, each of its tokens (a label or field name as sent) cut to 128 characters and its length.</summary>
+    public string Field { get; init; } = Echo.Pointer(Field);
+
+    /// <summary>The sentence, at most 2048 characters: every refusal ends up in an answer and a log line.</summary>
+    public string Detail { get; init; } = Echo.Of(Detail, Echo.MaxDetailLength);
+
     /// <summary>For conflicts: the definition the metric already has.</summary>
     public MetricDefinition? ExistingDefinition { get; init; }
 

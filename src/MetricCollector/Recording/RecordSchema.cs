@@ -9,6 +9,10 @@ internal static class RecordSchema
 
     public static JsonSchema Instance => Schema.Value;
 
+    /// <summary>NJsonSchema's errors for <paramref name="token"/>, without those JSON Schema would not raise (<see cref="SchemaCorrections"/>).</summary>
+    public static List<NJsonSchema.Validation.ValidationError> Validate(Newtonsoft.Json.Linq.JToken token) =>
+        SchemaCorrections.Filter(Instance.Validate(token));
+
     public static string ReadText()
     {
         using var stream = typeof(RecordSchema).Assembly.GetManifestResourceStream("MetricCollector.metric_record.schema.json")

@@ -14,10 +14,10 @@ internal static class RecordValidator
         if (!IsValidName(record.Name, RecordLimits.MaxNameLength))
         {
             return Invalid(RejectionReason.SchemaViolation, "/metric_name",
-                $"metric_name '{record.Name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
+                $"metric_name '{Echo.Of(record.Name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
         }
 
-        if (record.Help is { Length: > RecordLimits.MaxHelpLength })
+        if (record.Help is { Length: > RecordLimits.MaxHelpLength } longHelp && CodePoints.Count(longHelp) > RecordLimits.MaxHelpLength)
         {
             return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");
         }
@@ -61,7 +61,7 @@ internal static class RecordValidator
     {
         if (record.Labels.Count > RecordLimits.MaxLabels)
         {
-            return Invalid(RejectionReason.SchemaViolation, "/labels", $"a record may carry at most {RecordLimits.MaxLabels} labels.");
+            return Invalid(RejectionReason.TooManyLabels, "/labels", $"the record carries {record.Labels.Count} labels; at most {RecordLimits.MaxLabels} are allowed.");
         }
 
         var labels = LabelSet.Of(record.Labels);
@@ -76,14 +76,38 @@ internal static class RecordValidator
         return null;
     }
 
-    private static RecordRejection? CheckLabel(MetricType type, string name, string? value) =>
-        LabelProblem(type, name, value) is { } problem ? Invalid(RejectionReason.SchemaViolation, "/labels/" + JsonPointer.Escape(name), problem) : null;
+    private static RecordRejection? CheckLabel(MetricType type, string name, string? value)
+    {
+        string field = "/labels/" + JsonPointer.Escape(name);
+        if (LabelNameProblem(type, name) is { } problem)
+        {
+            return Invalid(RejectionReason.SchemaViolation, field, problem);
+        }
 
-    private static string? LabelProblem(MetricType type, string name, string? value) =>
-        LabelNameProblem(type, name)
-        ?? (value is null || value.Length > RecordLimits.MaxLabelValueLength
-            ? $"label value must be a string of at most {RecordLimits.MaxLabelValueLength} characters."
-            : null);
+        if (value is null)
+        {
+            return Invalid(RejectionReason.SchemaViolation, field, $"the value of label '{Echo.Of(name)}' must be a string.");
+        }
+
+        return LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong
+            ? Invalid(RejectionReason.LabelValueTooLong, field, tooLong)
+            : null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="value"/> is too long for a label (over <paramref name="maxLength"/> code points, as JSON
+    /// Schema's maxLength counts), or null. Also judges the collector's configured <c>MaxLabelValueLength</c>.
+    /// </summary>
+    public static string? LabelValueProblem(string name, string value, int maxLength)
+    {
+        if (value.Length <= maxLength)
+        {
+            return null;
+        }
+
+        int length = CodePoints.Count(value);
+        return length <= maxLength ? null : $"the value of label '{Echo.Of(name)}' has {length} characters; at most {maxLength} are allowed.";
+    }
 
     /// <summary>
     /// Why <paramref name="name"/> cannot name a label of a <paramref name="type"/> (not a label name, reserved by
@@ -93,7 +117,7 @@ internal static class RecordValidator
     {
         if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
         {
-            return $"label name '{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
+            return $"label name '{Echo.Of(name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
         }
 
         if (type == MetricType.Histogram && name == "le")
@@ -241,6 +265,16 @@ internal static class RecordValidator
                 if (!(objective.Error > 0 && objective.Error < 1))
                 {
                     return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/error", "an error target must be strictly between 0 and 1.");
+                }
+
+                // Each quantile is one series (quantile="0.5"): a repeated one would be exposed twice.
+                for (int j = 0; j < i; j++)
+                {
+                    if (objectives[j].Quantile == objective.Quantile)
+                    {
+                        return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/quantile",
+                            $"quantile {objective.Quantile.ToString(CultureInfo.InvariantCulture)} is already at /objectives/{j.ToString(CultureInfo.InvariantCulture)}: each quantile may be given once.");
+                    }
                 }
             }
         }

@@ -14,24 +14,9 @@ internal static class SchemaErrorTranslator
 
     public static RecordRejection Translate(JObject record, ICollection<ValidationError> errors)
     {
-        var rejection = TranslateErrors(record, errors);
-
-        // A batch item is validated in place, so NJsonSchema's paths start with its position in the array ("[3].value").
-        string itemPrefix = record.Path;
-        if (itemPrefix.Length > 0)
-        {
-            string prefix = ParentPointer(itemPrefix);
-            if (rejection.Field.StartsWith(prefix, StringComparison.Ordinal))
-            {
-                rejection = rejection with { Field = rejection.Field[prefix.Length..] };
-            }
-        }
-
-        return rejection;
-    }
-
-    private static RecordRejection TranslateErrors(JObject record, ICollection<ValidationError> errors)
-    {
+        // A batch item is validated in place, so NJsonSchema's paths start with its position in the array ("[3].value"):
+        // every pointer and sentence is made relative to the item, whose index the answer gives apart.
+        string itemPrefix = ParentPointer(record.Path);
         ValidationError? oneOf = null;
         foreach (var error in errors)
         {
@@ -41,7 +26,7 @@ internal static class SchemaErrorTranslator
                 continue;
             }
 
-            return Describe(error);
+            return Describe(error, itemPrefix);
         }
 
         if (oneOf is ChildSchemaValidationError branches && (string?)record["metric_type"] is { } typeName)
@@ -54,7 +39,7 @@ internal static class SchemaErrorTranslator
                     {
                         if (error.Property != "metric_type")
                         {
-                            return DescribeTypeRule(record, typeName, error);
+                            return DescribeTypeRule(record, typeName, error, itemPrefix);
                         }
                     }
                 }
@@ -64,7 +49,7 @@ internal static class SchemaErrorTranslator
         return new RecordRejection(RejectionReason.SchemaViolation, "", "the record does not match schemas/metric_record.schema.json.");
     }
 
-    private static RecordRejection DescribeTypeRule(JObject record, string type, ValidationError error)
+    private static RecordRejection DescribeTypeRule(JObject record, string type, ValidationError error, string itemPrefix)
     {
         switch (error.Kind)
         {
@@ -75,7 +60,7 @@ internal static class SchemaErrorTranslator
                     : Violation("/value", $"a {type} record needs value (one observation) or values (an array of observations).");
             case ValidationErrorKind.ExcludedSchemaValidates when error.Property == "labels":
                 string label = type == "histogram" ? "le" : "quantile";
-                return Violation("/labels/" + label, $"label name '{label}' is reserved on {type}s.");
+                return Violation("/labels/" + label, $"label name '{label}' is reserved on {Plural(type)}.");
             case ValidationErrorKind.ExcludedSchemaValidates:
                 foreach (string field in ForbiddenFields(type))
                 {
@@ -93,31 +78,57 @@ internal static class SchemaErrorTranslator
                     "a counter increment must be >= 0: counters never decrease (use a gauge for values that go down).");
         }
 
-        return Describe(error);
+        return Describe(error, itemPrefix);
     }
 
-    private static RecordRejection Describe(ValidationError error)
+    private static RecordRejection Describe(ValidationError error, string itemPrefix)
     {
-        if (error is ChildSchemaValidationError child && error.Kind is ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalItemNotValid)
+        if (error is ChildSchemaValidationError child
+            && error.Kind is ValidationErrorKind.ArrayItemNotValid or ValidationErrorKind.AdditionalItemNotValid or ValidationErrorKind.AdditionalPropertiesNotValid)
         {
             foreach (var (_, nested) in child.Errors)
             {
                 foreach (var inner in nested)
                 {
-                    return Describe(inner);
+                    if (!SchemaCorrections.IsSpurious(inner))
+                    {
+                        return Describe(inner, itemPrefix);
+                    }
                 }
             }
         }
 
         string field = Pointer(error);
-        string name = field.Length == 0 ? "the record" : field[1..];
+        if (itemPrefix.Length > 0 && field.StartsWith(itemPrefix, StringComparison.Ordinal))
+        {
+            field = field[itemPrefix.Length..];
+        }
+
+        string name = field.Length == 0 ? "the record" : Echo.Pointer(field[1..]);
         var schema = error.Schema;
+        bool isLabel = field.StartsWith("/labels/", StringComparison.Ordinal);
+        // Label names that reach a value check match the name pattern: no escaping in the pointer.
+        string label = isLabel ? field["/labels/".Length..] : "";
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.StringTooLong when isLabel && error.Token is JValue { Value: string value }:
+                return new RecordRejection(RejectionReason.LabelValueTooLong, field,
+                    $"the value of label '{Echo.Of(label)}' has {CodePoints.Count(value)} characters; at most {schema?.MaxLength} are allowed.");
+            case ValidationErrorKind.TooManyProperties when field == "/labels":
+                return new RecordRejection(RejectionReason.TooManyLabels, field,
+                    $"the record carries {(error.Token as JObject)?.Count} labels; at most {schema?.MaxProperties} are allowed.");
+        }
+
         string detail = error.Kind switch
         {
-            ValidationErrorKind.NoAdditionalPropertiesAllowed when field.StartsWith("/labels/", StringComparison.Ordinal) =>
-                $"label name '{error.Property}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.",
+            ValidationErrorKind.NoAdditionalPropertiesAllowed when isLabel =>
+                $"label name '{Echo.Of(error.Property ?? "")}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.",
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
-                $"unknown field '{error.Property}'; a record has metric_name, metric_type, value, values, operation, labels, buckets, objectives and help.",
+                $"unknown field '{Echo.Of(error.Property ?? "")}'; {(field.LastIndexOf('/') <= 0 ? "a record" : Echo.Pointer(field[1..field.LastIndexOf('/')]))} has {FieldsOf(schema)}.",
+            ValidationErrorKind.StringExpected when isLabel => $"the value of label '{Echo.Of(label)}' must be a string, not {KindOf(error.Token)}.",
+            ValidationErrorKind.IntegerExpected when field == "/ttl_seconds" =>
+                "ttl_seconds must be a whole number of seconds, without a decimal point or exponent (10, not 10.0).",
+            ValidationErrorKind.IntegerExpected => $"{name} must be a whole number, without a decimal point or exponent.",
             ValidationErrorKind.PropertyRequired => $"{name} is required.",
             ValidationErrorKind.PatternMismatch when field == "/metric_name" => "metric_name must match ^[a-zA-Z_][a-zA-Z0-9_]*$.",
             ValidationErrorKind.PatternMismatch => $"{name} must match {schema?.Pattern}.",
@@ -127,7 +138,7 @@ internal static class SchemaErrorTranslator
             ValidationErrorKind.TooManyItems => $"{name} must have at most {schema?.MaxItems} items.",
             ValidationErrorKind.TooFewItems => $"{name} must have at least {schema?.MinItems} item.",
             ValidationErrorKind.TooManyProperties => $"{name} must have at most {schema?.MaxProperties} entries.",
-            ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig => $"{name} must be strictly between 0 and 1.",
+            ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig => $"{name} must be {RangeOf(schema)}.",
             ValidationErrorKind.StringExpected => $"{name} must be a string.",
             ValidationErrorKind.NumberExpected => $"{name} must be a number.",
             ValidationErrorKind.ArrayExpected => $"{name} must be an array.",
@@ -136,6 +147,51 @@ internal static class SchemaErrorTranslator
         };
         return Violation(field, detail);
     }
+
+    private static string Plural(string type) => type == "summary" ? "summaries" : type + "s";
+
+    /// <summary>The fields an object schema allows, from the schema itself, so the list cannot drift from it.</summary>
+    private static string FieldsOf(NJsonSchema.JsonSchema? schema)
+    {
+        var names = schema is null ? [] : new List<string>(schema.Properties.Keys);
+        return names.Count switch
+        {
+            0 => "no other fields",
+            1 => names[0],
+            _ => string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[^1],
+        };
+    }
+
+    /// <summary>The bounds of a number schema in words: "between 1 and 2592000", "strictly between 0 and 1", "&gt;= 0".</summary>
+    private static string RangeOf(NJsonSchema.JsonSchema? schema)
+    {
+        if (schema is null)
+        {
+            return "within the schema's bounds";
+        }
+
+        (decimal? low, bool lowExclusive) = schema.ExclusiveMinimum is decimal exclusiveMin ? (exclusiveMin, true) : (schema.Minimum, schema.IsExclusiveMinimum);
+        (decimal? high, bool highExclusive) = schema.ExclusiveMaximum is decimal exclusiveMax ? (exclusiveMax, true) : (schema.Maximum, schema.IsExclusiveMaximum);
+        string Format(decimal bound) => bound.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return (low, high) switch
+        {
+            (decimal l, decimal h) when lowExclusive == highExclusive => $"{(lowExclusive ? "strictly " : "")}between {Format(l)} and {Format(h)}",
+            (decimal l, decimal h) => $"{(lowExclusive ? ">" : ">=")} {Format(l)} and {(highExclusive ? "<" : "<=")} {Format(h)}",
+            (decimal l, null) => $"{(lowExclusive ? ">" : ">=")} {Format(l)}",
+            (null, decimal h) => $"{(highExclusive ? "<" : "<=")} {Format(h)}",
+            _ => "within the schema's bounds",
+        };
+    }
+
+    private static string KindOf(JToken? token) => token?.Type switch
+    {
+        JTokenType.Integer or JTokenType.Float => "a number",
+        JTokenType.Boolean => "a boolean",
+        JTokenType.Null => "null",
+        JTokenType.Array => "an array",
+        JTokenType.Object => "an object",
+        _ => "that",
+    };
 
     private static string[] ForbiddenFields(string type) => type switch
     {

@@ -7,8 +7,8 @@ using Newtonsoft.Json.Linq;
 namespace MetricCollector.Recording;
 
 /// <summary>
-/// Reads a <c>POST /record</c> body the reference way: strict JSON (no duplicate keys, no trailing content, valid
-/// UTF-8) parsed by Newtonsoft, one record or an array of them, each validated against
+/// Reads a <c>POST /record</c> body the reference way: strict JSON (RFC 8259 as System.Text.Json judges it, no
+/// duplicate keys, valid UTF-8) parsed by Newtonsoft, one record or an array of them, each validated against
 /// <c>schemas/metric_record.schema.json</c> by NJsonSchema. <see cref="MetricRecordReader"/> takes a faster path and
 /// comes here for every record it does not accept, so the refusals keep NJsonSchema's verdict and wording.
 /// </summary>
@@ -41,7 +41,7 @@ internal static class SchemaRecordReader
         }
         catch (JsonException ex)
         {
-            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid JSON: " + ex.Message);
+            bodyRejection = new RecordRejection(RejectionReason.MalformedJson, "", "the body is not valid JSON: " + Echo.Of(ex.Message, 4 * Echo.MaxLength));
             return Empty;
         }
         catch (DecoderFallbackException)
@@ -88,6 +88,18 @@ internal static class SchemaRecordReader
     /// <summary>Parses the body as <see cref="Read"/> does; throws what it catches.</summary>
     public static JToken Parse(ReadOnlyMemory<byte> body)
     {
+        // System.Text.Json judges the syntax: Newtonsoft alone would read 010 as 8, 0x1F, NaN, unquoted or
+        // single-quoted names, trailing commas and a leading comment, and its tree would then be recorded.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            throw new DecoderFallbackException("the body is not valid UTF-8.");
+        }
+
+        if (SyntaxError(body.Span) is { } syntaxError)
+        {
+            throw new JsonReaderException(syntaxError);
+        }
+
         var bytes = MemoryMarshal.TryGetArray(body, out var segment) ? segment : new ArraySegment<byte>(body.ToArray());
         using var stream = new MemoryStream(bytes.Array!, bytes.Offset, bytes.Count, writable: false);
         using var text = new StreamReader(stream, StrictUtf8, detectEncodingFromByteOrderMarks: false);
@@ -105,6 +117,24 @@ internal static class SchemaRecordReader
 
         ReplaceBigIntegers(token);
         return token;
+    }
+
+    /// <summary>Why the body is not RFC 8259 JSON (as <see cref="Validation.JsonTape"/> reads it), or null when it is.</summary>
+    private static string? SyntaxError(ReadOnlySpan<byte> body)
+    {
+        var reader = new System.Text.Json.Utf8JsonReader(body, Validation.JsonTape.ReaderOptions);
+        try
+        {
+            while (reader.Read())
+            {
+            }
+
+            return null;
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>
@@ -137,7 +167,7 @@ internal static class SchemaRecordReader
             return new RecordBatchItem(null, new RecordRejection(RejectionReason.SchemaViolation, "", "a record must be a JSON object."));
         }
 
-        var errors = RecordSchema.Instance.Validate(record);
+        var errors = RecordSchema.Validate(record);
         if (errors.Count > 0)
         {
             return new RecordBatchItem(null, SchemaErrorTranslator.Translate(record, errors));

@@ -281,6 +281,33 @@ public sealed class RecordEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_refused_for_reasons_of_different_statuses_is_named_after_an_item_of_its_status()
+    {
+        using var response = await PostAsync("""[{"metric_name":"gateway_x","metric_type":"counter"},{"metric_name":"b bad","metric_type":"counter"}]""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.Equal("urn:metric-collector:problem:schema_violation", problem.GetProperty("type").GetString());
+        Assert.Equal("/1/metric_name", problem.GetProperty("field").GetString());
+        var errors = problem.GetProperty("errors");
+        Assert.Equal("reserved_name", errors[0].GetProperty("reason").GetString());
+        Assert.Equal("/metric_name", errors[1].GetProperty("field").GetString());
+        Assert.StartsWith("metric_name must match", errors[1].GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_batch_of_only_conflicts_points_into_the_array_at_the_first()
+    {
+        using var response = await PostAsync("""[{"metric_name":"gateway_y","metric_type":"counter"},{"metric_name":"metric_collector_y","metric_type":"counter"}]""");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:reserved_name", problem.GetProperty("type").GetString());
+        Assert.Equal("/0/metric_name", problem.GetProperty("field").GetString());
+    }
+
+    [Fact]
     public async Task A_fully_accepted_batch_gets_202()
     {
         using var response = await PostAsync("""

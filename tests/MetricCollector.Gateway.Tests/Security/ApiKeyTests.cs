@@ -94,6 +94,34 @@ public sealed class ApiKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_claiming_another_component_counts_as_an_auth_failure_once_per_request()
+    {
+        const string Forbidden = """metric_collector_auth_failures_total{endpoint="record",reason="forbidden"}""";
+        double before = MetricsText.Value(await ScrapeAsync(), Forbidden) ?? 0;
+
+        using var response = await SendAsync(HttpMethod.Post, "/record", SandboxKey,
+            """[{"metric_name":"spoofed2","metric_type":"gauge","value":1,"labels":{"componentId":"request-router"}},{"metric_name":"spoofed2","metric_type":"gauge","value":1,"labels":{"componentId":"other"}}]""");
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(before + 1, MetricsText.Value(await ScrapeAsync(), Forbidden));
+    }
+
+    [Fact]
+    public async Task A_record_whose_labels_leave_no_room_for_the_stamped_one_is_told_so()
+    {
+        string labels = string.Join(",", Enumerable.Range(0, 32).Select(i => $"\"l{i}\":\"v\""));
+        using var response = await SendAsync(HttpMethod.Post, "/record", SandboxKey,
+            "{\"metric_name\":\"crowded\",\"metric_type\":\"counter\",\"labels\":{" + labels + "}}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await ProblemAsync(response);
+        Assert.Equal("urn:metric-collector:problem:too_many_labels", problem.GetProperty("type").GetString());
+        Assert.Equal("/labels", problem.GetProperty("field").GetString());
+        Assert.Contains("componentId", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("31", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unbound_key_writes_what_it_sends()
     {
         using var response = await SendAsync(HttpMethod.Post, "/record", UnboundKey,

@@ -28,6 +28,18 @@ public sealed class RejectionLogTests
         Assert.All(logger.Levels, level => Assert.Equal(LogLevel.Warning, level));
     }
 
+    [Fact]
+    public void A_rejection_of_huge_input_is_logged_in_a_short_line()
+    {
+        var logger = new RecordingLogger();
+        var log = new RejectionLog(logger, new ManualTime(), perMinute: 3);
+        string name = new('x', 1_000_000);
+
+        log.Rejected(new RecordRejection(RejectionReason.SchemaViolation, "/labels/" + name, $"label name '{name}' is bad."));
+
+        Assert.InRange(logger.Messages[0].Length, 1, 8192);
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private long _ticks;

@@ -49,6 +49,8 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"objectives":[{"quantile":0.5,"error":0.1}]}""", "/objectives", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":1,"error":0.1}]}""", "/objectives/0/quantile", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.01},{"quantile":0.5,"error":0.02}]}""", "/objectives/1/quantile", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.9,"error":0.01},{"quantile":0.5,"error":0.01},{"quantile":0.90,"error":0.02}]}""", "/objectives/2/quantile", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":5}""", "/help", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":-0.5}""", "/value", "invalid_value")]
@@ -70,6 +72,176 @@ public sealed class RecordBodyTests
         Assert.Equal(field, rejection.Field);
         Assert.Equal(reason, rejection.ReasonLabel);
         Assert.False(string.IsNullOrWhiteSpace(rejection.Detail));
+    }
+
+    /// <summary>
+    /// Bodies a lenient parser (Newtonsoft) reads and RFC 8259 refuses: System.Text.Json, strict, is the judge of
+    /// syntax on both paths, so each is malformed_json on the fast path and on the reference path alike.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"metric_name":"oct","metric_type":"gauge","value":010}""")]
+    [InlineData("""{"metric_name":"oct","metric_type":"gauge","value":-0777}""")]
+    [InlineData("""{"metric_name":"hex","metric_type":"gauge","value":0x1F}""")]
+    [InlineData("""{metric_name:"unq","metric_type":"gauge","value":1}""")]
+    [InlineData("""{'metric_name':'sq','metric_type':'gauge','value':1}""")]
+    [InlineData("""{"metric_name":"tc","metric_type":"gauge","value":1,}""")]
+    [InlineData("""[{"metric_name":"tc","metric_type":"gauge","value":1},]""")]
+    [InlineData("""/*c*/{"metric_name":"cm","metric_type":"gauge","value":1}""")]
+    [InlineData("""{"metric_name":"cm","metric_type":"gauge","value":1}//c""")]
+    [InlineData("""{"metric_name":"cm","metric_type":"gauge","value":1 /*c*/}""")]
+    [InlineData("""{"metric_name":"fr","metric_type":"gauge","value":.5}""")]
+    [InlineData("""{"metric_name":"fr","metric_type":"gauge","value":1.}""")]
+    [InlineData("""{"metric_name":"nan","metric_type":"gauge","value":NaN}""")]
+    [InlineData("""{"metric_name":"inf","metric_type":"gauge","value":Infinity}""")]
+    [InlineData("""{"metric_name":"inf","metric_type":"gauge","value":-Infinity}""")]
+    [InlineData("""{"metric_name":"u","metric_type":"gauge","value":undefined}""")]
+    [InlineData("""{"metric_name":"p","metric_type":"gauge","value":+1}""")]
+    public void Bodies_that_are_not_RFC_8259_JSON_are_malformed_json_on_both_paths(string json)
+    {
+        byte[] body = Encoding.UTF8.GetBytes(json);
+        // The list holds only what strict JSON refuses, or it would prove nothing about leniency.
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => System.Text.Json.JsonDocument.Parse(body));
+
+        var fast = MetricRecordReader.Read(body, 10, out var fastRejection);
+        var reference = SchemaRecordReader.Read(body, 10, out var referenceRejection);
+
+        Assert.Equal(RejectionReason.MalformedJson, fastRejection?.Reason);
+        Assert.Equal(RejectionReason.MalformedJson, referenceRejection?.Reason);
+        Assert.Equal(fastRejection, referenceRejection);
+        Assert.Empty(fast.Items);
+        Assert.Empty(reference.Items);
+        Assert.Equal(RejectionReason.MalformedJson, IngestOne(json)?.Reason);
+    }
+
+    [Theory]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":0}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":-5}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":2592001}""", "/ttl_seconds", "schema_violation", "ttl_seconds must be between 1 and 2592000")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":10.0}""", "/ttl_seconds", "schema_violation", "whole number of seconds, without a decimal point")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":1e1}""", "/ttl_seconds", "schema_violation", "whole number of seconds, without a decimal point")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a":1}}""", "/labels/a", "schema_violation", "the value of label 'a' must be a string")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a":null}}""", "/labels/a", "schema_violation", "the value of label 'a' must be a string")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl":5}""", "/ttl", "schema_violation", "ttl_seconds")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.1,"x":1}]}""", "/objectives/0/x", "schema_violation", "quantile and error")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"labels":{"quantile":"1"}}""", "/labels/quantile", "schema_violation", "reserved on summaries")]
+    public void Refusals_say_what_to_send_instead(string json, string field, string reason, string detail)
+    {
+        var rejection = IngestOne(json);
+
+        Assert.NotNull(rejection);
+        Assert.Equal(field, rejection.Field);
+        Assert.Equal(reason, rejection.ReasonLabel);
+        Assert.Contains(detail, rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Invalid (", rejection.Detail, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("strictly between 0 and 1", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_field_is_answered_with_every_field_the_schema_allows_there()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(RecordSchema.ReadText())!;
+        var record = IngestOne("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl":5}""")!;
+        var objective = IngestOne("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.1,"x":1}]}""")!;
+
+        foreach (var (name, _) in schema["properties"]!.AsObject())
+        {
+            Assert.Contains(name, record.Detail, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("quantile", objective.Detail, StringComparison.Ordinal);
+        Assert.Contains("error", objective.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("metric_name", objective.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_label_value_over_the_limit_is_label_value_too_long_naming_the_limit()
+    {
+        var rejection = IngestOne(WithLabelValue("a", new string('v', 1025)));
+
+        Assert.NotNull(rejection);
+        Assert.Equal("/labels/a", rejection.Field);
+        Assert.Equal(RejectionReason.LabelValueTooLong, rejection.Reason);
+        Assert.Contains("1025", rejection.Detail, StringComparison.Ordinal);
+        Assert.Contains("1024", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>JSON Schema's maxLength counts Unicode code points, and so does every length README states.</summary>
+    [Theory]
+    [InlineData(@"\ud83d\ude00")]
+    [InlineData("😀")]
+    public void Lengths_count_code_points_not_UTF16_units(string emoji)
+    {
+        string Repeat(int n) => string.Concat(Enumerable.Repeat(emoji, n));
+
+        Assert.Null(IngestOne(WithLabelValue("a", Repeat(1024))));
+        Assert.Null(IngestOne(WithHelp("b", Repeat(1024))));
+        Assert.Equal(RejectionReason.LabelValueTooLong, IngestOne(WithLabelValue("c", Repeat(1025)))?.Reason);
+        Assert.Equal("/help", IngestOne(WithHelp("d", Repeat(1025)))?.Field);
+    }
+
+    private static string WithLabelValue(string name, string rawValue) =>
+        "{\"metric_name\":\"" + name + "\",\"metric_type\":\"gauge\",\"value\":1,\"labels\":{\"a\":\"" + rawValue + "\"}}";
+
+    private static string WithHelp(string name, string rawHelp) =>
+        "{\"metric_name\":\"" + name + "\",\"metric_type\":\"gauge\",\"value\":1,\"help\":\"" + rawHelp + "\"}";
+
+    [Theory]
+    [InlineData("1e-29", "0.5")]
+    [InlineData("0.5", "1e-29")]
+    [InlineData("1e-300", "5e-324")]
+    [InlineData("0.9999999999999999", "0.9999999999999999")]
+    [InlineData("0.000000000000000000000000000001", "0.1")]
+    public void Objectives_take_every_double_strictly_between_0_and_1(string quantile, string error)
+    {
+        string json = """{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":""" + quantile + ""","error":""" + error + "}]}";
+
+        Assert.Null(IngestOne(json));
+        Assert.Null(SchemaRecordReader.Read(Encoding.UTF8.GetBytes(json), 10, out _).Items[0].Rejection);
+    }
+
+    public static TheoryData<string, bool> LongInputs()
+    {
+        string name = new('x', 999_999);
+        static string J(string text) => text.Replace('\'', '"');
+        return new()
+        {
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'-" + name + "':'v'}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'x" + name + "':'v'}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'y" + name + "':1}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'labels':{'x" + name + "':1}}"), true },
+            { J("{'metric_name':'a','metric_type':'gauge','value':1,'x" + name + "':1,'x" + name + "':2}"), false },
+        };
+    }
+
+    /// <summary>A refusal names what was wrong without sending a megabyte back, or writing it to the log.</summary>
+    [Theory]
+    [MemberData(nameof(LongInputs))]
+    public void Echoed_input_is_cut_to_128_characters_with_its_length(string json, bool namesLength)
+    {
+        var rejection = IngestOne(json);
+
+        Assert.NotNull(rejection);
+        Assert.InRange(rejection.Detail.Length, 1, 1024);
+        Assert.InRange(rejection.Field.Length, 0, 256);
+        if (namesLength)
+        {
+            Assert.Contains("(1000000 characters)", rejection.Detail, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void A_record_built_in_code_with_a_long_name_is_refused_without_echoing_it_whole()
+    {
+        var record = new MetricRecord(new string('-', 1_000_000), MetricType.Counter);
+        var labelled = new MetricRecord("a", MetricType.Counter) { Labels = TestCollector.Labels((new string('-', 1_000_000), "v")) };
+
+        var byName = RecordValidator.Validate(record)!;
+        var byLabel = RecordValidator.Validate(labelled)!;
+
+        Assert.InRange(byName.Detail.Length, 1, 1024);
+        Assert.InRange(byLabel.Detail.Length, 1, 1024);
+        Assert.InRange(byLabel.Field.Length, 1, 256);
+        Assert.Contains("(1000000 characters)", byLabel.Field, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -26,14 +26,17 @@ internal static class RecordGen
         (4, Gen.OneOf(
             "0", "-0", "-0.0", "0.0", "1", "0.5", "1.0", "1e-30", "5e-324", "0.9999999999999999", "0.99999999999999999",
             "1.0000000000000002", "0.000000000000000000000000000001", "1e400", "-1e400", "1E2", "1e0", "-1", "2592000",
-            "2592001", "2592000.0", "1e28", "7.9228162514264337593543950335e28", "7.93e28", "1e29", "-1e29",
+            "2592001", "2592000.0", "10.0", "1e1", "1e-29", "-1e-29", "1e-300", "0.99999999999999994", "0.99999999999999989", "1e28", "7.9228162514264337593543950335e28", "7.93e28", "1e29", "-1e29",
             "123456789012345678901234567890", "-123456789012345678901234567890", "9223372036854775807",
             "9223372036854775808", "-9223372036854775808", "-9223372036854775809", "1" + new string('0', 400))));
 
     private static readonly Gen<string> Text = Gen.Frequency(
         (6, ValidName.Select(Quote)),
         (1, Gen.OneOf(@"""""", @"""ü✓""", @"""q\""b\\n""", @"""\u00e9""", @"""a\nb""", @"""\ud83d\ude00""")),
-        (1, Gen.OneOf(1023, 1024, 1025).Select(n => Quote(new string('v', n)))));
+        (1, Gen.OneOf(1023, 1024, 1025).Select(n => Quote(new string('v', n)))),
+        // maxLength counts code points: emoji (two UTF-16 units each), raw and escaped, at the limit and past it.
+        (1, Gen.Select(Gen.OneOf(512, 513, 1024, 1025), Gen.OneOf("😀", @"\ud83d\ude00")).Select(t => Quote(string.Concat(Enumerable.Repeat(t.Item2, t.Item1))))),
+        (1, Gen.OneOf(1023, 1024).Select(n => Quote(new string('v', n) + "😀"))));
 
     private static readonly Gen<string> Junk = Gen.OneOf(
         @"""x""", "1", "-1", "1.5", "[]", "{}", "null", "true", "false", @"[1,""x""]", @"{""y"":[1,{""z"":null}]}", "[[1]]",

@@ -15,9 +15,12 @@ internal sealed class JsonTape : IDisposable
     // Newtonsoft refuses an integer of more than 380 characters as too large to parse; System.Text.Json reads it.
     private const int NewtonsoftMaxNumberLength = 379;
 
-    // Comments are refused so that the reference path decides about them: Newtonsoft skips a leading comment but
-    // refuses a trailing one.
-    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = RecordLimits.MaxJsonDepth };
+    /// <summary>
+    /// RFC 8259 JSON and nothing else (no comments, no trailing commas), at most 32 levels deep: the one judge of a
+    /// body's syntax, on the fast path and on the reference path alike (Newtonsoft, which reads octal, hex, NaN,
+    /// unquoted names and comments, only ever sees bodies this has accepted).
+    /// </summary>
+    internal static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = RecordLimits.MaxJsonDepth };
 
     private JsonTapeToken[] _tokens;
     private int _count;

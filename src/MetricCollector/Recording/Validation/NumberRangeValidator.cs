@@ -4,7 +4,8 @@ namespace MetricCollector.Recording.Validation;
 
 /// <summary>
 /// <c>minimum</c>/<c>maximum</c> with draft-04 boolean <c>exclusiveMinimum</c>/<c>exclusiveMaximum</c>, or the later
-/// numeric forms, compared as NJsonSchema does: as decimals, or as doubles where the decimal conversion overflows.
+/// numeric forms: the verdict of NJsonSchema (decimals, or doubles where the decimal conversion overflows) corrected
+/// as <see cref="SchemaCorrections"/> corrects it (a non-integer the double comparison admits is admitted).
 /// </summary>
 internal sealed class NumberRangeValidator(NumberBounds bounds) : JsonValidator
 {
@@ -15,7 +16,14 @@ internal sealed class NumberRangeValidator(NumberBounds bounds) : JsonValidator
             return true;
         }
 
+        // NJsonSchema compares as decimal (as double where that overflows); a refusal of a non-integer the double
+        // comparison admits is dropped (SchemaCorrections), so 1e-29 is in (0, 1) on both paths.
         var number = JsonNumber.Read(element);
-        return number.TryGetDecimal(out decimal value) ? bounds.Admits(value) : bounds.Admits(number.Value);
+        if (number.TryGetDecimal(out decimal value) && bounds.Admits(value))
+        {
+            return true;
+        }
+
+        return !number.IsInteger && bounds.Admits(number.Value);
     }
 }

@@ -3,8 +3,10 @@ using System.Text.Json;
 namespace MetricCollector.Recording.Validation;
 
 /// <summary>
-/// <c>pattern</c>, <c>minLength</c> and <c>maxLength</c> on strings. Like NJsonSchema it counts UTF-16 code units and
-/// matches with .NET's own regex dialect (default options), so both paths agree on every string.
+/// <c>pattern</c>, <c>minLength</c> and <c>maxLength</c> on strings, matched with .NET's own regex dialect (default
+/// options) as NJsonSchema does. <c>maxLength</c> counts code points, as JSON Schema does and as the reference path
+/// does after <see cref="SchemaCorrections"/>; <c>minLength</c> counts UTF-16 units as NJsonSchema does (which can only
+/// admit more, so no correction applies), so both paths agree on every string.
 /// </summary>
 internal sealed class StringValidator(PatternMatcher? pattern, int? minLength, int? maxLength) : JsonValidator
 {
@@ -21,7 +23,7 @@ internal sealed class StringValidator(PatternMatcher? pattern, int? minLength, i
             return Accepts(element.GetString());
         }
 
-        // A raw string never has fewer UTF-8 bytes than UTF-16 code units, so short ones need no counting.
+        // A raw string never has fewer UTF-8 bytes than UTF-16 units or code points, so short ones need no counting.
         if (pattern is null && minLength is null && maxLength is int max && raw.Length <= max)
         {
             return true;
@@ -33,6 +35,6 @@ internal sealed class StringValidator(PatternMatcher? pattern, int? minLength, i
 
     private bool Accepts(ReadOnlySpan<char> text) =>
         (minLength is not int min || text.Length >= min)
-        && (maxLength is not int max || text.Length <= max)
+        && (maxLength is not int max || text.Length <= max || CodePoints.Count(text) <= max)
         && (pattern is null || pattern.IsMatch(text));
 }
