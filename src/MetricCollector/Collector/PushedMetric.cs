@@ -15,6 +15,10 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     private readonly Func<string[], TSeries> _createSeries;
     private readonly Action<TSeries, MetricRecord> _apply;
 
+    // Both changed under _createLock: a metric may be withdrawn (its defining record refused) only while it never had a series.
+    private bool _hadSeries;
+    private bool _withdrawn;
+
     /// <param name="definition">The metric's definition.</param>
     /// <param name="budget">The series budget shared by all metrics.</param>
     /// <param name="maxSeries">The most series this metric may hold.</param>
@@ -62,6 +66,20 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
             // The series is being removed (expired or deleted): once that is done, the record creates it afresh.
             spin.SpinOnce();
+        }
+    }
+
+    public bool TryWithdraw()
+    {
+        lock (_createLock)
+        {
+            if (_hadSeries)
+            {
+                return false;
+            }
+
+            _withdrawn = true;
+            return true;
         }
     }
 
@@ -183,6 +201,11 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
                 return SeriesApplyResult.Applied;
             }
 
+            if (_withdrawn)
+            {
+                return SeriesApplyResult.Withdrawn;
+            }
+
             if (_series.Count >= _maxSeries)
             {
                 return SeriesApplyResult.MetricSeriesLimit;
@@ -196,6 +219,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
             // The caller's label values may be a reused buffer: the series keeps its own copy.
             string[] values = [.. key.Values];
             series = _createSeries(values);
+            _hadSeries = true;
             _series[new LabelValues(values)] = series;
             Roster?.Add(values, series);
             return SeriesApplyResult.Applied;
