@@ -298,6 +298,11 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 Withdraw(defined);
             }
 
+            if (result == SeriesApplyResult.ValueOverflow)
+            {
+                return Overflow(definition, record);
+            }
+
             return result == SeriesApplyResult.MetricSeriesLimit
                 ? new RecordRejection(RejectionReason.MetricSeriesLimit, "/labels",
                     $"metric '{definition.Name}' holds its limit of {_options.MaxSeriesPerMetric} series; records that would create a new series of it are refused until series expire or are deleted, while existing series keep working. A label with unbounded values (ids, timestamps) is the usual cause.")
@@ -629,7 +634,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         switch (definition.Type)
         {
             case MetricType.Counter:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.Add(record.Value ?? 1), keepRoster: true);
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.TryAdd(record.Value ?? 1), keepRoster: true);
             case MetricType.Gauge:
                 return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
             case MetricType.Histogram:
@@ -640,7 +645,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 // createSeries runs under the metric's creation lock, so the summary is made once.
                 Summary? summary = null;
                 return new PushedMetric<ChildSeries<Summary.Child>>(
-                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>((summary ??= CreateSummary(definition)).WithLabels(values)), static (series, record) => Observe(series.Child, record));
+                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>((summary ??= CreateSummary(definition)).WithLabels(values)), static (series, record) => series.TryObserve(record, static (child, value) => child.Observe(value)));
         }
     }
 
@@ -666,32 +671,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     {
         // One bounds array for the metric, not one per series.
         double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
-        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.Observe(bounds, record), keepRoster: true);
+        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.TryObserve(bounds, record), keepRoster: true);
     }
 
-    private static void ApplyGauge(ValueSeries gauge, MetricRecord record)
+    private static bool ApplyGauge(ValueSeries gauge, MetricRecord record)
     {
         double value = record.Value!.Value;
         switch (record.Operation)
         {
-            case GaugeOperation.Inc: gauge.Add(value); break;
-            case GaugeOperation.Dec: gauge.Add(-value); break;
-            default: gauge.Set(value); break;
-        }
-    }
-
-    private static void Observe(Summary.Child observer, MetricRecord record)
-    {
-        if (record.Values is { } values)
-        {
-            for (int i = 0; i < values.Count; i++)
-            {
-                observer.Observe(values[i]);
-            }
-        }
-        else
-        {
-            observer.Observe(record.Value!.Value);
+            case GaugeOperation.Inc: return gauge.TryAdd(value);
+            case GaugeOperation.Dec: return gauge.TryAdd(-value);
+            default: gauge.Set(value); return true;
         }
     }
 
@@ -700,6 +690,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         RemoveExpired();
         _self.Series.Set(_budget.Used);
         _self.Families.Set(_metrics.Count);
+    }
+
+    private static RecordRejection Overflow(MetricDefinition definition, MetricRecord record)
+    {
+        string what = definition.Type switch
+        {
+            MetricType.Counter => $"counter '{definition.Name}'",
+            MetricType.Gauge => $"gauge '{definition.Name}'",
+            _ => $"the sum of {TypeNames.Of(definition.Type)} '{definition.Name}'",
+        };
+        return new RecordRejection(RejectionReason.ValueOverflow, record.Values is null ? "/value" : "/values",
+            $"the record would take {what} beyond the largest finite double (about 1.8e308); nothing was applied and the series keeps its value.");
     }
 
     private static RecordRejection LabelConflict(MetricDefinition definition) =>

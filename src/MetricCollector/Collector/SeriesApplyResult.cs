@@ -17,4 +17,7 @@ internal enum SeriesApplyResult
     /// was applied, and the record must look the metric up again.
     /// </summary>
     Withdrawn,
+
+    /// <summary>Applying the record would have made a value (counter, gauge, sum) infinite; nothing was applied.</summary>
+    ValueOverflow,
 }

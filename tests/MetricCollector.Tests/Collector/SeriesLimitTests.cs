@@ -121,12 +121,15 @@ public sealed class SeriesLimitTests
             var collector = TestCollector.Create(new MetricCollectorOptions { MaxSeries = 1 });
             await collector.RecordAsync(TestCollector.Gauge("holder", 1));
             using var start = new Barrier(5);
+            int freed = free ? 0 : 1;
             var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
             {
                 start.SignalAndWait();
                 var outcomes = new List<RecordOutcome>();
-                for (int i = 0; i < 20; i++)
+                // At least 20 records each, and some after the slot is freed, so that every round races for it.
+                for (int i = 0, after = 0; i < 20 || after < 5; i++)
                 {
+                    after += Volatile.Read(ref freed);
                     outcomes.Add(collector.Record(new MetricRecord("racer", MetricType.Gauge) { Value = w, Labels = TestCollector.Labels(("w", "w" + w)) }));
                 }
 
@@ -136,6 +139,7 @@ public sealed class SeriesLimitTests
             if (free)
             {
                 collector.Delete("holder", new Dictionary<string, string>());
+                Volatile.Write(ref freed, 1);
             }
 
             var outcomes = (await Task.WhenAll(writers)).SelectMany(o => o).ToList();
