@@ -24,8 +24,17 @@ internal static class GatewayApplication
         });
 
         // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
-        // still override what it says, as for every other setting.
-        builder.Configuration.AddJsonFile(commandLine.ResolveProxyConfig(), optional: false, reloadOnChange: true);
+        // still override what it says, as for every other setting. An edit that cannot be read is logged and ignored.
+        var proxyConfig = new ProxyConfigFileSource(commandLine.ResolveProxyConfig());
+        try
+        {
+            ((IConfigurationBuilder)builder.Configuration).Add(proxyConfig);
+        }
+        catch (InvalidDataException e) when (e.InnerException is FormatException format)
+        {
+            throw new GatewayStartupException($"The proxy-config file '{proxyConfig.FullPath}' could not be read: {format.InnerException?.Message ?? format.Message}");
+        }
+
         DemoBackends? demo = null;
         if (commandLine.Demo)
         {
@@ -49,6 +58,7 @@ internal static class GatewayApplication
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);
 
         var app = builder.Build();
+        proxyConfig.Logger = app.Services.GetRequiredService<ILogger<ProxyConfigFileProvider>>();
         if (demo is not null)
         {
             app.Lifetime.ApplicationStopped.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());

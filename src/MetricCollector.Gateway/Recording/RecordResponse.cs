@@ -140,6 +140,7 @@ internal static class RecordResponse
         RejectionReason.Unauthorized => "Unauthorized",
         RejectionReason.Forbidden => "Forbidden",
         RejectionReason.InvalidIdempotencyKey => "Invalid Idempotency-Key",
+        RejectionReason.ValueOverflow => "Value overflow",
         _ => "Metric name collision",
     };
 

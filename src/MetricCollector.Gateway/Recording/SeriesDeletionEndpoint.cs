@@ -5,8 +5,9 @@ namespace MetricCollector.Gateway.Recording;
 
 /// <summary>
 /// <c>DELETE /metrics/{name}?label=value</c> removes a pushed metric's series (those with the given label values, or
-/// all of them); <c>DELETE /metrics</c> wipes every pushed series. Both need a key with the admin role when keys are
-/// configured. Definitions stay, so a metric keeps its type and labels; its series start again from zero.
+/// all of them); <c>DELETE /metrics</c> wipes every pushed series, while <c>DELETE /metrics/</c> (an empty name) is
+/// 404. Both need a key with the admin role when keys are configured. Definitions stay, so a metric keeps its type
+/// and labels; its series start again from zero.
 /// </summary>
 internal static class SeriesDeletionEndpoint
 {
@@ -45,6 +46,16 @@ internal static class SeriesDeletionEndpoint
     {
         if (await RefusedAsync(context, auth))
         {
+            return;
+        }
+
+        // Routing ignores a trailing slash, so DELETE /metrics/ lands here: it is what a script sends for
+        // DELETE /metrics/$NAME with NAME unset, and must not wipe everything. Only DELETE /metrics does.
+        if (context.Request.Path.Value is [.., '/'])
+        {
+            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "unknown_metric", "Unknown metric",
+                "the metric name is empty; DELETE /metrics/<name> deletes one metric's series, DELETE /metrics (no trailing slash) wipes every pushed series.",
+                "/metric_name");
             return;
         }
 

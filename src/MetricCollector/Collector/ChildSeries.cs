@@ -1,3 +1,4 @@
+using MetricCollector.Recording;
 using Prometheus;
 
 namespace MetricCollector.Collector;
@@ -10,7 +11,54 @@ namespace MetricCollector.Collector;
 internal sealed class ChildSeries<TChild>(TChild child) : PushedSeries
     where TChild : ChildBase
 {
+    // The child's sum, which prometheus-net does not show: added under this object's lock in the order the child
+    // adds it, so that a record which would make it infinite is refused before the child sees any of its values.
+    private double _sum;
+
     public TChild Child { get; } = child;
+
+    /// <summary>
+    /// Hands the record's value or values to <paramref name="observe"/> unless they would make the sum infinite;
+    /// false, observing none, then.
+    /// </summary>
+    public bool TryObserve(MetricRecord record, Action<TChild, double> observe)
+    {
+        lock (this)
+        {
+            double sum = _sum;
+            if (record.Values is { } values)
+            {
+                for (int i = 0; i < values.Count; i++)
+                {
+                    sum += values[i];
+                }
+
+                if (!double.IsFinite(sum))
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < values.Count; i++)
+                {
+                    observe(Child, values[i]);
+                }
+            }
+            else
+            {
+                double value = record.Value!.Value;
+                sum += value;
+                if (!double.IsFinite(sum))
+                {
+                    return false;
+                }
+
+                observe(Child, value);
+            }
+
+            _sum = sum;
+            return true;
+        }
+    }
 
     public override void Retire()
     {

@@ -33,24 +33,49 @@ internal sealed class HistogramSeries : PushedSeries
     public static double[] UpperBounds(IReadOnlyList<double> buckets) =>
         buckets.Count > 0 && double.IsPositiveInfinity(buckets[^1]) ? [.. buckets] : [.. buckets, double.PositiveInfinity];
 
-    /// <summary>Observes the record's value or values, all under one hold of the lock.</summary>
+    /// <summary>
+    /// Observes the record's value or values, all under one hold of the lock; false, observing none, when the sum
+    /// would not stay finite.
+    /// </summary>
     /// <param name="bounds">The metric's upper bounds, from <see cref="UpperBounds"/>.</param>
-    /// <param name="record">A histogram record.</param>
-    public void Observe(double[] bounds, MetricRecord record)
+    /// <param name="record">A histogram record (its numbers validated finite and >= 0).</param>
+    public bool TryObserve(double[] bounds, MetricRecord record)
     {
         lock (_counts)
         {
+            // The sum first, added in the order ObserveLocked adds it, so that a refused record changes nothing.
+            double sum = _sum;
             if (record.Values is { } values)
             {
                 for (int i = 0; i < values.Count; i++)
                 {
-                    ObserveLocked(bounds, values[i]);
+                    sum += values[i];
+                }
+
+                if (!double.IsFinite(sum))
+                {
+                    return false;
+                }
+
+                for (int i = 0; i < values.Count; i++)
+                {
+                    _counts[BucketOf(bounds, values[i])]++;
                 }
             }
             else
             {
-                ObserveLocked(bounds, record.Value!.Value);
+                double value = record.Value!.Value;
+                sum += value;
+                if (!double.IsFinite(sum))
+                {
+                    return false;
+                }
+
+                _counts[BucketOf(bounds, value)]++;
             }
+
+            _sum = sum;
+            return true;
         }
     }
 
@@ -109,7 +134,7 @@ internal sealed class HistogramSeries : PushedSeries
 
     // As prometheus-net's Histogram.Child.Observe: NaN is ignored; a value goes to the first bucket whose upper bound
     // is at least the value (-Inf to the first, +Inf to the last); the sum adds the values in the order they came, so
-    // it is the same double. A linear scan: 15 bounds by default, 65 at most, and the record path costs far more.
+    // it is the same double.
     private void ObserveLocked(double[] bounds, double value)
     {
         if (double.IsNaN(value))
@@ -117,13 +142,19 @@ internal sealed class HistogramSeries : PushedSeries
             return;
         }
 
+        _counts[BucketOf(bounds, value)]++;
+        _sum += value;
+    }
+
+    // A linear scan: 15 bounds by default, 65 at most, and the record path costs far more.
+    private static int BucketOf(double[] bounds, double value)
+    {
         int bucket = 0;
         while (value > bounds[bucket])
         {
             bucket++;
         }
 
-        _counts[bucket]++;
-        _sum += value;
+        return bucket;
     }
 }

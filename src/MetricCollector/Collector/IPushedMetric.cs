@@ -19,6 +19,12 @@ internal interface IPushedMetric
     /// <param name="timeToLive">The series' time to live in timestamp ticks (0 for ever), or null to keep the series' own.</param>
     SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive);
 
+    /// <summary>
+    /// Withdraws the metric if no series was ever created in it: from then on every record is turned away with
+    /// <see cref="SeriesApplyResult.Withdrawn"/>. False, changing nothing, once a series was created.
+    /// </summary>
+    bool TryWithdraw();
+
     /// <summary>Removes the series whose time to live has passed at <paramref name="now"/>; returns how many.</summary>
     int RemoveExpired(long now);
 

@@ -245,48 +245,130 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     private RecordRejection? Apply(MetricRecord record)
     {
-        // The name as sent finds the metric without building its exposed name (a counter's "_total") on every record.
-        if (!_byPushedName.TryGetValue(record.Name, out var metric) || metric.Definition.Type != record.Type)
+        var spin = default(SpinWait);
+        while (true)
         {
-            string exposedName = ExpositionNames.Exposed(record.Name, record.Type);
-            if (!_metrics.TryGetValue(exposedName, out metric))
+            // The name as sent finds the metric without building its exposed name (a counter's "_total") on every record.
+            NewMetric? defined = null;
+            if (!_byPushedName.TryGetValue(record.Name, out var metric) || metric.Definition.Type != record.Type)
             {
-                metric = Define(record, exposedName, out var rejection);
-                if (metric is null)
+                string exposedName = ExpositionNames.Exposed(record.Name, record.Type);
+                if (!_metrics.TryGetValue(exposedName, out metric))
                 {
-                    return rejection;
+                    metric = Define(record, exposedName, out var rejection, out defined);
+                    if (metric is null)
+                    {
+                        return rejection;
+                    }
+                }
+
+                _byPushedName.TryAdd(record.Name, metric);
+            }
+
+            var definition = metric.Definition;
+            var conflict = FindConflict(definition, record, out string[]? labelValues);
+            if (conflict is not null)
+            {
+                return conflict;
+            }
+
+            long? timeToLive = _defaultTimeToLive;
+            if (record.TimeToLive is { } ttl)
+            {
+                timeToLive = ToTicks(ttl);
+                if (!_anyRecordTimeToLive)
+                {
+                    _anyRecordTimeToLive = true;
                 }
             }
 
-            _byPushedName.TryAdd(record.Name, metric);
-        }
-
-        var definition = metric.Definition;
-        var conflict = FindConflict(definition, record, out string[]? labelValues);
-        if (conflict is not null)
-        {
-            return conflict;
-        }
-
-        long? timeToLive = _defaultTimeToLive;
-        if (record.TimeToLive is { } ttl)
-        {
-            timeToLive = ToTicks(ttl);
-            if (!_anyRecordTimeToLive)
+            var result = metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive);
+            if (result == SeriesApplyResult.Applied)
             {
-                _anyRecordTimeToLive = true;
+                return null;
+            }
+
+            if (result == SeriesApplyResult.Withdrawn)
+            {
+                // A record that defined the metric was refused and withdrew it while this one held it: drop a lookup
+                // entry this record may have added back, and look the name up afresh (it is defined anew if need be).
+                _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(record.Name, metric));
+                spin.SpinOnce();
+                continue;
+            }
+
+            // Only an accepted record fixes a definition: one this record made goes again, unless a racing record has
+            // put a series in it meanwhile.
+            if (defined is not null)
+            {
+                Withdraw(defined);
+            }
+
+            if (result == SeriesApplyResult.ValueOverflow)
+            {
+                return Overflow(definition, record);
+            }
+
+            return result == SeriesApplyResult.MetricSeriesLimit
+                ? new RecordRejection(RejectionReason.MetricSeriesLimit, "/labels",
+                    $"metric '{definition.Name}' holds its limit of {_options.MaxSeriesPerMetric} series; records that would create a new series of it are refused until series expire or are deleted, while existing series keep working. A label with unbounded values (ids, timestamps) is the usual cause.")
+                : new RecordRejection(RejectionReason.SeriesLimit, "/labels",
+                    $"the collector holds its limit of {_budget.Limit} series; records that would create a new series are refused until series are removed, while existing series keep working.");
+        }
+    }
+
+    /// <summary>
+    /// Undoes <see cref="Register"/> for a metric that no series was ever created in: its names, family and slot are
+    /// free again, as if it had never been defined. Does nothing once a series was created in it.
+    /// </summary>
+    private void Withdraw(NewMetric defined)
+    {
+        var metric = defined.Metric;
+        var definition = metric.Definition;
+        lock (_defineLock)
+        {
+            // Under the metric's own lock, so that no racing record creates a series in it from now on.
+            if (!metric.TryWithdraw())
+            {
+                return;
+            }
+
+            _metrics.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
+            foreach (string name in ExpositionNames.Claimed(definition.Name, definition.Type))
+            {
+                if (_claims.TryGetValue(name, out var owner) && ReferenceEquals(owner, metric))
+                {
+                    _claims.Remove(name);
+                }
+            }
+
+            if (defined.Family is { } family)
+            {
+                var families = _pushedFamilies;
+                var kept = new PushedFamily[families.Length - 1];
+                int index = 0;
+                foreach (var each in families)
+                {
+                    if (!ReferenceEquals(each, family))
+                    {
+                        kept[index++] = each;
+                    }
+                }
+
+                _pushedFamilies = kept;
+            }
+
+            // Records that found the metric meanwhile may add an entry back; they drop it when refused as Withdrawn.
+            _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
+            if (definition.Type == MetricType.Counter && definition.Name.EndsWith("_total", StringComparison.Ordinal))
+            {
+                _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name[..^"_total".Length], metric));
             }
         }
-
-        return metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive) switch
-        {
-            SeriesApplyResult.Applied => null,
-            SeriesApplyResult.MetricSeriesLimit => new RecordRejection(RejectionReason.MetricSeriesLimit, "/labels",
-                $"metric '{definition.Name}' holds its limit of {_options.MaxSeriesPerMetric} series; records that would create a new series of it are refused until series expire or are deleted, while existing series keep working. A label with unbounded values (ids, timestamps) is the usual cause."),
-            _ => new RecordRejection(RejectionReason.SeriesLimit, "/labels",
-                $"the collector holds its limit of {_budget.Limit} series; records that would create a new series are refused until series are removed, while existing series keep working."),
-        };
     }
+
+    /// <summary>A metric a record has just added, and its family (null for a summary, which the registry writes).</summary>
+    private sealed record NewMetric(IPushedMetric Metric, PushedFamily? Family);
 
     /// <summary>The limits an operator may set tighter than the schema's bounds.</summary>
     private RecordRejection? CheckConfiguredLimits(MetricRecord record)
@@ -422,17 +504,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         return null;
     }
 
-    private IPushedMetric? Define(MetricRecord record, string exposedName, out RecordRejection? rejection) =>
-        Register(NewDefinition(record, exposedName), out rejection);
+    private IPushedMetric? Define(MetricRecord record, string exposedName, out RecordRejection? rejection, out NewMetric? created) =>
+        Register(NewDefinition(record, exposedName), out rejection, out created);
 
     /// <summary>
     /// Adds a metric with <paramref name="definition"/>, or returns the one already under its name (whatever its
     /// definition: the caller compares); null, with the rejection, for a reserved name, beyond the metric limit, or
-    /// when one of its exposition names is another metric's.
+    /// when one of its exposition names is another metric's. <paramref name="created"/> is set when this call added it.
     /// </summary>
-    private IPushedMetric? Register(MetricDefinition definition, out RecordRejection? rejection)
+    private IPushedMetric? Register(MetricDefinition definition, out RecordRejection? rejection, out NewMetric? created)
     {
         rejection = null;
+        created = null;
         string? reservedPrefix = ExpositionNames.ReservedPrefixOf(definition.Name);
         if (reservedPrefix is not null)
         {
@@ -483,6 +566,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             _metrics[definition.Name] = metric;
+            created = new NewMetric(metric, family);
             return metric;
         }
     }
@@ -501,7 +585,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// </summary>
     internal IPushedMetric? DefineRestored(MetricDefinition definition, out string? problem)
     {
-        var metric = Register(definition, out var rejection);
+        var metric = Register(definition, out var rejection, out _);
         problem = rejection?.Detail;
         if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)
             || (definition.Type == MetricType.Histogram && !SequenceEqual(metric.Definition.Buckets!, definition.Buckets!))))
@@ -556,36 +640,44 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         switch (definition.Type)
         {
             case MetricType.Counter:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.Add(record.Value ?? 1), keepRoster: true);
+                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.TryAdd(record.Value ?? 1), keepRoster: true);
             case MetricType.Gauge:
                 return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
             case MetricType.Histogram:
                 return NewHistogram(definition, _budget, _options.MaxSeriesPerMetric);
             default:
-                var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
-                foreach (var objective in definition.Objectives)
-                {
-                    objectives.Add(new QuantileEpsilonPair(objective.Quantile, objective.Error));
-                }
-
-                // prometheus-net writes the help as it is given, in both formats: given escaped for the text format
-                // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, which
-                // OpenMetrics escapes and the text format must not; the OpenMetrics exposition escapes that one.
-                if (definition.Help.Contains('"', StringComparison.Ordinal))
-                {
-                    _summaryHelpHasQuote = true;
-                }
-
-                var summary = _factory.CreateSummary(definition.Name, SampleText.EscapeHelp(definition.Help, openMetrics: false), new SummaryConfiguration
-                {
-                    LabelNames = [.. definition.LabelNames],
-                    SuppressInitialValue = true,
-                    Objectives = objectives,
-                    MaxAge = _options.SummaryMaxAge,
-                });
+                // Made with the first series, not with the definition: prometheus-net cannot take a metric out of its
+                // registry again, and a definition whose first record is refused is withdrawn (see Withdraw).
+                // createSeries runs under the metric's creation lock, so the summary is made once.
+                Summary? summary = null;
                 return new PushedMetric<ChildSeries<Summary.Child>>(
-                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>(summary.WithLabels(values)), static (series, record) => Observe(series.Child, record));
+                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>((summary ??= CreateSummary(definition)).WithLabels(values)), static (series, record) => series.TryObserve(record, static (child, value) => child.Observe(value)));
         }
+    }
+
+    private Summary CreateSummary(MetricDefinition definition)
+    {
+        var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
+        foreach (var objective in definition.Objectives)
+        {
+            objectives.Add(new QuantileEpsilonPair(objective.Quantile, objective.Error));
+        }
+
+        // prometheus-net writes the help as it is given, in both formats: given escaped for the text format
+        // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, which
+        // OpenMetrics escapes and the text format must not; the OpenMetrics exposition escapes that one.
+        if (definition.Help.Contains('"', StringComparison.Ordinal))
+        {
+            _summaryHelpHasQuote = true;
+        }
+
+        return _factory.CreateSummary(definition.Name, SampleText.EscapeHelp(definition.Help, openMetrics: false), new SummaryConfiguration
+        {
+            LabelNames = [.. definition.LabelNames],
+            SuppressInitialValue = true,
+            Objectives = objectives,
+            MaxAge = _options.SummaryMaxAge,
+        });
     }
 
     /// <summary>A pushed histogram: its series count into the definition's buckets and +Inf.</summary>
@@ -593,32 +685,17 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     {
         // One bounds array for the metric, not one per series.
         double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
-        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.Observe(bounds, record), keepRoster: true);
+        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.TryObserve(bounds, record), keepRoster: true);
     }
 
-    private static void ApplyGauge(ValueSeries gauge, MetricRecord record)
+    private static bool ApplyGauge(ValueSeries gauge, MetricRecord record)
     {
         double value = record.Value!.Value;
         switch (record.Operation)
         {
-            case GaugeOperation.Inc: gauge.Add(value); break;
-            case GaugeOperation.Dec: gauge.Add(-value); break;
-            default: gauge.Set(value); break;
-        }
-    }
-
-    private static void Observe(Summary.Child observer, MetricRecord record)
-    {
-        if (record.Values is { } values)
-        {
-            for (int i = 0; i < values.Count; i++)
-            {
-                observer.Observe(values[i]);
-            }
-        }
-        else
-        {
-            observer.Observe(record.Value!.Value);
+            case GaugeOperation.Inc: return gauge.TryAdd(value);
+            case GaugeOperation.Dec: return gauge.TryAdd(-value);
+            default: gauge.Set(value); return true;
         }
     }
 
@@ -627,6 +704,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         RemoveExpired();
         _self.Series.Set(_budget.Used);
         _self.Families.Set(_metrics.Count);
+    }
+
+    private static RecordRejection Overflow(MetricDefinition definition, MetricRecord record)
+    {
+        string what = definition.Type switch
+        {
+            MetricType.Counter => $"counter '{definition.Name}'",
+            MetricType.Gauge => $"gauge '{definition.Name}'",
+            _ => $"the sum of {TypeNames.Of(definition.Type)} '{definition.Name}'",
+        };
+        return new RecordRejection(RejectionReason.ValueOverflow, record.Values is null ? "/value" : "/values",
+            $"the record would take {what} beyond the largest finite double (about 1.8e308); nothing was applied and the series keeps its value.");
     }
 
     private static RecordRejection LabelConflict(MetricDefinition definition) =>

@@ -13,15 +13,19 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     private readonly SeriesBudget _budget;
     private readonly int _maxSeries;
     private readonly Func<string[], TSeries> _createSeries;
-    private readonly Action<TSeries, MetricRecord> _apply;
+    private readonly Func<TSeries, MetricRecord, bool> _apply;
+
+    // Both changed under _createLock: a metric may be withdrawn (its defining record refused) only while it never had a series.
+    private bool _hadSeries;
+    private bool _withdrawn;
 
     /// <param name="definition">The metric's definition.</param>
     /// <param name="budget">The series budget shared by all metrics.</param>
     /// <param name="maxSeries">The most series this metric may hold.</param>
     /// <param name="createSeries">Creates a series for label values.</param>
-    /// <param name="apply">Applies a record to a series.</param>
+    /// <param name="apply">Applies a record to a series; false, changing nothing, when it would make a value infinite.</param>
     /// <param name="keepRoster">Keep the series in creation order too (<see cref="Roster"/>), for a metric the collector writes itself.</param>
-    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Action<TSeries, MetricRecord> apply, bool keepRoster = false)
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Func<TSeries, MetricRecord, bool> apply, bool keepRoster = false)
     {
         Roster = keepRoster ? new SeriesRoster<TSeries>() : null;
         Definition = definition;
@@ -55,13 +59,34 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
             if (series!.TryEnter())
             {
-                _apply(series, record);
+                if (!_apply(series, record))
+                {
+                    // Never a series this record made: its first record starts from zero, and the validator refuses
+                    // values whose own sum is infinite. So the series was published by an earlier record.
+                    series.ExitUnchanged();
+                    return SeriesApplyResult.ValueOverflow;
+                }
+
                 series.Exit(now, timeToLive);
                 return SeriesApplyResult.Applied;
             }
 
             // The series is being removed (expired or deleted): once that is done, the record creates it afresh.
             spin.SpinOnce();
+        }
+    }
+
+    public bool TryWithdraw()
+    {
+        lock (_createLock)
+        {
+            if (_hadSeries)
+            {
+                return false;
+            }
+
+            _withdrawn = true;
+            return true;
         }
     }
 
@@ -183,6 +208,11 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
                 return SeriesApplyResult.Applied;
             }
 
+            if (_withdrawn)
+            {
+                return SeriesApplyResult.Withdrawn;
+            }
+
             if (_series.Count >= _maxSeries)
             {
                 return SeriesApplyResult.MetricSeriesLimit;
@@ -196,6 +226,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
             // The caller's label values may be a reused buffer: the series keeps its own copy.
             string[] values = [.. key.Values];
             series = _createSeries(values);
+            _hadSeries = true;
             _series[new LabelValues(values)] = series;
             Roster?.Add(values, series);
             return SeriesApplyResult.Applied;

@@ -67,6 +67,9 @@ internal abstract class PushedSeries
         Interlocked.Decrement(ref _writers);
     }
 
+    /// <summary>Leaves a write that changed nothing: the last update and the time to live stay as they were.</summary>
+    public void ExitUnchanged() => Interlocked.Decrement(ref _writers);
+
     public bool IsExpired(long now)
     {
         long ttl = TimeToLive;

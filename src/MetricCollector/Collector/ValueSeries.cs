@@ -31,5 +31,29 @@ internal sealed class ValueSeries : PushedSeries
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="delta"/> atomically unless the result would not be finite; false, changing nothing, then.
+    /// </summary>
+    public bool TryAdd(double delta)
+    {
+        long current = Volatile.Read(ref _bits);
+        while (true)
+        {
+            double next = BitConverter.Int64BitsToDouble(current) + delta;
+            if (!double.IsFinite(next))
+            {
+                return false;
+            }
+
+            long seen = Interlocked.CompareExchange(ref _bits, BitConverter.DoubleToInt64Bits(next), current);
+            if (seen == current)
+            {
+                return true;
+            }
+
+            current = seen;
+        }
+    }
+
     public void Set(double value) => Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
 }

@@ -23,6 +23,7 @@ internal static class ReasonLabels
         RejectionReason.Unauthorized => "unauthorized",
         RejectionReason.Forbidden => "forbidden",
         RejectionReason.InvalidIdempotencyKey => "invalid_idempotency_key",
+        RejectionReason.ValueOverflow => "value_overflow",
         _ => "other",
     };
 }

@@ -23,7 +23,7 @@ public sealed record RecordRejection(RejectionReason Reason, string Field, strin
         RejectionReason.DefinitionConflict or RejectionReason.ReservedName or RejectionReason.NameCollision => 409,
         RejectionReason.UnsupportedMediaType => 415,
         RejectionReason.BodyTooLarge or RejectionReason.BatchTooLarge => 413,
-        RejectionReason.SeriesLimit or RejectionReason.MetricLimit or RejectionReason.MetricSeriesLimit => 422,
+        RejectionReason.SeriesLimit or RejectionReason.MetricLimit or RejectionReason.MetricSeriesLimit or RejectionReason.ValueOverflow => 422,
         RejectionReason.Unauthorized => 401,
         RejectionReason.Forbidden => 403,
         _ => 400,

@@ -233,6 +233,7 @@ internal static class RecordValidator
 
         if (record.Values is { } values)
         {
+            double sum = 0;
             for (int i = 0; i < values.Count; i++)
             {
                 if (!double.IsFinite(values[i]))
@@ -244,6 +245,16 @@ internal static class RecordValidator
                 {
                     return NegativeObservation(Item("/values/", i), values[i]);
                 }
+
+                sum += values[i];
+            }
+
+            // No series can take these: the sum they add would be infinite even from zero. Refused here, the record
+            // defines nothing; values that overflow a series' existing sum are refused by the series (value_overflow).
+            if (!double.IsFinite(sum))
+            {
+                return new RecordRejection(RejectionReason.ValueOverflow, "/values",
+                    "the values add up to more than the largest finite double (about 1.8e308), which no sum can hold.");
             }
         }
 

@@ -56,4 +56,10 @@ public enum RejectionReason
 
     /// <summary>The <c>Idempotency-Key</c> header is empty, too long, not printable ASCII or given twice (400).</summary>
     InvalidIdempotencyKey,
+
+    /// <summary>
+    /// Applying the record would make a stored value infinite: a counter, a gauge changed with inc/dec, or a histogram's
+    /// or summary's sum (422). The value is left as it was.
+    /// </summary>
+    ValueOverflow,
 }

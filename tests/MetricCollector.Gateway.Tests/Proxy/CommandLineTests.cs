@@ -22,6 +22,24 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task A_proxy_config_file_that_is_not_json_stops_the_start_with_the_parsers_message()
+    {
+        string path = Path.Combine(Path.GetTempPath(), "proxy-config-" + Guid.NewGuid().ToString("N") + ".json");
+        await File.WriteAllTextAsync(path, """{ "ReverseProxy": { "Routes": """);
+        try
+        {
+            var error = await Assert.ThrowsAsync<GatewayStartupException>(() => RunningGateway.StartAsync("--proxy-config", path));
+
+            Assert.Contains(path, error.Message, StringComparison.Ordinal);
+            Assert.Contains("LineNumber", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_proxy_config_switch_without_a_file_is_explained()
     {
         var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--proxy-config"]));

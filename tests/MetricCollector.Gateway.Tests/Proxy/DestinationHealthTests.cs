@@ -10,6 +10,11 @@ public sealed class DestinationHealthTests : IAsyncLifetime
 {
     private readonly WireMockServer _healthy = WireMockServer.Start();
     private readonly WireMockServer _sick = WireMockServer.Start();
+    private const string DeadClusterHealthCheck = """
+        "HealthCheck": { "Active": { "Enabled": true, "Interval": "00:00:01", "Timeout": "00:00:05", "Policy": "ConsecutiveFailures", "Path": "/health" } },
+        "Metadata": { "ConsecutiveFailuresHealthPolicy.Threshold": "1" }
+        """;
+
     private readonly ProxyConfigFile _config = new();
     private RunningGateway _gateway = null!;
 
@@ -25,6 +30,10 @@ public sealed class DestinationHealthTests : IAsyncLifetime
                 "HealthCheck": { "Active": { "Enabled": true, "Interval": "00:00:01", "Timeout": "00:00:05", "Policy": "ConsecutiveFailures", "Path": "/health" } },
                 "Metadata": { "ConsecutiveFailuresHealthPolicy.Threshold": "1" }
                 """)
+            .Route("panic", "dead-panic", "/panic/{**rest}")
+            .Route("strict", "dead-strict", "/strict/{**rest}")
+            .Cluster("dead-panic", $"http://127.0.0.1:{LoopbackPorts.Free()}/", DeadClusterHealthCheck)
+            .Cluster("dead-strict", $"http://127.0.0.1:{LoopbackPorts.Free()}/", DeadClusterHealthCheck.Replace("\"HealthCheck\": {", "\"HealthCheck\": { \"AvailableDestinationsPolicy\": \"HealthyAndUnknown\",", StringComparison.Ordinal))
             .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
@@ -58,5 +67,28 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         }
 
         Assert.Equal(10, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_upstream_duration_seconds_count{cluster="sandbox-manager",destination="d1"}"""));
+    }
+
+    [Fact]
+    public async Task With_no_healthy_destination_YARP_still_tries_them_all_unless_the_cluster_asks_for_HealthyAndUnknown()
+    {
+        // The shipped clusters have one destination and YARP's default policy, HealthyOrPanic: a dead destination keeps
+        // getting requests (502); only "AvailableDestinationsPolicy": "HealthyAndUnknown" answers 503 without trying.
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            metrics = await _gateway.MetricsAsync();
+            return MetricsText.Value(metrics, """gateway_destination_healthy{cluster="dead-panic",destination="d1"}""") == 0
+                && MetricsText.Value(metrics, """gateway_destination_healthy{cluster="dead-strict",destination="d1"}""") == 0;
+        }), metrics);
+
+        using var panic = await _gateway.Client.GetAsync("/panic/x");
+        using var strict = await _gateway.Client.GetAsync("/strict/x");
+
+        Assert.Equal(HttpStatusCode.BadGateway, panic.StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, strict.StatusCode);
+        metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="panic",cluster="dead-panic",error="request"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="strict",cluster="dead-strict",error="no_available_destinations"}"""));
     }
 }

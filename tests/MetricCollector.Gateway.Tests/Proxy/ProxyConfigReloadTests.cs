@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -47,5 +51,39 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="reports",cluster="request-router",method="GET",code="200"}"""));
         using var old = await _gateway.Client.GetAsync("/router/x");
         Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_json_is_logged_as_a_warning_and_the_routes_it_had_stay()
+    {
+        using var logs = new CapturedLogs();
+        _gateway.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+
+        await File.WriteAllTextAsync(_config.Path, """{ "ReverseProxy": { "Routes": { "router": """);
+
+        bool warned = await Poll.UntilAsync(() => Task.FromResult(logs.Entries.Any(e =>
+            e.Level == LogLevel.Warning && e.Message.Contains(_config.Path, StringComparison.Ordinal)
+            && e.Message.Contains("LineNumber", StringComparison.Ordinal))));
+        Assert.True(warned, string.Join("\n", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+        using (var kept = await _gateway.Client.GetAsync("/router/x"))
+        {
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        // Another source's reload (an edit of appsettings.json) makes YARP read the configuration again: the file's
+        // last good routes must still be in it.
+        var root = (IConfigurationRoot)_gateway.Services.GetRequiredService<IConfiguration>();
+        root.Providers.OfType<JsonConfigurationProvider>().First(p => p.Source.Path == "appsettings.json").Load();
+        await Task.Delay(500);
+        using var afterReload = await _gateway.Client.GetAsync("/router/x");
+        Assert.Equal(HttpStatusCode.OK, afterReload.StatusCode);
+
+        // The file is still watched: a good edit is taken.
+        _config.Route("reports", "request-router", "/reports/{**rest}").Write();
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            using var response = await _gateway.Client.GetAsync("/reports/daily");
+            return response.StatusCode == HttpStatusCode.OK;
+        }));
     }
 }

@@ -10,6 +10,7 @@ namespace MetricCollector.Gateway.Tests.Proxy;
 public sealed class UpstreamFailureTests : IAsyncLifetime
 {
     private readonly WireMockServer _slow = WireMockServer.Start();
+    private readonly WireMockServer _refusing = WireMockServer.Start();
     private readonly TcpListener _dropper = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ProxyConfigFile _config = new();
@@ -19,6 +20,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _slow.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(5)));
+        _refusing.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(400));
         _dropper.Start();
         _dropping = DropConnectionsAsync();
         int dropperPort = ((IPEndPoint)_dropper.LocalEndpoint).Port;
@@ -26,9 +28,11 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
             .Route("closed", "closed-port", "/closed/{**rest}")
             .Route("slow", "slow", "/slow/{**rest}")
             .Route("dropped", "dropper", "/dropped/{**rest}")
+            .Route("refusing", "refusing", "/refusing/{**rest}")
             .Cluster("closed-port", $"http://127.0.0.1:{LoopbackPorts.Free()}/")
             .Cluster("slow", _slow.Url!, """ "HttpRequest": { "ActivityTimeout": "00:00:01" } """)
             .Cluster("dropper", $"http://127.0.0.1:{dropperPort}/")
+            .Cluster("refusing", _refusing.Url!)
             .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
@@ -40,6 +44,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         _dropper.Stop();
         await _dropping.ContinueWith(_ => { }, TaskScheduler.Default);
         _slow.Dispose();
+        _refusing.Dispose();
         _config.Dispose();
         _stop.Dispose();
     }
@@ -63,6 +68,32 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Count(metrics, "gateway_upstream_errors_total"));
         using var health = await _gateway.Client.GetAsync("/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_request_the_client_gave_up_on_is_counted_as_499_not_as_a_client_error()
+    {
+        // The slow upstream answers after 5 s, its activity timeout is 1 s: the client leaves first, closing its
+        // connection as `curl --max-time` does.
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+            await client.GetStream().WriteAsync("GET /slow/x HTTP/1.1\r\nHost: gateway\r\n\r\n"u8.ToArray());
+            await Task.Delay(300);
+        }
+
+        using var refused = await _gateway.Client.GetAsync("/refusing/x");
+
+        const string Slow = "route=\"slow\",cluster=\"slow\",method=\"GET\",code=\"499\"";
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), $"gateway_requests_total{{{Slow}}}") == 1), metrics);
+        Assert.Equal(1, MetricsText.Value(metrics, $"gateway_request_duration_seconds_count{{{Slow}}}"));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="slow",cluster="slow",error="request_canceled"}"""));
+        Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="slow",cluster="slow",method="GET",code="400"}"""));
+
+        // An upstream's own 400 is still a 400.
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="refusing",cluster="refusing",method="GET",code="400"}"""));
     }
 
     /// <summary>Accepts connections and closes them at once, before any response: a crashed or reset backend.</summary>

@@ -243,6 +243,24 @@ public sealed class RecordEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_record_that_would_make_a_counter_infinite_gets_422_value_overflow_and_changes_nothing()
+    {
+        const string Body = """{"metric_name":"ovc","metric_type":"counter","value":1.7976931348623157e308}""";
+        using var first = await PostAsync(Body);
+        using var response = await PostAsync(Body);
+
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal((HttpStatusCode)422, response.StatusCode);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:value_overflow", problem.GetProperty("type").GetString());
+        Assert.Equal("Value overflow", problem.GetProperty("title").GetString());
+        Assert.Equal("/value", problem.GetProperty("field").GetString());
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(double.MaxValue, MetricsText.Value(metrics, "ovc_total"));
+        Assert.Equal(1, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"value_overflow\"}"));
+    }
+
+    [Fact]
     public async Task A_conflicting_record_gets_409_with_the_existing_definition()
     {
         using var first = await PostAsync("""{"metric_name":"pool_size","metric_type":"gauge","value":3,"labels":{"poolName":"p"}}""");

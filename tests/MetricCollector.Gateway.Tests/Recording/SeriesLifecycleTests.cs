@@ -61,4 +61,22 @@ public sealed class SeriesLifecycleTests : IAsyncLifetime
         Assert.True(JsonDocument.Parse(await wipe.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt32() >= 1);
         Assert.Null(MetricsText.Value(await _gateway.MetricsAsync(), "wiped_gauge"));
     }
+
+    [Theory]
+    [InlineData("/metrics/")]
+    [InlineData("/metrics/?poolName=p")]
+    public async Task Delete_with_an_empty_name_is_404_and_wipes_nothing(string path)
+    {
+        // What `curl -X DELETE "$B/metrics/$NAME"` sends when NAME is unset: a wipe needs DELETE /metrics exactly.
+        using var write = await PostAsync("""{"metric_name":"kept_by_empty_delete","metric_type":"gauge","value":1}""");
+
+        using var response = await _gateway.Client.DeleteAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("urn:metric-collector:problem:unknown_metric", problem.GetProperty("type").GetString());
+        Assert.Equal("/metric_name", problem.GetProperty("field").GetString());
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "kept_by_empty_delete"));
+    }
 }

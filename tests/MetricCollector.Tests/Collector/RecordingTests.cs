@@ -47,6 +47,79 @@ public sealed class RecordingTests
     }
 
     [Fact]
+    public async Task A_counter_increment_that_would_make_it_infinite_is_refused_and_leaves_it_unchanged()
+    {
+        var collector = TestCollector.Create();
+        Assert.True((await collector.RecordAsync(TestCollector.Counter("ovc", double.MaxValue))).IsAccepted);
+
+        var refused = await collector.RecordAsync(TestCollector.Counter("ovc", double.MaxValue));
+        var small = await collector.RecordAsync(TestCollector.Counter("ovc", 1));
+
+        Assert.Equal(RejectionReason.ValueOverflow, refused.Rejection!.Reason);
+        Assert.Equal(422, refused.Rejection.StatusCode);
+        Assert.Equal("/value", refused.Rejection.Field);
+        Assert.Equal("value_overflow", refused.Rejection.ReasonLabel);
+        Assert.True(small.IsAccepted);
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        Assert.Equal(double.MaxValue, samples["ovc_total"]);
+        Assert.Equal(1, samples["metric_collector_records_total{result=\"rejected\",reason=\"value_overflow\"}"]);
+    }
+
+    [Theory]
+    [InlineData(GaugeOperation.Inc, double.MaxValue)]
+    [InlineData(GaugeOperation.Dec, -double.MaxValue)]
+    public async Task A_gauge_change_that_would_make_it_infinite_is_refused_and_leaves_it_unchanged(GaugeOperation operation, double start)
+    {
+        var collector = TestCollector.Create();
+        await collector.RecordAsync(TestCollector.Gauge("ovg", start));
+
+        var refused = await collector.RecordAsync(TestCollector.Gauge("ovg", double.MaxValue, operation));
+        var set = await collector.RecordAsync(TestCollector.Gauge("ovg_set", double.MaxValue));
+
+        Assert.Equal(RejectionReason.ValueOverflow, refused.Rejection!.Reason);
+        Assert.Equal("/value", refused.Rejection.Field);
+        Assert.True(set.IsAccepted);
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        Assert.Equal(start, samples["ovg"]);
+    }
+
+    [Theory]
+    [InlineData(MetricType.Histogram)]
+    [InlineData(MetricType.Summary)]
+    public async Task An_observation_that_would_make_the_sum_infinite_is_refused_and_observes_nothing(MetricType type)
+    {
+        var collector = TestCollector.Create();
+        await collector.RecordAsync(new MetricRecord("ovh", type) { Value = double.MaxValue });
+
+        var single = await collector.RecordAsync(new MetricRecord("ovh", type) { Value = double.MaxValue });
+        var several = await collector.RecordAsync(new MetricRecord("ovh", type) { Values = [1, double.MaxValue] });
+        var small = await collector.RecordAsync(new MetricRecord("ovh", type) { Values = [1, 2] });
+
+        Assert.Equal(RejectionReason.ValueOverflow, single.Rejection!.Reason);
+        Assert.Equal("/value", single.Rejection.Field);
+        Assert.Equal(RejectionReason.ValueOverflow, several.Rejection!.Reason);
+        Assert.Equal("/values", several.Rejection.Field);
+        Assert.True(small.IsAccepted);
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        Assert.Equal(double.MaxValue, samples["ovh_sum"]);
+        Assert.Equal(3, samples["ovh_count"]);
+    }
+
+    [Fact]
+    public async Task Values_whose_own_sum_is_infinite_are_refused_before_they_define_anything()
+    {
+        var collector = TestCollector.Create();
+
+        var refused = await collector.RecordAsync(new MetricRecord("ovh_new", MetricType.Histogram) { Values = [double.MaxValue, double.MaxValue] });
+
+        Assert.Equal(RejectionReason.ValueOverflow, refused.Rejection!.Reason);
+        Assert.Equal("/values", refused.Rejection.Field);
+        string text = await collector.ExposeAsync();
+        Assert.DoesNotContain("ovh_new", text, StringComparison.Ordinal);
+        Assert.Equal(0, TestCollector.Samples(text)["metric_collector_series"]);
+    }
+
+    [Fact]
     public async Task Gauges_set_increase_and_decrease()
     {
         var collector = TestCollector.Create();

@@ -139,20 +139,37 @@ public sealed class HistogramExpositionTests
                 new HistogramConfiguration { LabelNames = ["k"], SuppressInitialValue = true, Buckets = [.. MetricCollectorOptions.BuiltInBuckets] });
             Histogram Custom() => factory.CreateHistogram("d_custom", "histogram d_custom, pushed through POST /record.",
                 new HistogramConfiguration { LabelNames = [], SuppressInitialValue = true, Buckets = custom });
+            // Each series' sum: a record that would make it infinite is refused (value_overflow) and observes nothing,
+            // so prometheus-net is not fed it.
+            var sums = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (key, isCustom, values) in steps)
             {
                 string label = "k" + key.ToString(CultureInfo.InvariantCulture);
+                var record = isCustom
+                    ? new MetricRecord("d_custom", MetricType.Histogram) { Buckets = custom }
+                    : new MetricRecord("d_default_seconds", MetricType.Histogram) { Labels = TestCollector.Labels(("k", label)) };
+                record = values.Length == 1 ? record with { Value = values[0] } : record with { Values = values };
+                var outcome = collector.Record(record);
+                string series = isCustom ? "custom" : label;
+                double sum = sums.GetValueOrDefault(series);
+                foreach (double value in values)
+                {
+                    sum += value;
+                }
+
+                if (!double.IsFinite(sum))
+                {
+                    Assert.Equal(RejectionReason.ValueOverflow, outcome.Rejection?.Reason);
+                    continue;
+                }
+
+                Assert.True(outcome.IsAccepted, outcome.Rejection?.Detail);
+                sums[series] = sum;
                 IHistogram child = isCustom ? Custom() : Default().WithLabels(label);
                 foreach (double value in values)
                 {
                     child.Observe(value);
                 }
-
-                var record = isCustom
-                    ? new MetricRecord("d_custom", MetricType.Histogram) { Buckets = custom }
-                    : new MetricRecord("d_default_seconds", MetricType.Histogram) { Labels = TestCollector.Labels(("k", label)) };
-                record = values.Length == 1 ? record with { Value = values[0] } : record with { Values = values };
-                Assert.True(collector.Record(record).IsAccepted);
             }
 
             foreach (var format in new[] { MetricsFormat.PrometheusText, MetricsFormat.OpenMetrics })
@@ -247,7 +264,18 @@ public sealed class HistogramExpositionTests
     private static async Task<byte[]> OursAsync(FamilySpec family, bool openMetrics)
     {
         var definition = new MetricDefinition(family.Name, MetricType.Histogram, family.LabelNames, family.Buckets, null, family.Help);
-        var metric = PrometheusMetricCollector.NewHistogram(definition, new SeriesBudget(10_000), 10_000);
+        // The writer is under test, with any observations (NaN, infinities, sums that overflow): fed through the
+        // host histograms' observe, which takes them all as prometheus-net does; the record path refuses some.
+        double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
+        var metric = new PushedMetric<HistogramSeries>(definition, new SeriesBudget(10_000), 10_000, _ => new HistogramSeries(bounds.Length), (series, record) =>
+        {
+            foreach (double value in record.Values!)
+            {
+                series.Observe(bounds, value);
+            }
+
+            return true;
+        }, keepRoster: true);
         foreach (var series in family.Series)
         {
             var record = new MetricRecord(family.Name, MetricType.Histogram) { Values = series.Observations };

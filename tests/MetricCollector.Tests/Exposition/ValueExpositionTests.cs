@@ -124,17 +124,36 @@ public sealed class ValueExpositionTests
             // Created on first use, as the collector defines a metric with its first record.
             Counter Counter() => factory.CreateCounter("d_jobs_total", "counter d_jobs_total, pushed through POST /record.", new CounterConfiguration { LabelNames = ["k"], SuppressInitialValue = true });
             Gauge Gauge() => factory.CreateGauge("d_level", "gauge d_level, pushed through POST /record.", new GaugeConfiguration { LabelNames = ["k"], SuppressInitialValue = true });
+            // What each series holds: a record that would make it infinite is refused (value_overflow) and changes
+            // nothing, so prometheus-net is not fed it.
+            var held = new Dictionary<string, double>(StringComparer.Ordinal);
             foreach (var (kind, key, value) in steps)
             {
                 string label = "k" + key.ToString(CultureInfo.InvariantCulture);
                 switch (kind)
                 {
                     case 0 or 1:
+                        var counted = collector.Record(TestCollector.Counter("d_jobs", value, ("k", label)));
+                        if (Overflows(held, "c" + label, value, counted))
+                        {
+                            break;
+                        }
+
                         Counter().WithLabels(label).Inc(value);
-                        Assert.True(collector.Record(TestCollector.Counter("d_jobs", value, ("k", label))).IsAccepted);
                         break;
                     default:
                         var operation = (GaugeOperation)(kind - 2);
+                        var set = collector.Record(TestCollector.Gauge("d_level", value, operation, ("k", label)));
+                        if (operation is not (GaugeOperation.Inc or GaugeOperation.Dec))
+                        {
+                            Assert.True(set.IsAccepted);
+                            held["g" + label] = value;
+                        }
+                        else if (Overflows(held, "g" + label, operation == GaugeOperation.Inc ? value : -value, set))
+                        {
+                            break;
+                        }
+
                         var child = Gauge().WithLabels(label);
                         switch (operation)
                         {
@@ -143,7 +162,6 @@ public sealed class ValueExpositionTests
                             default: child.Set(value); break;
                         }
 
-                        Assert.True(collector.Record(TestCollector.Gauge("d_level", value, operation, ("k", label))).IsAccepted);
                         break;
                 }
             }
@@ -157,6 +175,24 @@ public sealed class ValueExpositionTests
                 Assert.Equal(expected, actual);
             }
         }, iter: 300, threads: 1);
+    }
+
+    /// <summary>
+    /// True when adding <paramref name="delta"/> to what series <paramref name="key"/> holds would not be finite, and
+    /// then asserts the collector refused the record; otherwise asserts it accepted it and adds.
+    /// </summary>
+    private static bool Overflows(Dictionary<string, double> held, string key, double delta, RecordOutcome outcome)
+    {
+        double next = held.GetValueOrDefault(key) + delta;
+        if (!double.IsFinite(next))
+        {
+            Assert.Equal(RejectionReason.ValueOverflow, outcome.Rejection?.Reason);
+            return true;
+        }
+
+        Assert.True(outcome.IsAccepted, outcome.Rejection?.Detail);
+        held[key] = next;
+        return false;
     }
 
     [Fact]
@@ -310,7 +346,7 @@ public sealed class ValueExpositionTests
     {
         var definition = new MetricDefinition(family.Name, family.Type, family.LabelNames, null, null, family.Help);
         var metric = new PushedMetric<ValueSeries>(definition, new SeriesBudget(1000), 1000, _ => new ValueSeries(),
-            family.Type == MetricType.Counter ? (series, record) => series.Add(record.Value!.Value) : (series, record) => series.Set(record.Value!.Value), keepRoster: true);
+            family.Type == MetricType.Counter ? (series, record) => { series.Add(record.Value!.Value); return true; } : (series, record) => { series.Set(record.Value!.Value); return true; }, keepRoster: true);
         foreach (var series in family.Series)
         {
             var record = new MetricRecord(family.Name, family.Type) { Value = series.Value };

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Configuration.Json;
+
+namespace MetricCollector.Gateway.Proxy;
+
+/// <summary>
+/// The proxy-config file as a configuration source: JSON, reloaded when it changes, and an edit that cannot be read
+/// keeps the routes of the last good one (see <see cref="ProxyConfigFileProvider"/>).
+/// </summary>
+internal sealed class ProxyConfigFileSource : JsonConfigurationSource
+{
+    /// <param name="fullPath">The file's full path.</param>
+    public ProxyConfigFileSource(string fullPath)
+    {
+        FullPath = fullPath;
+        Path = fullPath;
+        Optional = false;
+        ReloadOnChange = true;
+        ResolveFileProvider();
+    }
+
+    /// <summary>The file's full path, for the log.</summary>
+    public string FullPath { get; }
+
+    /// <summary>Where a reload that failed is logged; set once the host is built (the first load throws instead).</summary>
+    public ILogger? Logger { get; set; }
+
+    public override IConfigurationProvider Build(IConfigurationBuilder builder)
+    {
+        EnsureDefaults(builder);
+        return new ProxyConfigFileProvider(this);
+    }
+}
