@@ -78,21 +78,23 @@ internal static class RecordValidator
 
     private static RecordRejection? CheckLabel(MetricType type, string name, string? value)
     {
-        string field = "/labels/" + JsonPointer.Escape(name);
+        // Every label of every record passes here: the field's pointer is built only for a refusal.
         if (LabelNameProblem(type, name) is { } problem)
         {
-            return Invalid(RejectionReason.SchemaViolation, field, problem);
+            return Invalid(RejectionReason.SchemaViolation, LabelField(name), problem);
         }
 
         if (value is null)
         {
-            return Invalid(RejectionReason.SchemaViolation, field, $"the value of label '{Echo.Of(name)}' must be a string.");
+            return Invalid(RejectionReason.SchemaViolation, LabelField(name), $"the value of label '{Echo.Of(name)}' must be a string.");
         }
 
         return LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong
-            ? Invalid(RejectionReason.LabelValueTooLong, field, tooLong)
+            ? Invalid(RejectionReason.LabelValueTooLong, LabelField(name), tooLong)
             : null;
     }
+
+    private static string LabelField(string name) => "/labels/" + JsonPointer.Escape(name);
 
     /// <summary>
     /// Why <paramref name="value"/> is too long for a label (over <paramref name="maxLength"/> code points, as JSON
