@@ -25,19 +25,14 @@ internal sealed class ChildSeries<TChild>(TChild child) : PushedSeries
     {
         lock (this)
         {
-            double sum = _sum;
+            double sum = ObservedSum.After(_sum, record);
+            if (!double.IsFinite(sum))
+            {
+                return false;
+            }
+
             if (record.Values is { } values)
             {
-                for (int i = 0; i < values.Count; i++)
-                {
-                    sum += values[i];
-                }
-
-                if (!double.IsFinite(sum))
-                {
-                    return false;
-                }
-
                 for (int i = 0; i < values.Count; i++)
                 {
                     observe(Child, values[i]);
@@ -45,14 +40,7 @@ internal sealed class ChildSeries<TChild>(TChild child) : PushedSeries
             }
             else
             {
-                double value = record.Value!.Value;
-                sum += value;
-                if (!double.IsFinite(sum))
-                {
-                    return false;
-                }
-
-                observe(Child, value);
+                observe(Child, record.Value!.Value);
             }
 
             _sum = sum;

@@ -44,19 +44,14 @@ internal sealed class HistogramSeries : PushedSeries
         lock (_counts)
         {
             // The sum first, added in the order ObserveLocked adds it, so that a refused record changes nothing.
-            double sum = _sum;
+            double sum = ObservedSum.After(_sum, record);
+            if (!double.IsFinite(sum))
+            {
+                return false;
+            }
+
             if (record.Values is { } values)
             {
-                for (int i = 0; i < values.Count; i++)
-                {
-                    sum += values[i];
-                }
-
-                if (!double.IsFinite(sum))
-                {
-                    return false;
-                }
-
                 for (int i = 0; i < values.Count; i++)
                 {
                     _counts[BucketOf(bounds, values[i])]++;
@@ -64,14 +59,7 @@ internal sealed class HistogramSeries : PushedSeries
             }
             else
             {
-                double value = record.Value!.Value;
-                sum += value;
-                if (!double.IsFinite(sum))
-                {
-                    return false;
-                }
-
-                _counts[BucketOf(bounds, value)]++;
+                _counts[BucketOf(bounds, record.Value!.Value)]++;
             }
 
             _sum = sum;

@@ -234,21 +234,7 @@ public sealed class ValueExpositionTests
             byte[] content = endsWithEof ? [.. body, .. "# EOF\n"u8] : body;
             using var inner = new MemoryStream();
             var stream = new EofWithholdingStream(inner);
-            int offset = 0;
-            foreach (int size in sizes.Append(int.MaxValue))
-            {
-                int count = Math.Min(size, content.Length - offset);
-                if (async)
-                {
-                    await stream.WriteAsync(content.AsMemory(offset, count));
-                }
-                else
-                {
-                    stream.Write(content, offset, count);
-                }
-
-                offset += count;
-            }
+            await WriteInCutsAsync(stream, content, sizes, async);
 
             await stream.CompleteAsync(CancellationToken.None);
 
@@ -268,25 +254,31 @@ public sealed class ValueExpositionTests
             byte[] content = Encoding.UTF8.GetBytes(string.Join("\n", lines));
             using var inner = new MemoryStream();
             var stream = new HelpQuoteEscapingStream(inner);
-            int offset = 0;
-            foreach (int size in sizes.Append(int.MaxValue))
-            {
-                int count = Math.Min(size, content.Length - offset);
-                if (async)
-                {
-                    await stream.WriteAsync(content.AsMemory(offset, count));
-                }
-                else
-                {
-                    stream.Write(content, offset, count);
-                }
-
-                offset += count;
-            }
+            await WriteInCutsAsync(stream, content, sizes, async);
 
             string expected = string.Join("\n", lines.Select(l => l.StartsWith("# HELP ", StringComparison.Ordinal) ? "# HELP " + l[7..].Replace("\"", "\\\"", StringComparison.Ordinal) : l));
             Assert.Equal(expected, Encoding.UTF8.GetString(inner.ToArray()));
         }, iter: 2000, threads: 1);
+    }
+
+    // Writes content in pieces of the given sizes (the rest in one last write), synchronously or not.
+    private static async Task WriteInCutsAsync(Stream stream, byte[] content, int[] sizes, bool async)
+    {
+        int offset = 0;
+        foreach (int size in sizes.Append(int.MaxValue))
+        {
+            int count = Math.Min(size, content.Length - offset);
+            if (async)
+            {
+                await stream.WriteAsync(content.AsMemory(offset, count));
+            }
+            else
+            {
+                stream.Write(content, offset, count);
+            }
+
+            offset += count;
+        }
     }
 
     private static void AssertBytes(byte[] expected, byte[] actual, FamilySpec family, bool openMetrics)
