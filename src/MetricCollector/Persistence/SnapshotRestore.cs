@@ -16,9 +16,17 @@ internal static class SnapshotRestore
         foreach (var entry in snapshot.Metrics)
         {
             var definition = entry.Definition;
-            if (definition.Type == MetricType.Histogram && !AreValidBuckets(definition.Buckets))
+            // The rule records and configuration obey (RecordValidator.BucketsProblem): a snapshot written before a
+            // rule was added (negative bounds) is skipped with a warning rather than exposed against it.
+            if (definition.Type == MetricType.Histogram && definition.Buckets is not { Count: > 0 and <= RecordLimits.MaxBuckets })
             {
-                skipped.Add($"{definition.Name}: its buckets are not 1 to {RecordLimits.MaxBuckets} finite, strictly increasing bounds");
+                skipped.Add($"{definition.Name}: its buckets are not 1 to {RecordLimits.MaxBuckets} bounds");
+                continue;
+            }
+
+            if (definition.Type == MetricType.Histogram && RecordValidator.BucketsProblem(definition.Buckets!, out _) is { } bucketProblem)
+            {
+                skipped.Add($"{definition.Name}: its buckets are not valid: {bucketProblem}");
                 continue;
             }
 
@@ -74,24 +82,6 @@ internal static class SnapshotRestore
                 histogram.Add(counts, series.Sum ?? 0);
                 break;
         }
-    }
-
-    private static bool AreValidBuckets(IReadOnlyList<double>? buckets)
-    {
-        if (buckets is not { Count: > 0 and <= RecordLimits.MaxBuckets })
-        {
-            return false;
-        }
-
-        for (int i = 0; i < buckets.Count; i++)
-        {
-            if (!double.IsFinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static bool FitsBuckets(IReadOnlyList<long>? counts, IReadOnlyList<double> buckets)

@@ -148,6 +148,13 @@ internal static class RecordValidator
                 return "bucket bounds must be finite numbers (+Inf is always added).";
             }
 
+            // Observations below 0 are refused, so a negative bound would count nothing; and OpenMetrics 1.0 forbids
+            // _sum on a histogram with a negative bound, which makes a strict parser refuse the whole scrape.
+            if (buckets[index] < 0)
+            {
+                return "bucket bounds must be >= 0: observations are never negative.";
+            }
+
             if (index > 0 && buckets[index] <= buckets[index - 1])
             {
                 return "bucket bounds must be strictly increasing.";

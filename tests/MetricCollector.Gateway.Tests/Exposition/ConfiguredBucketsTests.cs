@@ -41,4 +41,22 @@ public sealed class ConfiguredBucketsTests
 
         Assert.Contains("MetricCollector:DefaultBuckets:2: bucket bounds must be strictly increasing", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Negative_default_buckets_stop_the_start_naming_the_bound()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(
+            "--MetricCollector:DefaultBuckets:0=-1", "--MetricCollector:DefaultBuckets:1=5"));
+
+        Assert.Contains("MetricCollector:DefaultBuckets:0: bucket bounds must be >= 0", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Negative_duration_buckets_stop_the_start()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(
+            "--Gateway:Instrumentation:DurationBuckets:0=-1", "--Gateway:Instrumentation:DurationBuckets:1=1"));
+
+        Assert.Contains("DurationBuckets", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -133,7 +133,8 @@ public sealed class HostHistogramTests
     [InlineData(new[] { double.NaN })]
     [InlineData(new[] { double.NegativeInfinity, 1.0 })]
     [InlineData(new[] { 1.0, double.PositiveInfinity })]
-    public void Buckets_that_are_empty_not_finite_or_not_strictly_increasing_are_refused(double[] buckets)
+    [InlineData(new[] { -1.0, 0.0, 1.0 })]
+    public void Buckets_that_are_empty_not_finite_negative_or_not_strictly_increasing_are_refused(double[] buckets)
     {
         var collector = TestCollector.Create();
         var refused = Assert.Throws<ArgumentException>(() => collector.CreateHostHistogram("gateway_buckets_seconds", "Buckets.", ["route"], buckets));

@@ -214,6 +214,26 @@ public sealed class SnapshotTests : IDisposable
     }
 
     [Fact]
+    public async Task A_snapshot_histogram_with_negative_bounds_is_skipped_saying_why_and_the_rest_is_restored()
+    {
+        // Written before negative bounds were refused: restored, its _sum would break strict OpenMetrics parsing.
+        var collector = TestCollector.Create();
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            new SnapshotMetric(new MetricDefinition("below_zero", MetricType.Histogram, ["k"], [-1, 0, 1], null, "help"), [new SnapshotSeries(["a"], null, [0, 1, 1, 1], 2, null)]),
+            new SnapshotMetric(new MetricDefinition("from_zero", MetricType.Histogram, ["k"], [0, 1], null, "help"), [new SnapshotSeries(["a"], null, [1, 1, 1], 2, null)]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(1, restored);
+        Assert.Equal("below_zero: its buckets are not valid: bucket bounds must be >= 0: observations are never negative.", Assert.Single(skipped));
+        string exposition = await collector.ExposeAsync();
+        Assert.DoesNotContain("below_zero", exposition, StringComparison.Ordinal);
+        Assert.Equal(3, Pushed(exposition)["from_zero_count{k=\"a\"}"]);
+    }
+
+    [Fact]
     public async Task A_snapshot_histogram_with_other_buckets_than_the_existing_metric_is_skipped()
     {
         var collector = TestCollector.Create();

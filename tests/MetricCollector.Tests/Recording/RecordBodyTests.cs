@@ -46,6 +46,8 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"histogram","values":[]}""", "/values", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"histogram","values":[1,"x"]}""", "/values/1", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"buckets":[2,1]}""", "/buckets/1", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"buckets":[-1,0,1]}""", "/buckets/0", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"buckets":[-0.001]}""", "/buckets/0", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"objectives":[{"quantile":0.5,"error":0.1}]}""", "/objectives", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":1,"error":0.1}]}""", "/objectives/0/quantile", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
@@ -134,6 +136,19 @@ public sealed class RecordBodyTests
         Assert.Contains(detail, rejection.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("Invalid (", rejection.Detail, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("strictly between 0 and 1", rejection.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Negative_bucket_bounds_are_refused_saying_why_and_zero_is_allowed()
+    {
+        var negative = IngestOne("""{"metric_name":"e_h4","metric_type":"histogram","value":1,"buckets":[-1,0,1]}""");
+        var zero = IngestOne("""{"metric_name":"e_h5","metric_type":"histogram","value":1,"buckets":[0,1]}""");
+
+        Assert.NotNull(negative);
+        Assert.Equal("/buckets/0", negative.Field);
+        Assert.Equal("invalid_value", negative.ReasonLabel);
+        Assert.Equal("bucket bounds must be >= 0: observations are never negative.", negative.Detail);
+        Assert.Null(zero);
     }
 
     [Fact]
