@@ -126,8 +126,9 @@ internal static class SchemaErrorTranslator
             ValidationErrorKind.NoAdditionalPropertiesAllowed =>
                 $"unknown field '{Echo.Of(error.Property ?? "")}'; {(field.LastIndexOf('/') <= 0 ? "a record" : Echo.Pointer(field[1..field.LastIndexOf('/')]))} has {FieldsOf(schema)}.",
             ValidationErrorKind.StringExpected when isLabel => $"the value of label '{Echo.Of(label)}' must be a string, not {KindOf(error.Token)}.",
-            ValidationErrorKind.IntegerExpected when field == "/ttl_seconds" =>
+            ValidationErrorKind.IntegerExpected when field == "/ttl_seconds" && error.Token?.Type == JTokenType.Float =>
                 "ttl_seconds must be a whole number of seconds, without a decimal point or exponent (10, not 10.0).",
+            ValidationErrorKind.IntegerExpected when field == "/ttl_seconds" => $"ttl_seconds must be a whole number of seconds, not {KindOf(error.Token)}.",
             ValidationErrorKind.IntegerExpected => $"{name} must be a whole number, without a decimal point or exponent.",
             ValidationErrorKind.PropertyRequired => $"{name} is required.",
             ValidationErrorKind.PatternMismatch when field == "/metric_name" => "metric_name must match ^[a-zA-Z_][a-zA-Z0-9_]*$.",
@@ -186,6 +187,7 @@ internal static class SchemaErrorTranslator
     private static string KindOf(JToken? token) => token?.Type switch
     {
         JTokenType.Integer or JTokenType.Float => "a number",
+        JTokenType.String => "a string",
         JTokenType.Boolean => "a boolean",
         JTokenType.Null => "null",
         JTokenType.Array => "an array",

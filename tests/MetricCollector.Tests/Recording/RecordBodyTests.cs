@@ -151,6 +151,21 @@ public sealed class RecordBodyTests
         Assert.Null(zero);
     }
 
+    [Theory]
+    [InlineData("10.5", "ttl_seconds must be a whole number of seconds, without a decimal point or exponent (10, not 10.0).")]
+    [InlineData("null", "ttl_seconds must be a whole number of seconds, not null.")]
+    [InlineData("true", "ttl_seconds must be a whole number of seconds, not a boolean.")]
+    [InlineData("\"10\"", "ttl_seconds must be a whole number of seconds, not a string.")]
+    public void A_ttl_that_is_not_a_whole_number_is_told_what_it_is_instead(string ttl, string detail)
+    {
+        var rejection = IngestOne("""{"metric_name":"a","metric_type":"gauge","value":1,"ttl_seconds":""" + ttl + "}");
+
+        Assert.NotNull(rejection);
+        Assert.Equal("/ttl_seconds", rejection.Field);
+        Assert.Equal("schema_violation", rejection.ReasonLabel);
+        Assert.Equal(detail, rejection.Detail);
+    }
+
     [Fact]
     public void An_unknown_field_is_answered_with_every_field_the_schema_allows_there()
     {
