@@ -40,6 +40,27 @@ public sealed class RejectionLogTests
         Assert.InRange(logger.Messages[0].Length, 1, 8192);
     }
 
+    [Fact]
+    public void A_label_name_carrying_newlines_and_escape_codes_is_logged_and_answered_with_them_escaped()
+    {
+        var logger = new RecordingLogger();
+        var log = new RejectionLog(logger, new ManualTime(), perMinute: 3);
+        var ingestion = new RecordIngestion(TestCollector.Create(), Microsoft.Extensions.Options.Options.Create(new MetricCollectorOptions()));
+        byte[] body = System.Text.Encoding.UTF8.GetBytes(
+            """{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"a\ninfo: Fake[0]\n      forged line \u001b[31mred\u0085\u2028":"v"}}""");
+
+        var rejection = Assert.Single(ingestion.Ingest(body).Rejected).Rejection;
+        log.Rejected(rejection);
+
+        string line = Assert.Single(logger.Messages);
+        foreach (string text in new[] { line, rejection.Detail, rejection.Field })
+        {
+            Assert.DoesNotContain(text, c => char.IsControl(c) || c is '\u2028' or '\u2029');
+        }
+
+        Assert.Contains(@"a\ninfo: Fake[0]\n      forged line \u001b[31mred\u0085\u2028", rejection.Detail, StringComparison.Ordinal);
+    }
+
     private sealed class ManualTime : TimeProvider
     {
         private long _ticks;
