@@ -59,7 +59,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
 
     /// <summary>The histogram series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
     /// <param name="name">The metric name.</param>
-    /// <param name="buckets">Strictly increasing upper bounds, or null for the collector's default; fixed by the first call.</param>
+    /// <param name="buckets">Strictly increasing upper bounds, each &gt;= 0, or null for the collector's default; fixed by the first call.</param>
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>

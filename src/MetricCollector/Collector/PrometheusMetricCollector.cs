@@ -125,7 +125,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <param name="name">A name under a prefix pushed records may not use (<c>gateway_</c>, <c>metric_collector_</c>).</param>
     /// <param name="help">The <c># HELP</c> text.</param>
     /// <param name="labelNames">The label names, in the order <see cref="HostHistogram.WithLabels"/> takes values; none reserved (<c>__</c>, <c>le</c>) or repeated.</param>
-    /// <param name="buckets">At least one finite, strictly increasing upper bound; +Inf is implicit.</param>
+    /// <param name="buckets">At least one finite, strictly increasing upper bound, each &gt;= 0; +Inf is implicit.</param>
     /// <exception cref="ArgumentException">A name, label name or bucket <see cref="HostHistogram.Define"/> refuses, or a name under no reserved prefix.</exception>
     /// <exception cref="InvalidOperationException">The name exists with other labels or buckets, or another metric writes one of its names.</exception>
     internal HostHistogram CreateHostHistogram(string name, string help, string[] labelNames, double[] buckets)

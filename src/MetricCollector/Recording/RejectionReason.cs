@@ -21,7 +21,7 @@ public enum RejectionReason
     /// <summary>The record does not satisfy the JSON schema (400).</summary>
     SchemaViolation,
 
-    /// <summary>A number is not finite, a counter increment is negative, or buckets are not increasing (400).</summary>
+    /// <summary>A number is not finite, a counter increment is negative, or buckets are not increasing or below 0 (400).</summary>
     InvalidValue,
 
     /// <summary>The record disagrees with the metric's first definition: type, label names, buckets or objectives (409).</summary>

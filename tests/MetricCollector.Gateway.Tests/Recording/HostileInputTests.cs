@@ -115,6 +115,25 @@ public sealed class HostileInputTests
         Assert.True(statuses.Keys.Any(status => status < 300) && statuses.Keys.Any(status => status >= 400), "answers: " + string.Join(", ", statuses));
     }
 
+    [Fact]
+    public async Task A_histogram_with_a_negative_bound_is_refused_and_the_openmetrics_scrape_stays_strictly_parseable()
+    {
+        await using var gateway = await RunningGateway.StartAsync();
+
+        using var negative = await PostAsync(gateway, """{"metric_name":"e_h4","metric_type":"histogram","value":1,"buckets":[-1,0,1]}"""u8.ToArray());
+        using var fromZero = await PostAsync(gateway, """{"metric_name":"e_h5","metric_type":"histogram","value":1,"buckets":[0,1]}"""u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.BadRequest, negative.StatusCode);
+        using var problem = System.Text.Json.JsonDocument.Parse(await negative.Content.ReadAsStringAsync());
+        Assert.Equal("/buckets/0", problem.RootElement.GetProperty("field").GetString());
+        Assert.Contains("bucket bounds must be >= 0", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Accepted, fromZero.StatusCode);
+        string openMetrics = await gateway.MetricsAsync("application/openmetrics-text;version=1.0.0");
+        Assert.DoesNotContain("e_h4", openMetrics, StringComparison.Ordinal);
+        Assert.Contains("e_h5_sum", openMetrics, StringComparison.Ordinal);
+        Assert.True(await ExpositionOracles.PythonParseAsync(openMetrics, openMetrics: true) > 0);
+    }
+
     private static async Task<HttpResponseMessage> PostAsync(RunningGateway gateway, byte[] body)
     {
         var content = new ByteArrayContent(body);
