@@ -23,7 +23,7 @@ public static class GatewayInstrumentationExtensions
         services.AddOptions<GatewayInstrumentationOptions>()
             .BindConfiguration(GatewayInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.DurationBuckets is null || (o.DurationBuckets.Length > 0 && RecordValidator.BucketsProblem(o.DurationBuckets, out _) is null), "Gateway:Instrumentation:DurationBuckets must be finite and strictly increasing.")
+            .Validate(o => o.DurationBuckets is null || (o.DurationBuckets.Length > 0 && RecordValidator.BucketsProblem(o.DurationBuckets, out _) is null), "Gateway:Instrumentation:DurationBuckets must be at least one finite bound, each >= 0, strictly increasing.")
             .ValidateOnStart();
         services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton(TimeProvider.System);

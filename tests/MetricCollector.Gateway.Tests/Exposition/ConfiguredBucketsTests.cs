@@ -30,7 +30,7 @@ public sealed class ConfiguredBucketsTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(
             "--Gateway:Instrumentation:DurationBuckets:0=2", "--Gateway:Instrumentation:DurationBuckets:1=1"));
 
-        Assert.Contains("DurationBuckets must be finite and strictly increasing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DurationBuckets must be at least one finite bound, each >= 0, strictly increasing", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,6 +57,6 @@ public sealed class ConfiguredBucketsTests
         var error = await Assert.ThrowsAnyAsync<Exception>(() => RunningGateway.StartAsync(
             "--Gateway:Instrumentation:DurationBuckets:0=-1", "--Gateway:Instrumentation:DurationBuckets:1=1"));
 
-        Assert.Contains("DurationBuckets", error.Message, StringComparison.Ordinal);
+        Assert.Contains("DurationBuckets must be at least one finite bound, each >= 0", error.Message, StringComparison.Ordinal);
     }
 }
