@@ -20,20 +20,23 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
         var route = metrics.For(context.GetReverseProxyFeature().Route);
         long start = Stopwatch.GetTimestamp();
         route.InFlight.Inc();
+        int failed = 0;
         try
         {
             await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            // An exception escaping before the response started (a failed body read in the MCP peek) leaves the
+            // status at its default 200: the label is what Kestrel answers instead, or 499 for a client that left.
+            failed = ClientFailureStatus(e, context.RequestAborted) ?? StatusCodes.Status500InternalServerError;
+            throw;
         }
         finally
         {
             route.InFlight.Dec();
             var error = context.Features.Get<IForwarderErrorFeature>();
-            int status = context.Response.StatusCode;
-            if (!context.Response.HasStarted && (context.RequestAborted.IsCancellationRequested || IsClientCancel(error)))
-            {
-                status = ClientClosedRequest;
-            }
-
+            int status = failed != 0 ? failed : StatusOf(context, error);
             route.Observe(context.Request.Method, status, Stopwatch.GetElapsedTime(start).TotalSeconds);
             if (error is { Error: not ForwarderError.None })
             {
@@ -43,7 +46,71 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
         }
     }
 
-    // YARP's errors for a client that cancelled or went away (it answers them 400 when nothing was sent yet).
-    private static bool IsClientCancel(IForwarderErrorFeature? error) =>
-        error?.Error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+    /// <summary>The <c>code</c> label of a request that returned: the status sent, or 499 for a client that went away first.</summary>
+    private static int StatusOf(HttpContext context, IForwarderErrorFeature? error)
+    {
+        int status = context.Response.StatusCode;
+        if (context.Response.HasStarted)
+        {
+            return status;
+        }
+
+        switch (error?.Error)
+        {
+            // YARP's errors for a client that cancelled or went away (it answers them 400 when nothing was sent yet).
+            case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled:
+                return ClientClosedRequest;
+
+            // Reading from or writing to the client failed: its exception says whether the client is gone (499) or
+            // sent a malformed body and is still there for the 400. RequestAborted is no guide here: whether it is
+            // set yet when a reset connection fails the read is a race.
+            case ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient when error.Exception is { } e:
+                return ClientFailureStatus(e, context.RequestAborted) ?? status;
+        }
+
+        return context.RequestAborted.IsCancellationRequested ? ClientClosedRequest : status;
+    }
+
+    /// <summary>
+    /// The status of a request whose client connection failed: 499 for a client that went away (reset, closed, aborted),
+    /// the status Kestrel answers a malformed request with, or null for an exception that says neither. YARP reports a
+    /// failed body copy as an AggregateException of the read's and the send's exceptions.
+    /// </summary>
+    private static int? ClientFailureStatus(Exception e, CancellationToken requestAborted)
+    {
+        if (e is AggregateException all)
+        {
+            int? found = null;
+            foreach (var inner in all.InnerExceptions)
+            {
+                int? status = ClientFailureStatus(inner, requestAborted);
+                if (status == ClientClosedRequest)
+                {
+                    return status;
+                }
+
+                found ??= status;
+            }
+
+            return found;
+        }
+
+        return e switch
+        {
+            // Before IOException, which it derives from.
+            BadHttpRequestException bad => IsEndOfInput(bad) ? ClientClosedRequest : bad.StatusCode,
+            IOException => ClientClosedRequest,
+            OperationCanceledException when requestAborted.IsCancellationRequested => ClientClosedRequest,
+            _ => null,
+        };
+    }
+
+    // Kestrel reports a connection whose input ended mid-body (the client closed or reset it) as a 400, but aborts the
+    // response and sends nothing: the client is gone. The reason is internal to Kestrel, so its message is the only
+    // public mark; RequestAborted is cancelled later, from the thread pool, so it cannot tell (a reset was counted
+    // 400 in most runs).
+    private const string UnexpectedEndOfRequestContent = "Unexpected end of request content.";
+
+    private static bool IsEndOfInput(BadHttpRequestException e) =>
+        string.Equals(e.Message, UnexpectedEndOfRequestContent, StringComparison.Ordinal);
 }

@@ -4,7 +4,7 @@ namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
 /// The proxy-config file as a configuration source: JSON, reloaded when it changes, and an edit that cannot be read
-/// keeps the routes of the last good one (see <see cref="ProxyConfigFileProvider"/>).
+/// or a file that is missing keeps the routes of the last good one (see <see cref="ProxyConfigFileProvider"/>).
 /// </summary>
 internal sealed class ProxyConfigFileSource : JsonConfigurationSource
 {
@@ -14,7 +14,9 @@ internal sealed class ProxyConfigFileSource : JsonConfigurationSource
         FullPath = fullPath;
         Path = fullPath;
         Optional = false;
-        ReloadOnChange = true;
+        // Reloaded on change by ProxyConfigFileProvider's own watch: the base class's reload empties the routes of
+        // a missing file.
+        ReloadOnChange = false;
         ResolveFileProvider();
     }
 

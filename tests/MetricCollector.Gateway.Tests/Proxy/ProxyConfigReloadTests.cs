@@ -86,4 +86,44 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
             return response.StatusCode == HttpStatusCode.OK;
         }));
     }
+
+    [Fact]
+    public async Task A_file_moved_away_is_logged_as_a_warning_and_the_routes_stay_until_it_is_back()
+    {
+        using var logs = new CapturedLogs();
+        _gateway.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        string moved = _config.Path + ".moved";
+
+        File.Move(_config.Path, moved);
+        try
+        {
+            bool warned = await Poll.UntilAsync(() => Task.FromResult(logs.Entries.Any(e =>
+                e.Level == LogLevel.Warning && e.Message.Contains(_config.Path, StringComparison.Ordinal)
+                && e.Message.Contains("missing", StringComparison.Ordinal))));
+            Assert.True(warned, string.Join("\n", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+            using (var kept = await _gateway.Client.GetAsync("/router/x"))
+            {
+                Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+            }
+
+            // Another source's reload makes YARP read the configuration again: the routes must still be in it.
+            var root = (IConfigurationRoot)_gateway.Services.GetRequiredService<IConfiguration>();
+            root.Providers.OfType<JsonConfigurationProvider>().First(p => p.Source.Path == "appsettings.json").Load();
+            await Task.Delay(500);
+            using var afterReload = await _gateway.Client.GetAsync("/router/x");
+            Assert.Equal(HttpStatusCode.OK, afterReload.StatusCode);
+        }
+        finally
+        {
+            File.Delete(moved);
+        }
+
+        // The file is still watched where it was: when it is back, its routes are taken.
+        _config.Route("reports", "request-router", "/reports/{**rest}").Write();
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            using var response = await _gateway.Client.GetAsync("/reports/daily");
+            return response.StatusCode == HttpStatusCode.OK;
+        }));
+    }
 }

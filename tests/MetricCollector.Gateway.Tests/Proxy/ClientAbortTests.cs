@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace MetricCollector.Gateway.Tests.Proxy;
+
+/// <summary>
+/// Clients that break off or garble their request body, on a plain and on an MCP route: each request is counted with
+/// the code of what happened (499 for a client that went away, the 400 Kestrel answers a malformed body), never 200.
+/// </summary>
+public sealed class ClientAbortTests : IAsyncLifetime
+{
+    private readonly WireMockServer _upstream = WireMockServer.Start();
+    private readonly ProxyConfigFile _config = new();
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream.Given(Request.Create().UsingAnyMethod()).RespondWith(Response.Create().WithStatusCode(200));
+        _config
+            .Route("ok", "upstream", "/ok/{**rest}")
+            .Route("mcpok", "upstream", "/mcpok/{**rest}", extra: """ "Metadata": { "Mcp": "true" } """)
+            .Cluster("upstream", _upstream.Url!)
+            .Write();
+        _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _upstream.Dispose();
+        _config.Dispose();
+    }
+
+    private static string Series(string route, string code) =>
+        $$"""gateway_requests_total{route="{{route}}",cluster="upstream",method="POST",code="{{code}}"}""";
+
+    private static string Head(string route, string framing) =>
+        $"POST /{route}/200 HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\n{framing}\r\n";
+
+    /// <summary>Sends part of a body, then resets the connection (SO_LINGER 0) as a killed client does.</summary>
+    private async Task ResetMidUploadAsync(string route)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        string body = """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"na""";
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Head(route, "Content-Length: 5000\r\n") + body));
+        await Task.Delay(300);
+        client.Client.LingerState = new LingerOption(true, 0);
+        client.Close();
+    }
+
+    private async Task<string> CountedCodesAsync(string route, int expected, string code)
+    {
+        string metrics = "";
+        await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), Series(route, code)) == expected);
+        return metrics;
+    }
+
+    [Theory]
+    [InlineData("ok")]
+    [InlineData("mcpok")]
+    public async Task A_client_that_resets_the_connection_mid_upload_is_counted_as_499_every_time(string route)
+    {
+        const int Runs = 4;
+        for (int i = 0; i < Runs; i++)
+        {
+            await ResetMidUploadAsync(route);
+        }
+
+        string metrics = await CountedCodesAsync(route, Runs, "499");
+        Assert.True(MetricsText.Value(metrics, Series(route, "499")) == Runs, metrics);
+        Assert.Null(MetricsText.Value(metrics, Series(route, "400")));
+        Assert.Null(MetricsText.Value(metrics, Series(route, "200")));
+    }
+
+    [Theory]
+    [InlineData("ok")]
+    [InlineData("mcpok")]
+    public async Task A_malformed_chunked_body_is_counted_as_the_400_the_client_gets(string route)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(Head(route, "Transfer-Encoding: chunked\r\n") + "zz\r\n"));
+        var buffer = new byte[256];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read = await stream.ReadAsync(buffer, timeout.Token);
+        Assert.StartsWith("HTTP/1.1 400", Encoding.ASCII.GetString(buffer, 0, read), StringComparison.Ordinal);
+
+        string metrics = await CountedCodesAsync(route, 1, "400");
+        Assert.Equal(1, MetricsText.Value(metrics, Series(route, "400")));
+        Assert.Null(MetricsText.Value(metrics, Series(route, "200")));
+        Assert.Null(MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcpok",method="other",tool="",outcome="ok"}"""));
+    }
+
+    [Fact]
+    public async Task A_client_that_closes_mid_upload_on_an_mcp_route_is_counted_as_499_not_as_a_success()
+    {
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(Head("mcpok", "Content-Length: 5000\r\n") + """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"na"""));
+            await Task.Delay(300);
+        }
+
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            metrics = await _gateway.MetricsAsync();
+            return MetricsText.Value(metrics, Series("mcpok", "200")) is not null || MetricsText.Value(metrics, Series("mcpok", "400")) is not null
+                || MetricsText.Value(metrics, Series("mcpok", "499")) is not null;
+        }), metrics);
+        Assert.Null(MetricsText.Value(metrics, Series("mcpok", "200")));
+        Assert.Equal(1, MetricsText.Value(metrics, Series("mcpok", "499")));
+        Assert.Equal(0, MetricsText.Count(metrics, "gateway_mcp_requests_total"));
+    }
+}
