@@ -29,10 +29,14 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
             .Route("slow", "slow", "/slow/{**rest}")
             .Route("dropped", "dropper", "/dropped/{**rest}")
             .Route("refusing", "refusing", "/refusing/{**rest}")
+            .Route("abandoned", "abandoned", "/abandoned/{**rest}")
             .Cluster("closed-port", $"http://127.0.0.1:{LoopbackPorts.Free()}/")
             .Cluster("slow", _slow.Url!, """ "HttpRequest": { "ActivityTimeout": "00:00:01" } """)
             .Cluster("dropper", $"http://127.0.0.1:{dropperPort}/")
             .Cluster("refusing", _refusing.Url!)
+            // The slow upstream again, but with time enough that only the client can end the request first, however
+            // late a loaded machine notices that it left.
+            .Cluster("abandoned", _slow.Url!, """ "HttpRequest": { "ActivityTimeout": "00:01:00" } """)
             .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
@@ -73,23 +77,23 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     [Fact]
     public async Task A_request_the_client_gave_up_on_is_counted_as_499_not_as_a_client_error()
     {
-        // The slow upstream answers after 5 s, its activity timeout is 1 s: the client leaves first, closing its
-        // connection as `curl --max-time` does.
+        // The upstream answers after 5 s, the cluster waits a minute: the client leaves first, closing its connection
+        // as `curl --max-time` does.
         using (var client = new TcpClient())
         {
             await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
-            await client.GetStream().WriteAsync("GET /slow/x HTTP/1.1\r\nHost: gateway\r\n\r\n"u8.ToArray());
+            await client.GetStream().WriteAsync("GET /abandoned/x HTTP/1.1\r\nHost: gateway\r\n\r\n"u8.ToArray());
             await Task.Delay(300);
         }
 
         using var refused = await _gateway.Client.GetAsync("/refusing/x");
 
-        const string Slow = "route=\"slow\",cluster=\"slow\",method=\"GET\",code=\"499\"";
+        const string Abandoned = "route=\"abandoned\",cluster=\"abandoned\",method=\"GET\",code=\"499\"";
         string metrics = "";
-        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), $"gateway_requests_total{{{Slow}}}") == 1), metrics);
-        Assert.Equal(1, MetricsText.Value(metrics, $"gateway_request_duration_seconds_count{{{Slow}}}"));
-        Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="slow",cluster="slow",error="request_canceled"}"""));
-        Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="slow",cluster="slow",method="GET",code="400"}"""));
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), $"gateway_requests_total{{{Abandoned}}}") == 1), metrics);
+        Assert.Equal(1, MetricsText.Value(metrics, $"gateway_request_duration_seconds_count{{{Abandoned}}}"));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="abandoned",cluster="abandoned",error="request_canceled"}"""));
+        Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="abandoned",cluster="abandoned",method="GET",code="400"}"""));
 
         // An upstream's own 400 is still a 400.
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
