@@ -43,7 +43,7 @@ internal sealed class HistogramSeries : PushedSeries
     {
         lock (_counts)
         {
-            // The sum first, added in the order ObserveLocked adds it, so that a refused record changes nothing.
+            // The sum first, added in the order the values came (as Observe adds them), so that a refused record changes nothing.
             double sum = ObservedSum.After(_sum, record);
             if (!double.IsFinite(sum))
             {
@@ -72,9 +72,18 @@ internal sealed class HistogramSeries : PushedSeries
     /// <param name="value">The observation.</param>
     public void Observe(double[] bounds, double value)
     {
+        // As prometheus-net's Histogram.Child.Observe: NaN is ignored; a value goes to the first bucket whose upper
+        // bound is at least the value (-Inf to the first, +Inf to the last); the sum adds the values in the order they
+        // came, so it is the same double.
+        if (double.IsNaN(value))
+        {
+            return;
+        }
+
         lock (_counts)
         {
-            ObserveLocked(bounds, value);
+            _counts[BucketOf(bounds, value)]++;
+            _sum += value;
         }
     }
 
@@ -118,20 +127,6 @@ internal sealed class HistogramSeries : PushedSeries
             _counts.CopyTo(counts);
             return _sum;
         }
-    }
-
-    // As prometheus-net's Histogram.Child.Observe: NaN is ignored; a value goes to the first bucket whose upper bound
-    // is at least the value (-Inf to the first, +Inf to the last); the sum adds the values in the order they came, so
-    // it is the same double.
-    private void ObserveLocked(double[] bounds, double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return;
-        }
-
-        _counts[BucketOf(bounds, value)]++;
-        _sum += value;
     }
 
     // A linear scan: 15 bounds by default, 65 at most, and the record path costs far more.

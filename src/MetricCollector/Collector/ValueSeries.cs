@@ -14,33 +14,22 @@ internal sealed class ValueSeries : PushedSeries
 
     public double Value => BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
 
-    /// <summary>Adds <paramref name="delta"/> atomically (counters, and gauges changed with inc/dec).</summary>
-    public void Add(double delta)
-    {
-        long current = Volatile.Read(ref _bits);
-        while (true)
-        {
-            long next = BitConverter.DoubleToInt64Bits(BitConverter.Int64BitsToDouble(current) + delta);
-            long seen = Interlocked.CompareExchange(ref _bits, next, current);
-            if (seen == current)
-            {
-                return;
-            }
-
-            current = seen;
-        }
-    }
+    /// <summary>Adds <paramref name="delta"/> atomically, whatever the result (a count restored from a snapshot).</summary>
+    public void Add(double delta) => Add(delta, finiteOnly: false);
 
     /// <summary>
-    /// Adds <paramref name="delta"/> atomically unless the result would not be finite; false, changing nothing, then.
+    /// Adds <paramref name="delta"/> atomically (counters, and gauges changed with inc/dec) unless the result would not
+    /// be finite; false, changing nothing, then.
     /// </summary>
-    public bool TryAdd(double delta)
+    public bool TryAdd(double delta) => Add(delta, finiteOnly: true);
+
+    private bool Add(double delta, bool finiteOnly)
     {
         long current = Volatile.Read(ref _bits);
         while (true)
         {
             double next = BitConverter.Int64BitsToDouble(current) + delta;
-            if (!double.IsFinite(next))
+            if (finiteOnly && !double.IsFinite(next))
             {
                 return false;
             }

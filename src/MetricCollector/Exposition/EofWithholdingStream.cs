@@ -6,27 +6,13 @@ namespace MetricCollector.Exposition;
 /// exposition. Only those six bytes are ever held back: the rest streams through as prometheus-net writes it, however
 /// many series there are.
 /// </summary>
-internal sealed class EofWithholdingStream(Stream inner) : Stream
+internal sealed class EofWithholdingStream(Stream inner) : PassThroughWriteStream(inner)
 {
     private readonly byte[] _tail = new byte[Eof.Length];
     private int _tailCount;
 
     /// <summary>The line that ends an OpenMetrics exposition.</summary>
     public static ReadOnlySpan<byte> Eof => "# EOF\n"u8;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>
     /// Ends the pass-through: drops the withheld bytes when they are <c># EOF</c>, and otherwise (prometheus-net wrote
@@ -36,7 +22,7 @@ internal sealed class EofWithholdingStream(Stream inner) : Stream
     {
         if (_tailCount > 0 && !_tail.AsSpan(0, _tailCount).SequenceEqual(Eof))
         {
-            await inner.WriteAsync(_tail.AsMemory(0, _tailCount), cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(_tail.AsMemory(0, _tailCount), cancellationToken).ConfigureAwait(false);
         }
 
         _tailCount = 0;
@@ -47,49 +33,34 @@ internal sealed class EofWithholdingStream(Stream inner) : Stream
         int pass = Take(buffer.Span, out int fromTail);
         if (fromTail > 0)
         {
-            await inner.WriteAsync(_tail.AsMemory(0, fromTail), cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(_tail.AsMemory(0, fromTail), cancellationToken).ConfigureAwait(false);
             Shift(fromTail);
         }
 
         if (pass > 0)
         {
-            await inner.WriteAsync(buffer[..pass], cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(buffer[..pass], cancellationToken).ConfigureAwait(false);
         }
 
         Keep(buffer.Span[pass..]);
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         int pass = Take(buffer, out int fromTail);
         if (fromTail > 0)
         {
-            inner.Write(_tail, 0, fromTail);
+            Inner.Write(_tail, 0, fromTail);
             Shift(fromTail);
         }
 
         if (pass > 0)
         {
-            inner.Write(buffer[..pass]);
+            Inner.Write(buffer[..pass]);
         }
 
         Keep(buffer[pass..]);
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>
     /// Splits the held tail plus <paramref name="incoming"/> so that the last six bytes stay held: how many of the

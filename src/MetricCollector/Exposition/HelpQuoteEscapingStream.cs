@@ -9,26 +9,12 @@ namespace MetricCollector.Exposition;
 /// requires it. Only HELP lines change, however the writes are cut; the collector puts this stream in the way only
 /// while some help in its registry holds a double quote.
 /// </summary>
-internal sealed class HelpQuoteEscapingStream(Stream inner) : Stream
+internal sealed class HelpQuoteEscapingStream(Stream inner) : PassThroughWriteStream(inner)
 {
     private static readonly byte[] HelpPrefix = "# HELP "u8.ToArray();
 
     // How many bytes of the current line matched "# HELP " so far; past its length, the line is not a HELP line.
     private int _matched;
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -36,41 +22,26 @@ internal sealed class HelpQuoteEscapingStream(Stream inner) : Stream
         try
         {
             int length = Escape(buffer.Span, escaped);
-            await inner.WriteAsync(escaped.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            await Inner.WriteAsync(escaped.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(escaped);
         }
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         byte[] escaped = ArrayPool<byte>.Shared.Rent(Math.Max(1, 2 * buffer.Length));
         try
         {
-            inner.Write(escaped, 0, Escape(buffer, escaped));
+            Inner.Write(escaped, 0, Escape(buffer, escaped));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(escaped);
         }
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (twice its length), a quote in a HELP line as <c>\"</c>.</summary>
     private int Escape(ReadOnlySpan<byte> source, Span<byte> destination)
