@@ -13,10 +13,10 @@ namespace MetricCollector.Recording;
 /// The fast path reads the body once with System.Text.Json into a <see cref="JsonTape"/> and checks each record with
 /// the schema compiled once (<see cref="CompiledRecordSchema"/>). Whatever it does not accept as it is - a record the
 /// compiled schema refuses, a body System.Text.Json refuses (the one judge of syntax on both paths, so Newtonsoft's
-/// leniency never decides), or one the parsers could read differently (lone surrogates, integers too long for
-/// Newtonsoft) - goes to <see cref="SchemaRecordReader"/>, the reference path:
-/// NJsonSchema stays the authority for every refusal and its wording, and the fast path only ever answers "valid, and
-/// here is the record".
+/// leniency never decides), or one the parsers could read differently (integers too long for Newtonsoft) - goes to
+/// <see cref="SchemaRecordReader"/>, the reference path: NJsonSchema stays the authority for every refusal and its
+/// wording, and the fast path only ever answers "valid, and here is the record", or, for a valid record with a string
+/// that holds an unpaired surrogate escape, refuses it as the reference path does (<see cref="UnpairedSurrogates"/>).
 /// </remarks>
 internal static class MetricRecordReader
 {
@@ -40,11 +40,12 @@ internal static class MetricRecordReader
                 return SchemaRecordReader.Empty;
             }
 
-            return ReadItems(body, root, maxBatchSize, validator, out bodyRejection);
+            return ReadItems(body, root, tape.HasUnpairedSurrogate, maxBatchSize, validator, out bodyRejection);
         }
     }
 
-    private static RecordBatch ReadItems(ReadOnlyMemory<byte> body, TapeElement root, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
+    private static RecordBatch ReadItems(
+        ReadOnlyMemory<byte> body, TapeElement root, bool hasUnpairedSurrogate, int maxBatchSize, JsonValidator validator, out RecordRejection? bodyRejection)
     {
         bodyRejection = null;
         bool isBatch = root.ValueKind == JsonValueKind.Array;
@@ -54,22 +55,21 @@ internal static class MetricRecordReader
         {
             if (!isBatch)
             {
-                items[0] = ReadItem(body, root, 0, isBatch, validator, ref reference);
+                items[0] = ReadItem(body, root, 0, isBatch, hasUnpairedSurrogate, validator, ref reference);
             }
             else
             {
                 int i = 0;
                 foreach (var json in root.EnumerateArray())
                 {
-                    items[i] = ReadItem(body, json, i, isBatch, validator, ref reference);
+                    items[i] = ReadItem(body, json, i, isBatch, hasUnpairedSurrogate, validator, ref reference);
                     i++;
                 }
             }
         }
         catch (Exception ex) when (ex is InvalidOperationException or Newtonsoft.Json.JsonException or System.Text.DecoderFallbackException)
         {
-            // System.Text.Json cannot read a lone surrogate escape as a string, which Newtonsoft can, and the two
-            // parsers might disagree in ways not foreseen here: then the reference path reads the whole body.
+            // The two parsers might disagree in ways not foreseen here: then the reference path reads the whole body.
             return SchemaRecordReader.Read(body, maxBatchSize, out bodyRejection);
         }
 
@@ -77,18 +77,26 @@ internal static class MetricRecordReader
     }
 
     private static RecordBatchItem ReadItem(
-        ReadOnlyMemory<byte> body, TapeElement json, int index, bool isBatch, JsonValidator validator, ref JToken? reference)
+        ReadOnlyMemory<byte> body, TapeElement json, int index, bool isBatch, bool hasUnpairedSurrogate, JsonValidator validator, ref JToken? reference)
     {
-        var record = json.ValueKind == JsonValueKind.Object && validator.IsValid(json)
-            ? JsonRecordBuilder.TryBuild(json)
-            : null;
-        if (record is not null)
+        // Rare (only a tape with such an escape is walked); refused only once the schema has accepted the record, as
+        // the reference path does, so that a record the schema refuses keeps NJsonSchema's words.
+        var unpaired = hasUnpairedSurrogate ? UnpairedSurrogates.FirstIn(json) : null;
+        if (json.ValueKind == JsonValueKind.Object && validator.IsValid(json))
         {
-            return new RecordBatchItem(record, null);
+            if (unpaired is not null)
+            {
+                return new RecordBatchItem(null, unpaired);
+            }
+
+            if (JsonRecordBuilder.TryBuild(json) is { } record)
+            {
+                return new RecordBatchItem(record, null);
+            }
         }
 
         // Parsed once, on the first item the fast path does not take, then read item by item.
         reference ??= SchemaRecordReader.Parse(body);
-        return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference);
+        return SchemaRecordReader.ReadItem(isBatch ? reference[index]! : reference, unpaired);
     }
 }

@@ -29,6 +29,12 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, "/help", "help must be a single line: it must not contain a line feed.");
         }
 
+        // Records read from JSON were checked for the escapes by the reader; these are records built in code.
+        if (record.Help is { } text && UnpairedSurrogates.IndexOf(text) is >= 0 and int at)
+        {
+            return UnpairedSurrogates.Rejection("/help", null, text[at]);
+        }
+
         if (record.TimeToLive is { } ttl && (ttl < TimeSpan.FromSeconds(1) || ttl > RecordLimits.MaxTimeToLive))
         {
             return Invalid(RejectionReason.SchemaViolation, "/ttl_seconds",
@@ -89,9 +95,12 @@ internal static class RecordValidator
             return Invalid(RejectionReason.SchemaViolation, LabelField(name), $"the value of label '{Echo.Of(name)}' must be a string.");
         }
 
-        return LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong
-            ? Invalid(RejectionReason.LabelValueTooLong, LabelField(name), tooLong)
-            : null;
+        if (LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong)
+        {
+            return Invalid(RejectionReason.LabelValueTooLong, LabelField(name), tooLong);
+        }
+
+        return UnpairedSurrogates.IndexOf(value) is >= 0 and int at ? UnpairedSurrogates.Rejection(LabelField(name), name, value[at]) : null;
     }
 
     private static string LabelField(string name) => "/labels/" + JsonPointer.Escape(name);

@@ -50,6 +50,7 @@ internal static class SchemaRecordReader
             return Empty;
         }
 
+        var unpaired = UnpairedSurrogates.FindIn(body.Span);
         if (token is JArray array)
         {
             if (array.Count == 0)
@@ -67,13 +68,13 @@ internal static class SchemaRecordReader
             var items = new RecordBatchItem[array.Count];
             for (int i = 0; i < items.Length; i++)
             {
-                items[i] = ReadItem(array[i]);
+                items[i] = ReadItem(array[i], unpaired?.GetValueOrDefault(i));
             }
 
             return new RecordBatch(true, items);
         }
 
-        return new RecordBatch(false, [ReadItem(token)]);
+        return new RecordBatch(false, [ReadItem(token, unpaired?.GetValueOrDefault(0))]);
     }
 
     /// <summary>The batch of a refused body: no items.</summary>
@@ -159,8 +160,12 @@ internal static class SchemaRecordReader
         }
     }
 
-    /// <summary>Validates one item of a parsed body and builds its record, or translates NJsonSchema's errors.</summary>
-    public static RecordBatchItem ReadItem(JToken token)
+    /// <summary>
+    /// Validates one item of a parsed body and builds its record, or translates NJsonSchema's errors. Newtonsoft has
+    /// read an unpaired surrogate escape as U+FFFD: <paramref name="unpaired"/>, found in the body, refuses the item
+    /// once the schema has accepted it.
+    /// </summary>
+    public static RecordBatchItem ReadItem(JToken token, RecordRejection? unpaired)
     {
         if (token is not JObject record)
         {
@@ -171,6 +176,11 @@ internal static class SchemaRecordReader
         if (errors.Count > 0)
         {
             return new RecordBatchItem(null, SchemaErrorTranslator.Translate(record, errors));
+        }
+
+        if (unpaired is not null)
+        {
+            return new RecordBatchItem(null, unpaired);
         }
 
         return new RecordBatchItem(ToRecord(record), null);

@@ -76,6 +76,35 @@ public sealed class RecordEndpointTests : IAsyncLifetime
         Assert.DoesNotContain("1e9", metrics, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>"a\ud800"</c> and <c>"a\udbff"</c> are no Unicode strings; read leniently, both would become <c>a</c> and
+    /// U+FFFD and be counted in one series. Each is refused instead, naming the field, and counted as refused.
+    /// </summary>
+    [Fact]
+    public async Task A_string_with_an_unpaired_surrogate_escape_is_refused_naming_the_field_and_nothing_is_recorded()
+    {
+        using var high = await PostAsync("""{"metric_name":"lone","metric_type":"counter","labels":{"pool":"a\ud800"}}""");
+        using var low = await PostAsync("""{"metric_name":"lone","metric_type":"counter","labels":{"pool":"a\udbff"}}""");
+        using var help = await PostAsync("""{"metric_name":"lone_help","metric_type":"gauge","value":1,"help":"x\uDC00"}""");
+        using var batch = await PostAsync("""[{"metric_name":"gateway_lone","metric_type":"counter"},{"metric_name":"lone","metric_type":"counter","labels":{"pool":"\ud83d\ude00\ude00"}}]""");
+
+        foreach (var (response, field, escape) in new[] { (high, "/labels/pool", "\\ud800"), (low, "/labels/pool", "\\udbff"), (help, "/help", "\\udc00"), (batch, "/1/labels/pool", "\\ude00") })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var problem = await JsonAsync(response);
+            Assert.Equal("urn:metric-collector:problem:invalid_value", problem.GetProperty("type").GetString());
+            Assert.Equal(field, problem.GetProperty("field").GetString());
+            var error = problem.GetProperty("errors")[problem.GetProperty("errors").GetArrayLength() - 1];
+            Assert.Equal("invalid_value", error.GetProperty("reason").GetString());
+            Assert.Contains($"unpaired surrogate ({escape}), which is not a Unicode character", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.DoesNotContain("lone", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("\ufffd", metrics, StringComparison.Ordinal);
+        Assert.Equal(4, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"invalid_value\"}"));
+    }
+
     [Fact]
     public async Task A_charset_parameter_and_a_json_suffix_type_are_json()
     {

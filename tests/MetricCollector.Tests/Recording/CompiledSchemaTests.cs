@@ -45,9 +45,11 @@ public sealed class CompiledSchemaTests
             Assert.True(JsonTape.TryRead(body, out var tape));
             using var document = tape!;
             Assert.Equal(njsonSchemaAccepts, validator.IsValid(document.Root));
+            // The two finders of unpaired surrogate escapes: on the tape, and in the body for the reference path.
+            Assert.Equal(UnpairedSurrogates.FindIn(body)?.GetValueOrDefault(0), UnpairedSurrogates.FirstIn(document.Root));
             if (njsonSchemaAccepts)
             {
-                var record = SchemaRecordReader.ReadItem(reference).Record!;
+                var record = SchemaRecordReader.ReadItem(reference, unpaired: null).Record!;
                 AssertSameRecord(record, JsonRecordBuilder.TryBuild(document.Root));
                 Interlocked.Increment(ref acceptedByType[(int)record.Type]);
             }
@@ -78,6 +80,17 @@ public sealed class CompiledSchemaTests
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\udc00":"x"}}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\udc00":"x","b":"y"}}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"b":"\ud800","c":"y"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"b":"\ud83d\ude00","c":"\uDBFF"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"b":"\udc00\ud800"},"help":"\ud800"}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","value":-1,"labels":{"b":"\ud800"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","valeu":1,"labels":{"b":"\ud800"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\ud800":"x","\udc00":"y"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\ufffd":"x","\udc00":"y"}}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"\ud800":"x"}}""")]
+    [InlineData("""{"metric_name":"\ud800","metric_type":"counter"}""")]
+    [InlineData("""{"metric_name":"a","metric_type":"\ud800"}""")]
+    [InlineData("""[{"metric_name":"a","metric_type":"counter"},{"metric_name":"a","metric_type":"counter","labels":{"b":"x\ud800"}},{"metric_name":"a","metric_type":"counter","labels":{"\ud800":"x","\udc00":"y"}}]""")]
+    [InlineData("""[{"metric_name":"a","metric_type":"counter","labels":{"b":"x\ud800"}},{"metric_name":"a","metric_type":"counter","x":["\ud800"]},1]""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","metric\u005fname":"b"}""")]
     [InlineData("""{"metric_name":"a","metric_type":"counter","labels":{"a":"1","\u0061":"2"}}""")]
     [InlineData("""{'metric_name':'a','metric_type':'counter'}""")]

@@ -65,6 +65,15 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1} {}""", "", "malformed_json")]
     [InlineData("""{"metric_name":"a",""", "", "malformed_json")]
     [InlineData("""   """, "", "empty_body")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"a\ud800"}}""", "/labels/x", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"\uDC00"}}""", "/labels/x", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"\udc00\ud800"}}""", "/labels/x", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"\ud800\u0041"}}""", "/labels/x", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x":"\ud83d\ude00","y_z":"\ud83d"}}""", "/labels/y_z", "invalid_value")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"help":"b\udfff"}""", "/help", "invalid_value")]
+    [InlineData("""{"metric_name":"a\ud800","metric_type":"gauge","value":1}""", "/metric_name", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":1,"labels":{"x\ud800":"v"}}""", "/labels/x\ufffd", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"gauge","value":"1","labels":{"x":"\ud800"}}""", "/value", "schema_violation")]
     [InlineData("""[]""", "", "empty_body")]
     public void Bad_records_are_refused_naming_the_field_and_reason(string json, string field, string reason)
     {
@@ -181,6 +190,32 @@ public sealed class RecordBodyTests
         Assert.Contains("quantile", objective.Detail, StringComparison.Ordinal);
         Assert.Contains("error", objective.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain("metric_name", objective.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A JSON escape of half a surrogate pair (<c>\ud800</c> alone) stands for no Unicode character: read as U+FFFD,
+    /// <c>a\ud800</c> and <c>a\udbff</c> would land in one series unsaid. Both readers refuse it, naming the field and
+    /// the escape, item by item.
+    /// </summary>
+    [Fact]
+    public void An_unpaired_surrogate_escape_is_refused_by_both_readers_naming_the_field_and_the_escape()
+    {
+        byte[] body = Encoding.UTF8.GetBytes("""
+            [{"metric_name":"a","metric_type":"counter","labels":{"pool":"\ud83d\ude00"}},
+             {"metric_name":"a","metric_type":"counter","labels":{"pool":"a\uD800"}},
+             {"metric_name":"b","metric_type":"gauge","value":1,"help":"\udbff!"}]
+            """);
+
+        foreach (var batch in new[] { MetricRecordReader.Read(body, 10, out _), SchemaRecordReader.Read(body, 10, out _) })
+        {
+            Assert.Equal("\U0001F600", batch.Items[0].Record!.Labels["pool"]);
+            Assert.Equal(
+                new RecordRejection(RejectionReason.InvalidValue, "/labels/pool", "the value of label 'pool' contains an unpaired surrogate (\\ud800), which is not a Unicode character."),
+                batch.Items[1].Rejection);
+            Assert.Equal(
+                new RecordRejection(RejectionReason.InvalidValue, "/help", "help contains an unpaired surrogate (\\udbff), which is not a Unicode character."),
+                batch.Items[2].Rejection);
+        }
     }
 
     [Fact]

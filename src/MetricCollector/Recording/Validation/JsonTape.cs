@@ -38,6 +38,9 @@ internal sealed class JsonTape : IDisposable
 
     public TapeElement Root => new(this, 0);
 
+    /// <summary>Whether a string value holds an unpaired surrogate escape, which <see cref="UnpairedSurrogates"/> refuses.</summary>
+    public bool HasUnpairedSurrogate { get; private set; }
+
     internal ref readonly JsonTapeToken this[int index] => ref _tokens[index];
 
     /// <summary>Reads the body, or returns false for anything the reference path must answer.</summary>
@@ -53,8 +56,7 @@ internal sealed class JsonTape : IDisposable
         }
         catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
-            // Malformed, or a name with a lone surrogate escape that System.Text.Json cannot unescape to compare it
-            // (Newtonsoft reads it): the reference path answers.
+            // Malformed: the reference path answers, in its words.
         }
 
         tape.Dispose();
@@ -154,6 +156,12 @@ internal sealed class JsonTape : IDisposable
 
                     break;
                 case JsonTokenType.String:
+                    // Only an escape can hold a surrogate (the body is valid UTF-8): unescaped strings skip the scan.
+                    if (reader.ValueIsEscaped && !HasUnpairedSurrogate)
+                    {
+                        HasUnpairedSurrogate = JsonText.IndexOfUnpairedSurrogateEscape(reader.ValueSpan, out _) >= 0;
+                    }
+
                     Add(parent, name, JsonValueKind.String, (int)reader.TokenStartIndex + 1, reader.ValueSpan.Length, reader.ValueIsEscaped);
                     break;
                 case JsonTokenType.Number when reader.ValueSpan.Length > NewtonsoftMaxNumberLength:

@@ -61,15 +61,23 @@ internal readonly struct TapeElement(JsonTape tape, int index)
     public bool ValueEquals(ReadOnlySpan<byte> text) =>
         Token.IsEscaped ? Encoding.UTF8.GetBytes(GetString()).AsSpan().SequenceEqual(text) : RawValue.SequenceEqual(text);
 
-    /// <summary>The string, unescaped; throws <see cref="InvalidOperationException"/> on a lone surrogate escape, as System.Text.Json does.</summary>
+    /// <summary>The string, unescaped; an unpaired surrogate escape reads as U+FFFD, as Newtonsoft reads it.</summary>
     public string GetString() => Token.IsEscaped ? Unescape(tape.Body.Span.Slice(Token.Start - 1, Token.Length + 2)) : Encoding.UTF8.GetString(RawValue);
 
     /// <summary>As <see cref="JsonElement.TryGetInt64"/>: the whole text is an integer within 64 bits.</summary>
     public bool TryGetInt64(out long value) => Utf8Parser.TryParse(RawValue, out value, out int consumed) && consumed == Token.Length;
 
-    /// <summary>Reads one quoted JSON string.</summary>
+    /// <summary>Reads one quoted JSON string, each unpaired surrogate escape as U+FFFD.</summary>
     internal static string Unescape(ReadOnlySpan<byte> quoted)
     {
+        // System.Text.Json throws on an unpaired surrogate escape; the reference path's Newtonsoft reads U+FFFD, and
+        // the schema must judge the same text on both paths (the readers then refuse the string, UnpairedSurrogates).
+        var content = quoted[1..^1];
+        if (JsonText.IndexOfUnpairedSurrogateEscape(content, out _) >= 0)
+        {
+            return JsonText.UnescapeReplacingUnpairedSurrogates(content);
+        }
+
         var reader = new Utf8JsonReader(quoted);
         reader.Read();
         return reader.GetString()!;

@@ -20,7 +20,7 @@ internal readonly struct TapeProperty(JsonTape tape, int index)
     /// <summary>The id of the name in <paramref name="names"/>, or -1; looked up once per tape.</summary>
     public int GetNameId(JsonNameTable names) => tape.GetNameId(index, names);
 
-    /// <summary>The name, unescaped; throws <see cref="InvalidOperationException"/> on a lone surrogate escape.</summary>
+    /// <summary>The name, unescaped; an unpaired surrogate escape reads as U+FFFD, as Newtonsoft reads it.</summary>
     public string GetName() =>
         NameIsEscaped ? TapeElement.Unescape(tape.Body.Span.Slice(tape[index].NameStart - 1, tape[index].NameLength + 2)) : Encoding.UTF8.GetString(RawName);
 }
