@@ -35,6 +35,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     // _defineLock, so a scrape reads a consistent array without a lock.
     private volatile PushedFamily[] _pushedFamilies = [];
 
+    // The pushed metrics in the order they were defined, summaries too, for snapshots: a restore defines them again in
+    // this order, so /metrics writes the families as before. Changed only under _defineLock.
+    private readonly List<IPushedMetric> _definitionOrder = [];
+
     // The host's histograms (CreateHostHistogram) by every exposition name they write, and their families in creation
     // order, written before the pushed ones; both changed only under _defineLock, the array copy on write.
     private readonly Dictionary<string, HostHistogram> _hostClaims = new(StringComparer.Ordinal);
@@ -334,6 +338,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             _metrics.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
+            _definitionOrder.Remove(metric);
             foreach (string name in ExpositionNames.Claimed(definition.Name, definition.Type))
             {
                 if (_claims.TryGetValue(name, out var owner) && ReferenceEquals(owner, metric))
@@ -566,13 +571,23 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             _metrics[definition.Name] = metric;
+            _definitionOrder.Add(metric);
             created = new NewMetric(metric, family);
             return metric;
         }
     }
 
-    /// <summary>The pushed metrics, for snapshots.</summary>
-    internal ICollection<IPushedMetric> PushedMetrics => _metrics.Values;
+    /// <summary>The pushed metrics in the order they were defined (the order of their families in /metrics), for snapshots.</summary>
+    internal IReadOnlyList<IPushedMetric> PushedMetrics
+    {
+        get
+        {
+            lock (_defineLock)
+            {
+                return [.. _definitionOrder];
+            }
+        }
+    }
 
     /// <summary>Converts between timestamp ticks and seconds for snapshots.</summary>
     internal long TimestampFrequency => _time.TimestampFrequency;

@@ -142,6 +142,23 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
     public void ForEachSeries(Action<string[], PushedSeries> visit)
     {
+        // In the roster's order when there is one: the order the exposition writes, which a restore then rebuilds.
+        if (Roster is { } roster)
+        {
+            var block = roster.Current;
+            int count = Volatile.Read(ref block.Count);
+            for (int i = 0; i < count; i++)
+            {
+                var entry = block.Entries[i];
+                if (!entry.Series.IsRetired)
+                {
+                    visit(entry.LabelValues, entry.Series);
+                }
+            }
+
+            return;
+        }
+
         foreach (var (key, series) in _series)
         {
             visit(key.Values, series);
