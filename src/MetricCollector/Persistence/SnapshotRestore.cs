@@ -1,3 +1,4 @@
+using System.Globalization;
 using MetricCollector.Collector;
 using MetricCollector.Recording;
 
@@ -45,10 +46,10 @@ internal static class SnapshotRestore
                     continue;
                 }
 
-                // Checked before the series exists: a histogram whose counts do not fit is left out, not shown at zero.
-                if (definition.Type == MetricType.Histogram && !FitsBuckets(series.BucketCounts, definition.Buckets!))
+                // Checked before the series exists: a series whose state does not fit is left out, not shown at zero.
+                if (StateProblem(definition, series, frequency) is { } stateProblem)
                 {
-                    skipped.Add($"{definition.Name}: a series' bucket counts do not fit its {definition.Buckets!.Count} buckets and +Inf");
+                    skipped.Add($"{definition.Name}: {stateProblem}");
                     continue;
                 }
 
@@ -67,10 +68,59 @@ internal static class SnapshotRestore
         return (restored, skipped);
     }
 
+    /// <summary>
+    /// Why a series' state cannot be restored, or null. The rules POST /record keeps (a counter finite and never
+    /// negative, a gauge finite, a histogram's counts never negative and its sum finite and never negative, as its
+    /// observations are): a snapshot written before a rule was added, or edited by hand, could hold anything, and
+    /// /metrics would then write NaN, +Inf or a negative _sum that strict OpenMetrics parsers refuse.
+    /// </summary>
+    private static string? StateProblem(MetricDefinition definition, SnapshotSeries series, double frequency)
+    {
+        if (series.TimeToLiveSeconds is { } seconds && !(seconds > 0 && seconds * frequency < long.MaxValue))
+        {
+            return $"a series' time to live {Number(seconds)} is not a positive finite number of seconds";
+        }
+
+        switch (definition.Type)
+        {
+            case MetricType.Counter:
+                return series.Value switch
+                {
+                    null => "a series has no value",
+                    { } value when !(double.IsFinite(value) && value >= 0) => $"a series' value {Number(value)} is not a finite number >= 0, as a counter's must be",
+                    _ => null,
+                };
+            case MetricType.Gauge:
+                return series.Value switch
+                {
+                    null => "a series has no value",
+                    { } value when !double.IsFinite(value) => $"a series' value {Number(value)} is not a finite number",
+                    _ => null,
+                };
+            case MetricType.Histogram:
+                if (!FitsBuckets(series.BucketCounts, definition.Buckets!))
+                {
+                    return $"a series' bucket counts do not fit its {definition.Buckets!.Count} buckets and +Inf (or add up beyond a 64-bit count)";
+                }
+
+                return series.Sum switch
+                {
+                    null => "a series has no sum",
+                    { } sum when !(double.IsFinite(sum) && sum >= 0) => $"a series' sum {Number(sum)} is not a finite number >= 0 (observations are never negative)",
+                    _ => null,
+                };
+            default:
+                return null;
+        }
+    }
+
+    private static string Number(double value) => value.ToString(CultureInfo.InvariantCulture);
+
     private static void SetState(MetricDefinition definition, SnapshotSeries series, PushedSeries target)
     {
         switch (target)
         {
+            // Finite and >= 0 (StateProblem); a zero adds nothing, as before.
             case ValueSeries counter when definition.Type == MetricType.Counter && series.Value is > 0 and var value:
                 counter.Add(value);
                 break;
@@ -91,12 +141,16 @@ internal static class SnapshotRestore
             return false;
         }
 
+        // The exposition writes cumulative counts and _count as 64-bit integers: their total must fit one.
+        long total = 0;
         for (int i = 0; i < counts.Count; i++)
         {
-            if (counts[i] < 0)
+            if (counts[i] < 0 || counts[i] > long.MaxValue - total)
             {
                 return false;
             }
+
+            total += counts[i];
         }
 
         return true;

@@ -270,6 +270,62 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(3, Pushed(exposition)["from_zero_count{k=\"a\"}"]);
     }
 
+    /// <summary>
+    /// A snapshot written by an older collector, or edited by hand, may hold what a record could never make: a value
+    /// that is not finite, a negative counter or histogram sum. Each such series is left out, saying why, as
+    /// POST /record would refuse it; the rest is restored.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_values_a_record_could_never_make_are_skipped_saying_why_and_the_rest_is_restored()
+    {
+        var collector = TestCollector.Create();
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            new SnapshotMetric(new MetricDefinition("c_total", MetricType.Counter, ["k"], null, null, "help"),
+            [
+                new SnapshotSeries(["nan"], double.NaN, null, null, null),
+                new SnapshotSeries(["inf"], double.PositiveInfinity, null, null, null),
+                new SnapshotSeries(["negative"], -1, null, null, null),
+                new SnapshotSeries(["none"], null, null, null, null),
+                new SnapshotSeries(["ok"], 5, null, null, null),
+            ]),
+            new SnapshotMetric(new MetricDefinition("g", MetricType.Gauge, ["k"], null, null, "help"),
+            [
+                new SnapshotSeries(["nan"], double.NaN, null, null, null),
+                new SnapshotSeries(["inf"], double.NegativeInfinity, null, null, null),
+                new SnapshotSeries(["ok"], -2.5, null, null, null),
+                new SnapshotSeries(["ttl"], 1, null, null, double.NaN),
+            ]),
+            new SnapshotMetric(new MetricDefinition("h", MetricType.Histogram, ["k"], [1, 2], null, "help"),
+            [
+                new SnapshotSeries(["nan"], null, [1, 1, 1], double.NaN, null),
+                new SnapshotSeries(["inf"], null, [1, 1, 1], double.PositiveInfinity, null),
+                new SnapshotSeries(["negative"], null, [1, 1, 1], -3, null),
+                new SnapshotSeries(["none"], null, [1, 1, 1], null, null),
+                new SnapshotSeries(["overflow"], null, [long.MaxValue, 1, 0], 3, null),
+                new SnapshotSeries(["ok"], null, [1, 2, 3], 7.5, null),
+            ]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(3, restored);
+        Assert.Equal(12, skipped.Count);
+        Assert.Contains("c_total: a series' value NaN is not a finite number >= 0, as a counter's must be", skipped);
+        Assert.Contains("c_total: a series' value -1 is not a finite number >= 0, as a counter's must be", skipped);
+        Assert.Contains("g: a series' value -Infinity is not a finite number", skipped);
+        Assert.Contains("g: a series' time to live NaN is not a positive finite number of seconds", skipped);
+        Assert.Contains("h: a series' sum Infinity is not a finite number >= 0 (observations are never negative)", skipped);
+        Assert.Contains(skipped, reason => reason.StartsWith("h: a series' bucket counts do not fit", StringComparison.Ordinal));
+        string exposition = await collector.ExposeAsync();
+        var samples = Pushed(exposition);
+        Assert.Equal(5, samples["c_total{k=\"ok\"}"]);
+        Assert.Equal(-2.5, samples["g{k=\"ok\"}"]);
+        Assert.Equal(7.5, samples["h_sum{k=\"ok\"}"]);
+        Assert.DoesNotContain(samples, sample => !sample.Key.Contains("k=\"ok\"", StringComparison.Ordinal));
+        Assert.True(await MetricCollector.Tests.Exposition.ExpositionOracles.PythonParseAsync(await collector.ExposeAsync(MetricCollector.Exposition.MetricsFormat.OpenMetrics), openMetrics: true) > 0);
+    }
+
     [Fact]
     public async Task A_snapshot_histogram_with_other_buckets_than_the_existing_metric_is_skipped()
     {
