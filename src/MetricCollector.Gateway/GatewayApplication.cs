@@ -93,13 +93,7 @@ internal static class GatewayApplication
             .WithMetadata(healthMethods).WithOrder(ReservedPaths.EndpointOrder);
         foreach (string path in ReservedPaths.All)
         {
-            string allow = ReservedPaths.AllowedMethods(path);
-            app.Map(path, context =>
-            {
-                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                context.Response.Headers.Allow = allow;
-                return Task.CompletedTask;
-            }).WithOrder(ReservedPaths.MethodGuardOrder);
+            app.Map(path, MethodNotAllowedEndpoint.For(ReservedPaths.AllowedMethods(path))).WithOrder(ReservedPaths.MethodGuardOrder);
         }
     }
 }

@@ -1,4 +1,5 @@
 using MetricCollector.Gateway.Exposition;
+using MetricCollector.Gateway.Proxy;
 using MetricCollector.Gateway.Recording;
 using MetricCollector.Gateway.Security;
 
@@ -22,7 +23,7 @@ public static class MetricCollectorEndpointRouteBuilderExtensions
             .WithName("RecordMetrics");
         // HEAD wherever GET, as HTTP expects: the same headers, no exposition written.
         group.MapMethods("/metrics", [HttpMethods.Get, HttpMethods.Head], MetricsEndpoint.HandleAsync).WithName("ScrapeMetrics");
-        group.MapDelete("/metrics/{name}", SeriesDeletionEndpoint.DeleteMetricAsync).WithName("DeleteMetricSeries");
+        group.MapDelete(ReservedPaths.MetricByName, SeriesDeletionEndpoint.DeleteMetricAsync).WithName("DeleteMetricSeries");
         group.MapDelete("/metrics", SeriesDeletionEndpoint.WipeAsync).WithName("WipePushedSeries");
         return group;
     }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Primitives;
 
 namespace MetricCollector.Gateway.Proxy;
@@ -15,6 +16,7 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
 {
     private readonly ProxyConfigFileSource _source;
     private readonly IDisposable _watch;
+    private readonly PhysicalFileProvider? _ownedFiles;
     private bool _loaded;
 
     public ProxyConfigFileProvider(ProxyConfigFileSource source)
@@ -22,8 +24,16 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
     {
         _source = source;
 
-        // The source leaves ReloadOnChange off so that this watch, not the base class's, reloads the file.
+        // The source leaves ReloadOnChange off so that this watch, not the base class's, reloads the file. It watches
+        // through a file provider of its own, disposed with it: the source's, once built by a ConfigurationManager,
+        // is disposed by no one, and its watcher would hold an inotify instance (128 per user by default) until the
+        // process ends, one more for every host built in the process.
         var files = source.FileProvider ?? throw new InvalidOperationException("The proxy-config source has no file provider.");
+        if (files is PhysicalFileProvider physical)
+        {
+            files = _ownedFiles = new PhysicalFileProvider(physical.Root);
+        }
+
         _watch = ChangeToken.OnChange(() => files.Watch(source.Path!), Reload);
     }
 
@@ -52,6 +62,7 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
         if (disposing)
         {
             _watch.Dispose();
+            _ownedFiles?.Dispose();
         }
 
         base.Dispose(disposing);

@@ -39,6 +39,7 @@ internal sealed partial class ReservedPathGuard(IProxyConfigProvider configProvi
         }
 
         var matcher = new TemplateMatcher(TemplateParser.Parse(path), new RouteValueDictionary());
+        // A reserved pattern (/metrics/{name}) is tried as the literal path it is: "{name}" stands for any one segment.
         foreach (string reserved in ReservedPaths.All)
         {
             if (matcher.TryMatch(reserved, new RouteValueDictionary()))

@@ -8,7 +8,10 @@ internal static class ReservedPaths
     public const string Liveness = "/healthz";
     public const string Readiness = "/readyz";
 
-    public static readonly string[] All = [Record, Metrics, Liveness, Readiness];
+    /// <summary>One pushed metric (<c>DELETE</c> removes its series): a route pattern, and a path routes are tested against.</summary>
+    public const string MetricByName = "/metrics/{name}";
+
+    public static readonly string[] All = [Record, Metrics, Liveness, Readiness, MetricByName];
 
     /// <summary>The methods the health endpoints answer: HEAD wherever GET, as HTTP expects.</summary>
     public static readonly string[] HealthMethods = [HttpMethods.Get, HttpMethods.Head];
@@ -18,6 +21,7 @@ internal static class ReservedPaths
     {
         Record => "POST",
         Metrics => "GET, HEAD, DELETE",
+        MetricByName => "DELETE",
         _ => "GET, HEAD",
     };
 

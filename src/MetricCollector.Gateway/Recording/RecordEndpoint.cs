@@ -65,12 +65,6 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         var request = context.Request;
         if (RecordBodyEncoding.Refusal(request) is { } refusal)
         {
-            if (refusal.Field == RecordBodyEncoding.ContentEncodingField)
-            {
-                // RFC 9110 15.5.16: a 415 for a content coding says which codings would do.
-                context.Response.Headers.AcceptEncoding = "identity";
-            }
-
             return ingestion.Refuse(refusal);
         }
 

@@ -33,6 +33,13 @@ internal static class RecordResponse
             return WriteAllAcceptedAsync(response, result.Accepted, cancellationToken);
         }
 
+        // Headers are written from the result, not by whoever produced it, so that a replay of this answer
+        // (Idempotency-Key) carries them too. RFC 9110 15.5.16: a 415 for a content coding says which codings would do.
+        if (result.BodyRejection is { Reason: RejectionReason.UnsupportedMediaType, Field: RecordBodyEncoding.ContentEncodingField })
+        {
+            response.Headers.AcceptEncoding = "identity";
+        }
+
         var errors = Errors(result);
         int rejected = result.BodyRejection is null ? result.Rejected.Count : 0;
         if (status < 300)

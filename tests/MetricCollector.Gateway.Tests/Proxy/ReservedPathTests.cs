@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using MetricCollector.Gateway.Proxy;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -60,13 +61,74 @@ public sealed class ReservedPathTests : IAsyncLifetime
     [InlineData("POST", "/metrics", "GET, HEAD, DELETE")]
     [InlineData("GET", "/record", "POST")]
     [InlineData("HEAD", "/record", "POST")]
+    [InlineData("GET", "/metrics/some_metric", "DELETE")]
+    [InlineData("HEAD", "/metrics/some_metric", "DELETE")]
+    [InlineData("POST", "/metrics/some_metric", "DELETE")]
+    [InlineData("PUT", "/metrics/some_metric", "DELETE")]
+    [InlineData("PATCH", "/metrics/some_metric", "DELETE")]
     public async Task The_gateways_own_paths_answer_other_methods_with_405_and_Allow(string method, string path, string allow)
     {
         using var response = await _gateway.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
 
+        await AssertMethodNotAllowedAsync(response, method, allow);
+        Assert.Empty(_upstream.LogEntries);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_requests_total{route="unmatched",cluster="",method="{{method}}",code="405"}"""));
+    }
+
+    [Fact]
+    public async Task DELETE_of_a_metric_is_answered_by_the_gateway_under_a_catch_all_route()
+    {
+        using var response = await _gateway.Client.DeleteAsync("/metrics/never_pushed");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("urn:metric-collector:problem:unknown_metric", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Empty(_upstream.LogEntries);
+    }
+
+    [Fact]
+    public async Task Without_a_catch_all_route_the_gateways_own_paths_answer_other_methods_with_405_too()
+    {
+        // The shipped routes: none of them matches /metrics/..., so routing alone would answer 404. One gateway for
+        // every case: each one started watches files, and the machine's inotify instances are few.
+        await using var gateway = await RunningGateway.StartAsync();
+        (string Method, string Path, string Allow)[] cases =
+        [
+            ("GET", "/metrics/some_metric", "DELETE"),
+            ("POST", "/metrics/some_metric", "DELETE"),
+            ("PUT", "/metrics", "GET, HEAD, DELETE"),
+            ("GET", "/record", "POST"),
+        ];
+
+        foreach (var (method, path, allow) in cases)
+        {
+            using var response = await gateway.Client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+            await AssertMethodNotAllowedAsync(response, method, allow);
+        }
+
+        string metrics = await gateway.MetricsAsync();
+        Assert.Equal(2, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="GET",code="405"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="POST",code="405"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="PUT",code="405"}"""));
+        Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="unmatched",cluster="",method="GET",code="404"}"""));
+    }
+
+    private static async Task AssertMethodNotAllowedAsync(HttpResponseMessage response, string method, string allow)
+    {
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
         Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
-        Assert.Empty(_upstream.LogEntries);
+        if (method == "HEAD")
+        {
+            Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+            return;
+        }
+
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("urn:metric-collector:problem:method_not_allowed", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal(405, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal("method", problem.RootElement.GetProperty("field").GetString());
+        Assert.Contains(allow, problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -105,10 +167,12 @@ public sealed class ReservedPathTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("/{**catch-all}", "/record, /metrics, /healthz, /readyz")]
+    [InlineData("/{**catch-all}", "/record, /metrics, /healthz, /readyz, /metrics/{name}")]
     [InlineData("/{segment}", "/record, /metrics, /healthz, /readyz")]
     [InlineData("/metrics", "/metrics")]
-    [InlineData(null, "/record, /metrics, /healthz, /readyz")]
+    [InlineData("/metrics/{**rest}", "/metrics, /metrics/{name}")]
+    [InlineData("/metrics/{id:int}", "/metrics/{name}")]
+    [InlineData(null, "/record, /metrics, /healthz, /readyz, /metrics/{name}")]
     [InlineData("/router/{**rest}", "")]
     [InlineData("/records", "")]
     public void Routes_that_would_shadow_reserved_paths_are_found(string? path, string shadowed)

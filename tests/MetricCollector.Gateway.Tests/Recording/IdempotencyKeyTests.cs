@@ -43,6 +43,31 @@ public sealed class IdempotencyKeyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replayed_415_for_a_content_coding_still_says_Accept_Encoding_identity()
+    {
+        using var first = await _gateway.Client.SendAsync(Compressed("zipped-1"));
+        using var again = await _gateway.Client.SendAsync(Compressed("zipped-1"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, first.StatusCode);
+        Assert.Equal(first.StatusCode, again.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal("identity", string.Join(", ", first.Headers.GetValues("Accept-Encoding")));
+        Assert.True(again.Headers.TryGetValues("Accept-Encoding", out var replayed), "the replayed 415 has no Accept-Encoding");
+        Assert.Equal("identity", string.Join(", ", replayed));
+
+        static HttpRequestMessage Compressed(string key)
+        {
+            var content = new ByteArrayContent([0x1f, 0x8b, 0x08, 0x00]);
+            content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+            content.Headers.ContentEncoding.Add("gzip");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = content };
+            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+            return request;
+        }
+    }
+
+    [Fact]
     public async Task Duplicates_sent_at_the_same_time_are_applied_once_and_all_get_the_same_answer()
     {
         const string record = """{"metric_name":"jobs_total","metric_type":"counter","value":3}""";

@@ -224,6 +224,41 @@ public sealed class RecordEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("application/json;;")]
+    [InlineData("application/json;")]
+    [InlineData("application/json ; ; charset=utf-8")]
+    [InlineData("application/json;charset=utf-8;")]
+    [InlineData("application/json;\t;charset=\"utf-8\";;")]
+    [InlineData("application/vnd.metrics+json;;version=\"a;;b\"")]
+    [InlineData("application/json; charset=utf-8; charset=UTF-8")]
+    public async Task Empty_parameters_and_a_charset_repeated_as_UTF8_are_accepted(string contentType)
+    {
+        // RFC 9110 8.3.1: parameters are *( OWS ";" OWS [ parameter ] ), so an empty one is allowed.
+        using var response = await PostBytesAsync(Encoding.UTF8.GetBytes("""{"metric_name":"utf_level","metric_type":"gauge","value":1}"""), contentType);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("application/json; charset=utf-8; charset=iso-8859-1", "iso-8859-1")]
+    [InlineData("application/json;;charset=utf-8;;charset=\"latin1\"", "latin1")]
+    [InlineData("application/json; charset=iso-8859-1; charset=utf-8", "iso-8859-1")]
+    public async Task A_charset_given_twice_gets_415_unless_both_are_UTF8(string contentType, string charset)
+    {
+        using var response = await PostBytesAsync(Encoding.UTF8.GetBytes("""{"metric_name":"twice_level","metric_type":"gauge","value":1}"""), contentType);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var problem = await JsonAsync(response);
+        Assert.Equal("urn:metric-collector:problem:unsupported_media_type", problem.GetProperty("type").GetString());
+        Assert.Equal("Content-Type", problem.GetProperty("field").GetString());
+        Assert.Contains($"charset '{charset}'", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
+        Assert.DoesNotContain("twice_level", metrics, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_body_over_the_limit_gets_413_whether_announced_or_chunked()
     {
