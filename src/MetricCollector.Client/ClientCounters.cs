@@ -3,10 +3,14 @@ namespace MetricCollector.Client;
 /// <summary>The client's own counts, written from any thread and read as a <see cref="MetricCollectorClientStatistics"/>.</summary>
 internal sealed class ClientCounters
 {
+    /// <summary>How many <see cref="DropReason"/> values there are.</summary>
+    public const int DropReasons = (int)DropReason.Stopped + 1;
+
+    // One count per reason, so that the drop warning can say why; Dropped is their sum.
+    private readonly long[] _dropped = new long[DropReasons];
     private long _sent;
     private long _rejected;
     private long _retried;
-    private long _dropped;
 
     public void CountSent(long records) => Interlocked.Add(ref _sent, records);
 
@@ -14,14 +18,29 @@ internal sealed class ClientCounters
 
     public void CountRetry() => Interlocked.Increment(ref _retried);
 
-    public void CountDropped(long values = 1) => Interlocked.Add(ref _dropped, values);
+    public void CountDropped(DropReason reason, long values = 1) => Interlocked.Add(ref _dropped[(int)reason], values);
+
+    /// <summary>Values dropped so far for <paramref name="reason"/>.</summary>
+    public long DroppedFor(DropReason reason) => Interlocked.Read(ref _dropped[(int)reason]);
 
     /// <summary>Values dropped so far, read without taking a whole <see cref="Snapshot"/>.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
+    public long Dropped
+    {
+        get
+        {
+            long total = 0;
+            for (int reason = 0; reason < DropReasons; reason++)
+            {
+                total += Interlocked.Read(ref _dropped[reason]);
+            }
+
+            return total;
+        }
+    }
 
     public MetricCollectorClientStatistics Snapshot() => new(
         Interlocked.Read(ref _sent),
         Interlocked.Read(ref _rejected),
         Interlocked.Read(ref _retried),
-        Interlocked.Read(ref _dropped));
+        Dropped);
 }

@@ -29,7 +29,7 @@ public sealed class CounterSeries
     {
         if (!(amount >= 0) || double.IsPositiveInfinity(amount))
         {
-            _counters.CountDropped();
+            _counters.CountDropped(double.IsFinite(amount) ? DropReason.NegativeIncrement : DropReason.NotFinite);
             return;
         }
 

@@ -29,7 +29,7 @@ public sealed class GaugeSeries
     {
         if (!double.IsFinite(value))
         {
-            _counters.CountDropped();
+            _counters.CountDropped(DropReason.NotFinite);
             return;
         }
 

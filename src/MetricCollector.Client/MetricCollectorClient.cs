@@ -1,3 +1,4 @@
+using System.Globalization;
 using MetricCollector.Client.Delivery;
 using MetricCollector.Client.Series;
 using Microsoft.Extensions.Logging;
@@ -7,9 +8,10 @@ namespace MetricCollector.Client;
 
 /// <summary>
 /// Pushes a component's metrics to the collector's <c>POST /record</c>. Resolve a series once and keep it
-/// (<c>var allocations = client.Counter("sandbox_allocations_total", labels)</c>); recording on it never blocks and
-/// never throws: values wait in memory and a background sender posts them in batches, each with an
-/// <c>Idempotency-Key</c> so that a retry is never counted twice.
+/// (<c>var allocations = client.Counter("sandbox_allocations_total", labels)</c>): a definition the collector would
+/// refuse (a bad name or label name, unordered buckets) throws <see cref="ArgumentException"/> there, at once. Recording
+/// on it never blocks and never throws: values wait in memory and a background sender posts them in batches, each with
+/// an <c>Idempotency-Key</c> so that a retry is never counted twice.
 /// </summary>
 public sealed class MetricCollectorClient : IAsyncDisposable
 {
@@ -34,7 +36,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _time = time;
         _buffer = new ObservationBuffer(_options.ObservationCapacity, _counters);
         _registry = new SeriesRegistry(_counters, _buffer);
-        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize), _counters, logger, time);
+        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _counters), _counters, logger, time);
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -46,6 +48,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="CounterSeries.Inc()"/> on.</returns>
+    /// <exception cref="ArgumentException">The name or a label name breaks the collector's rules, or the help is not one line.</exception>
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Counter(name, labels, help);
 
@@ -54,6 +57,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="GaugeSeries.Set"/> on.</returns>
+    /// <exception cref="ArgumentException">The name or a label name breaks the collector's rules, or the help is not one line.</exception>
     public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Gauge(name, labels, help);
 
@@ -63,6 +67,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
+    /// <exception cref="ArgumentException">The name, a label name, the buckets or objectives, or the help break the collector's rules.</exception>
     public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Histogram(name, buckets, labels, help);
 
@@ -72,6 +77,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
+    /// <exception cref="ArgumentException">The name, a label name, the buckets or objectives, or the help break the collector's rules.</exception>
     public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Summary(name, objectives, labels, help);
 
@@ -103,19 +109,28 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _buffer.Close();
         using var deadline = new CancellationTokenSource(_options.ShutdownTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
+        string? reason = null;
         try
         {
-            await _sender.FlushAsync(linked.Token);
+            if (!await _sender.FlushAsync(linked.Token))
+            {
+                // Given up at once (an open circuit) or after the retries: the deadline is not why.
+                reason = _sender.WaitReason;
+            }
         }
         catch (OperationCanceledException) when (linked.IsCancellationRequested)
         {
-            // The deadline passed: what is unsent is counted below.
+            // A deadline passed: what is unsent is counted below.
+            string last = _sender.WaitReason is { } problem ? ", " + problem : "";
+            reason = deadline.IsCancellationRequested
+                ? $"within the shutdown deadline of {_options.ShutdownTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s{last}"
+                : $"before the host's shutdown deadline{last}";
         }
 
         long undelivered = await _sender.AbandonAsync();
         if (undelivered > 0)
         {
-            DeliveryLog.UndeliveredAtShutdown(_logger, undelivered, _options.ShutdownTimeout.TotalSeconds);
+            DeliveryLog.UndeliveredAtShutdown(_logger, undelivered, reason ?? "because they were recorded while the client stopped");
         }
     }
 

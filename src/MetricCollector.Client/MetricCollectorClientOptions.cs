@@ -13,6 +13,14 @@ public sealed class MetricCollectorClientOptions
     public Uri? Endpoint { get; set; }
 
     /// <summary>
+    /// The component's API key, sent as <c>Authorization: Bearer &lt;key&gt;</c> with every batch; null (the default)
+    /// sends none, for a collector without keys. The collector's keys are at least 16 characters: a shorter key, or one
+    /// with anything but visible ASCII (a space, a line feed), stops the host at start-up. Keep it out of source
+    /// control: <c>MetricCollectorClient__ApiKey</c> in the environment or a secrets store.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>
     /// The most records in one batch (default 500). The collector refuses batches over its <c>MaxBatchSize</c> (1000 by
     /// default) with 413, so keep this below it.
     /// </summary>

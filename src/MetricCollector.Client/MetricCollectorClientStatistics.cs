@@ -2,7 +2,11 @@ namespace MetricCollector.Client;
 
 /// <summary>What the client has done since it started: the loss it could not avoid is visible here, never thrown.</summary>
 /// <param name="Sent">Records the collector accepted. Counter increments to one series are summed into one record per batch.</param>
-/// <param name="Rejected">Records the collector refused (4xx, or the refused part of a 207); they are not sent again.</param>
+/// <param name="Rejected">
+/// Records the collector refused (every record of a batch refused whole with a 4xx such as 401, 403 or 413, or the
+/// refused part of a 207), and later records of a series whose definition it refused, which are not sent at all; none is
+/// sent again.
+/// </param>
 /// <param name="Retried">Attempts repeated after a transient failure (5xx, 408, 429, timeout, connection error).</param>
 /// <param name="Dropped">
 /// Values lost before they could be sent: observations pushed out of the full buffer (the oldest go first), non-finite or

@@ -55,4 +55,20 @@ public sealed class ClientOptionsTests
 
         Assert.Contains("MaxRetryDelay", failure.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("short-key")]
+    [InlineData("a-key-with-a\nline-feed-0123")]
+    [InlineData(" padded-key-0123456789 ")]
+    public async Task An_api_key_too_short_or_not_visible_ascii_stops_the_host_without_showing_the_key(string key)
+    {
+        var failure = await StartFailsAsync(o =>
+        {
+            o.Endpoint = new Uri("http://gateway:8080");
+            o.ApiKey = key;
+        });
+
+        Assert.Contains("ApiKey", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, failure.Message, StringComparison.Ordinal);
+    }
 }

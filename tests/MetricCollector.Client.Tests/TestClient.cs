@@ -21,12 +21,16 @@ internal sealed class TestClient : IAsyncDisposable
 
     public CapturedLogs Logs { get; }
 
-    public static TestClient Create(Uri endpoint, Action<MetricCollectorClientOptions>? configure = null, Func<DelegatingHandler>? handler = null)
+    public static TestClient Create(
+        Uri endpoint,
+        Action<MetricCollectorClientOptions>? configure = null,
+        Func<DelegatingHandler>? handler = null,
+        Action<IHttpClientBuilder>? http = null)
     {
         var logs = new CapturedLogs();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
-        var http = services.AddMetricCollectorClient(o =>
+        var builder = services.AddMetricCollectorClient(o =>
         {
             o.Endpoint = endpoint;
             o.FlushInterval = TimeSpan.FromHours(1);
@@ -37,8 +41,10 @@ internal sealed class TestClient : IAsyncDisposable
         });
         if (handler is not null)
         {
-            http.AddHttpMessageHandler(handler);
+            builder.AddHttpMessageHandler(handler);
         }
+
+        http?.Invoke(builder);
 
         return new TestClient(services.BuildServiceProvider(), logs);
     }

@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using MetricCollector.Client.Series;
 using Microsoft.Extensions.Logging;
 using Polly;
@@ -11,7 +14,9 @@ namespace MetricCollector.Client.Delivery;
 /// Posts batches to the collector, one at a time and in order. A batch that fails transiently (after the pipeline's
 /// retries, or with the circuit open) stays at the head of the queue with its key and is tried again on the next flush;
 /// nothing new is taken from the buffer meanwhile, so an outage grows no queue: counters keep summing in place and
-/// the observation buffer drops its oldest values.
+/// the observation buffer drops its oldest values. A final refusal is never sent again: each of its records counts as
+/// rejected, whatever the answer's body says, and is logged (once per series and reason, or, for a batch refused
+/// whole, at most once a minute per status and type).
 /// </summary>
 internal sealed class BatchSender : IDisposable
 {
@@ -22,11 +27,16 @@ internal sealed class BatchSender : IDisposable
     private readonly Queue<PendingBatch> _pending = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
 
-    // Series (by identity) and reasons, and batch-level problems, already logged as refused: each is logged once, not
-    // on every flush.
+    // Series (by identity) and reasons already logged as refused: each is logged once, not on every flush.
     private readonly HashSet<(SeriesDefinition Series, string Reason)> _recordRefusalsLogged = [];
-    private readonly HashSet<(int Status, string Type)> _batchRefusalsLogged = [];
+
+    // Batches refused whole, by status and type: a wrong key refuses every batch, so these are tallied and logged at
+    // most once a minute each.
+    private readonly Dictionary<(int Status, string Type), BatchRefusals> _batchRefusals = [];
+    private readonly long[] _dropsReported = new long[ClientCounters.DropReasons];
     private readonly Uri _recordUri;
+    private readonly string? _apiKey;
+    private readonly TimeProvider _time;
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly BatchWriter _writer;
     private readonly ClientCounters _counters;
@@ -34,7 +44,10 @@ internal sealed class BatchSender : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
-    private long _dropsReported; // read and written under _flushLock
+
+    // Why what waits was not delivered, for the shutdown warning; the last failure before the circuit opened.
+    private volatile string? _waitReason;
+    private volatile string? _circuitProblem;
 
     public BatchSender(MetricCollectorClientOptions options, IHttpClientFactory httpClientFactory, BatchWriter writer, ClientCounters counters, ILogger logger, TimeProvider time)
     {
@@ -44,7 +57,9 @@ internal sealed class BatchSender : IDisposable
         _writer = writer;
         _counters = counters;
         _logger = logger;
-        _pipeline = DeliveryPipeline.Create(options, counters, logger, time);
+        _apiKey = options.ApiKey;
+        _time = time;
+        _pipeline = DeliveryPipeline.Create(options, counters, logger, time, problem => _circuitProblem = problem);
         _delayedWarnings = new WarningGate(time, WarningInterval);
         _dropWarnings = new WarningGate(time, WarningInterval);
     }
@@ -89,7 +104,7 @@ internal sealed class BatchSender : IDisposable
             _writer.Drain().ForEach(_pending.Enqueue);
             long values = _pending.Sum(batch => (long)batch.Values);
             _pending.Clear();
-            _counters.CountDropped(values);
+            _counters.CountDropped(DropReason.Stopped, values);
             return values;
         }
         finally
@@ -97,6 +112,9 @@ internal sealed class BatchSender : IDisposable
             _flushLock.Release();
         }
     }
+
+    /// <summary>Why what still waits was not delivered (after a flush returned false), or null when nothing failed.</summary>
+    public string? WaitReason => _waitReason;
 
     public void Dispose() => _flushLock.Dispose();
 
@@ -125,20 +143,32 @@ internal sealed class BatchSender : IDisposable
                 cancellationToken);
             if (CollectorAnswer.IsTransient(response.StatusCode))
             {
-                Delayed($"{(int)response.StatusCode} {response.ReasonPhrase}");
+                string answer = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+                _waitReason = $"because the collector kept answering {answer}";
+                Delayed(answer);
                 return false;
             }
 
             Settle(batch, await CollectorAnswer.ReadAsync(response, batch.Series.Count, cancellationToken));
+            _waitReason = null;
             return true;
         }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or BrokenCircuitException)
+        catch (BrokenCircuitException exception)
         {
+            // No attempt was made: the circuit's own message ("the circuit is now open") says nothing of why.
+            _waitReason = $"because the circuit to the collector was open after repeated failures (last: {_circuitProblem ?? exception.Message}), so no attempt was made";
+            Delayed(exception.Message);
+            return false;
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException)
+        {
+            _waitReason = $"because the collector could not be reached ({exception.Message})";
             Delayed(exception.Message);
             return false;
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            _waitReason = $"because sending failed unexpectedly ({exception.Message})";
             DeliveryLog.SendFailed(_logger, exception);
             return false;
         }
@@ -151,16 +181,27 @@ internal sealed class BatchSender : IDisposable
         content.Headers.ContentType = Json;
         using var request = new HttpRequestMessage(HttpMethod.Post, _recordUri) { Content = content };
         request.Headers.TryAddWithoutValidation(IdempotencyKeyHeader, batch.Key);
+        if (_apiKey is not null)
+        {
+            // On the request, so it wins over a default header set on the HttpClient.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
+        }
         var client = _httpClientFactory.CreateClient(MetricCollectorClient.HttpClientName);
         return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 
-    /// <summary>Counts a final answer; what it refused is logged (once per series and reason) and never sent again, 207 included.</summary>
+    /// <summary>
+    /// Counts a final answer: what it applied as sent, every other record of the batch as rejected (a refusal of the
+    /// whole request, such as 401, 403 or 413, says <c>"rejected": 0</c> or nothing, yet refuses them all). What was
+    /// refused is logged and never sent again, 207 included; a series refused for its definition is withheld from then on.
+    /// </summary>
     private void Settle(PendingBatch batch, CollectorAnswer answer)
     {
-        _counters.CountSent(answer.Accepted);
-        _counters.CountRejected(answer.Rejected);
-        if (answer.Rejected == 0)
+        int records = batch.Series.Count;
+        int accepted = (int)answer.Status is >= 200 and < 300 ? Math.Clamp(answer.Accepted, 0, records) : 0;
+        _counters.CountSent(accepted);
+        _counters.CountRejected(records - accepted);
+        if (accepted == records)
         {
             return;
         }
@@ -168,23 +209,72 @@ internal sealed class BatchSender : IDisposable
         bool itemized = false;
         foreach (var error in answer.Errors)
         {
-            if (error.Index is int index && index >= 0 && index < batch.Series.Count)
+            if (error.Index is int index && index >= 0 && index < records)
             {
                 itemized = true;
-                SeriesDefinition series = batch.Series[index];
-                if (_recordRefusalsLogged.Add((series, error.Reason)))
-                {
-                    DeliveryLog.RecordRefused(_logger, series.ToString(), error.Reason, error.Field, error.Detail);
-                }
+                SettleRefusedRecord(batch.Series[index], error);
             }
         }
 
-        string type = answer.Type ?? "";
-        if (!itemized && _batchRefusalsLogged.Add(((int)answer.Status, type)))
+        if (!itemized)
         {
-            DeliveryLog.BatchRefused(_logger, batch.Series.Count, (int)answer.Status, type, answer.Detail ?? "");
+            BatchRefused(records - accepted, answer);
         }
     }
+
+    private void SettleRefusedRecord(SeriesDefinition series, RefusedRecord error)
+    {
+        bool definition = error.RefusesDefinition;
+        if (definition)
+        {
+            series.Withhold();
+        }
+
+        if (_recordRefusalsLogged.Add((series, error.Reason)))
+        {
+            string detail = DeliveryLog.Sentence(error.Detail);
+            if (definition)
+            {
+                DeliveryLog.SeriesRefused(_logger, series.ToString(), error.Reason, error.Field, detail);
+            }
+            else
+            {
+                DeliveryLog.RecordRefused(_logger, series.ToString(), error.Reason, error.Field, detail);
+            }
+        }
+    }
+
+    private void BatchRefused(int records, CollectorAnswer answer)
+    {
+        int status = (int)answer.Status;
+        var kind = (status, answer.Type ?? "");
+        if (!_batchRefusals.TryGetValue(kind, out var tally))
+        {
+            tally = new BatchRefusals(new WarningGate(_time, WarningInterval));
+            _batchRefusals[kind] = tally;
+        }
+
+        tally.Records += records;
+        tally.Batches++;
+        if (tally.Gate.TryPass())
+        {
+            DeliveryLog.BatchRefused(_logger, tally.Records, tally.Batches, status, kind.Item2, DeliveryLog.Sentence(answer.Detail), LikelyCause(answer.Status));
+            tally.Records = 0;
+            tally.Batches = 0;
+        }
+    }
+
+    /// <summary>What a component author should check for a refusal of the whole request, ending in a space; or "".</summary>
+    private static string LikelyCause(HttpStatusCode status) => status switch
+    {
+        HttpStatusCode.Unauthorized =>
+            "Likely cause: the client sends no API key, or one the collector does not know; set MetricCollectorClient:ApiKey to this component's key. ",
+        HttpStatusCode.Forbidden =>
+            "Likely cause: the API key lacks the Record role, or is bound to another component than the records' componentId label. ",
+        HttpStatusCode.RequestEntityTooLarge =>
+            "Likely cause: MetricCollectorClient:BatchSize is above the collector's MaxBatchSize, or a batch is over its MaxBodyBytes. ",
+        _ => "",
+    };
 
     private void Delayed(string problem)
     {
@@ -194,14 +284,53 @@ internal sealed class BatchSender : IDisposable
         }
     }
 
+    /// <summary>Logs, at most once a minute, the values dropped since the last report, by reason.</summary>
     private void ReportDrops()
     {
-        long total = _counters.Dropped;
-        long reported = _dropsReported;
-        if (total > reported && _dropWarnings.TryPass())
+        Span<long> now = stackalloc long[ClientCounters.DropReasons];
+        long total = 0;
+        long unreported = 0;
+        for (int reason = 0; reason < now.Length; reason++)
         {
-            _dropsReported = total;
-            DeliveryLog.ValuesDropped(_logger, total - reported, total);
+            now[reason] = _counters.DroppedFor((DropReason)reason);
+            total += now[reason];
+            unreported += now[reason] - _dropsReported[reason];
         }
+
+        if (unreported == 0 || !_dropWarnings.TryPass())
+        {
+            return;
+        }
+
+        var reasons = new StringBuilder();
+        for (int reason = 0; reason < now.Length; reason++)
+        {
+            long count = now[reason] - _dropsReported[reason];
+            _dropsReported[reason] = now[reason];
+            if (count > 0)
+            {
+                reasons.Append(reasons.Length == 0 ? "" : ", ").Append(count.ToString(CultureInfo.InvariantCulture)).Append(' ').Append(Describe((DropReason)reason, count));
+            }
+        }
+
+        DeliveryLog.ValuesDropped(_logger, unreported, total, reasons.ToString());
+    }
+
+    private static string Describe(DropReason reason, long count) => reason switch
+    {
+        DropReason.NegativeIncrement => count == 1 ? "negative counter increment (counters never decrease)" : "negative counter increments (counters never decrease)",
+        DropReason.NotFinite => "not finite (NaN or infinity)",
+        DropReason.BufferFull => "pushed out of the full observation buffer (ObservationCapacity), oldest first",
+        _ => "recorded after the client stopped",
+    };
+
+    /// <summary>Batches of one status and type refused whole since their last warning.</summary>
+    private sealed class BatchRefusals(WarningGate gate)
+    {
+        public WarningGate Gate { get; } = gate;
+
+        public long Records { get; set; }
+
+        public long Batches { get; set; }
     }
 }

@@ -6,9 +6,10 @@ namespace MetricCollector.Client.Delivery;
 
 /// <summary>
 /// Takes everything recorded since the last call (counter sums, changed gauges, buffered observations) and writes it as
-/// batches of at most <c>batchSize</c> records in the collector's wire format.
+/// batches of at most <c>batchSize</c> records in the collector's wire format. Records of a series whose definition the
+/// collector refused are counted as rejected instead: sending them would only be refused again.
 /// </summary>
-internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buffer, int batchSize)
+internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buffer, int batchSize, ClientCounters counters)
 {
     /// <summary>The most values one histogram or summary record may carry (the schema's <c>values</c> limit).</summary>
     internal const int MaxValuesPerRecord = 1000;
@@ -46,6 +47,9 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
 
             values.Add(observation.Value);
         }
+
+        int withheld = records.RemoveAll(record => record.Series.Withheld);
+        counters.CountRejected(withheld);
 
         var batches = new List<PendingBatch>();
         for (int start = 0; start < records.Count; start += batchSize)

@@ -2,24 +2,31 @@ using Microsoft.Extensions.Logging;
 
 namespace MetricCollector.Client.Delivery;
 
-/// <summary>The client's log lines. Every warning here is either once per series or rate-limited by its caller.</summary>
+/// <summary>
+/// The client's log lines. Every warning here is either once per series or rate-limited by its caller. The collector's
+/// <c>detail</c> is passed through <see cref="Sentence"/> first: it ends in a period of its own.
+/// </summary>
 internal static partial class DeliveryLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
-        Message = "The metric collector refused record {Series} ({Reason} at '{Field}'): {Detail}. It is not sent again; later values of this series are, and are logged only if refused for another reason")]
+        Message = "The metric collector refused series {Series} ({Reason} at '{Field}'): {Detail}. Its definition cannot change, so its values are no longer sent and count as Rejected")]
+    public static partial void SeriesRefused(ILogger logger, string series, string reason, string field, string detail);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
+        Message = "The metric collector refused a record of {Series} ({Reason} at '{Field}'): {Detail}. It is not sent again; later values of this series are sent again, and logged only if refused for another reason")]
     public static partial void RecordRefused(ILogger logger, string series, string reason, string field, string detail);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
-        Message = "The metric collector refused a batch of {Records} records with {Status} ({Type}): {Detail}. It is not sent again")]
-    public static partial void BatchRefused(ILogger logger, int records, int status, string type, string detail);
+        Message = "The metric collector refused {Records} records in {Batches} batches with {Status} ({Type}): {Detail}. They count as Rejected and are not sent again. {Cause}Logged at most once a minute for each status and type")]
+    public static partial void BatchRefused(ILogger logger, long records, long batches, int status, string type, string detail, string cause);
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning,
         Message = "The metric collector could not be reached ({Problem}); {Batches} batches wait and are sent again with the same Idempotency-Key. Logged at most once a minute")]
     public static partial void DeliveryDelayed(ILogger logger, string problem, int batches);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning,
-        Message = "{Count} metric values were dropped since the last report ({Total} since start): the observation buffer was full or values were not finite. Logged at most once a minute")]
-    public static partial void ValuesDropped(ILogger logger, long count, long total);
+        Message = "{Count} metric values were dropped since the last report ({Total} since start): {Reasons}. Logged at most once a minute")]
+    public static partial void ValuesDropped(ILogger logger, long count, long total, string reasons);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
         Message = "Circuit to the metric collector opened for {Seconds} s after repeated failures (last: {Problem}); batches wait meanwhile")]
@@ -29,9 +36,17 @@ internal static partial class DeliveryLog
     public static partial void CircuitClosed(ILogger logger);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
-        Message = "Stopped with {Values} metric values not delivered within the shutdown deadline of {Seconds} s; they are counted as dropped")]
-    public static partial void UndeliveredAtShutdown(ILogger logger, long values, double seconds);
+        Message = "Stopped with {Values} metric values not delivered {Reason}; they are counted as dropped")]
+    public static partial void UndeliveredAtShutdown(ILogger logger, long values, string reason);
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Sending metrics failed unexpectedly; the batch waits for the next flush")]
     public static partial void SendFailed(ILogger logger, Exception exception);
+
+    /// <summary>The collector's text without its closing period, for a message that puts its own after it.</summary>
+    public static string Sentence(string? detail)
+    {
+        string text = (detail ?? "").TrimEnd();
+        text = text.EndsWith('.') ? text[..^1] : text;
+        return text.Length == 0 ? "no detail given" : text;
+    }
 }

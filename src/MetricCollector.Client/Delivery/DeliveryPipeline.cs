@@ -13,7 +13,9 @@ namespace MetricCollector.Client.Delivery;
 /// </summary>
 internal static class DeliveryPipeline
 {
-    public static ResiliencePipeline<HttpResponseMessage> Create(MetricCollectorClientOptions options, ClientCounters counters, ILogger logger, TimeProvider time)
+    // opened is told why the circuit opened: an open circuit's own exception does not say.
+    public static ResiliencePipeline<HttpResponseMessage> Create(
+        MetricCollectorClientOptions options, ClientCounters counters, ILogger logger, TimeProvider time, Action<string> opened)
     {
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
@@ -49,7 +51,9 @@ internal static class DeliveryPipeline
             BreakDuration = options.CircuitBreakerBreakDuration,
             OnOpened = args =>
             {
-                DeliveryLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, Describe(args.Outcome));
+                string problem = Describe(args.Outcome);
+                opened(problem);
+                DeliveryLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, problem);
                 return default;
             },
             OnClosed = _ =>

@@ -21,7 +21,7 @@ internal sealed class ObservationBuffer
                 SingleReader = true,
                 AllowSynchronousContinuations = false,
             },
-            _ => counters.CountDropped());
+            _ => counters.CountDropped(DropReason.BufferFull));
     }
 
     /// <summary>Observations waiting to be sent.</summary>
@@ -29,10 +29,15 @@ internal sealed class ObservationBuffer
 
     public void Add(SeriesDefinition series, double value)
     {
-        // After shutdown the writer is complete: nothing would send the value any more.
-        if (!double.IsFinite(value) || !_channel.Writer.TryWrite(new Observation(series, value)))
+        if (!double.IsFinite(value))
         {
-            _counters.CountDropped();
+            _counters.CountDropped(DropReason.NotFinite);
+        }
+        else if (!_channel.Writer.TryWrite(new Observation(series, value)))
+        {
+            // After shutdown the writer is complete: nothing would send the value any more. (A full buffer never
+            // refuses a write: it drops its oldest observation instead, counted by the channel's callback.)
+            _counters.CountDropped(DropReason.Stopped);
         }
     }
 

@@ -30,6 +30,15 @@ internal sealed class SeriesDefinition(
 
     public IReadOnlyList<SummaryObjective>? Objectives { get; } = objectives;
 
+    /// <summary>
+    /// Whether the collector refused this definition (its name, labels or type), so that every later record of the
+    /// series would be refused alike: its values are then counted as rejected instead of being sent. Read and written
+    /// by the sender only, under its flush lock.
+    /// </summary>
+    public bool Withheld { get; private set; }
+
+    public void Withhold() => Withheld = true;
+
     /// <summary>"name{a="1",b="2"}": how the series is named in log lines.</summary>
     public override string ToString() =>
         Labels.Count == 0 ? Name : $"{Name}{{{string.Join(',', Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}}";

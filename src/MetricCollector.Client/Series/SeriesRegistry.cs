@@ -43,8 +43,9 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
 
     /// <summary>
     /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole) from
-    /// a definition built once, only when the series is new.
+    /// a definition built once and checked against <see cref="SeriesRules"/>, only when the series is new.
     /// </summary>
+    /// <exception cref="ArgumentException">The definition breaks one of the collector's rules.</exception>
     private T GetOrAdd<T>(
         SeriesKind kind,
         string name,
@@ -55,7 +56,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         Func<SeriesDefinition, T> create)
         where T : class
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(name);
         KeyValuePair<string, string>[] sorted = labels is null ? [] : [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)];
         string identity = Identity(kind, name, sorted);
         if (_byIdentity.TryGetValue(identity, out var existing))
@@ -70,6 +71,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
                 return (T)existing;
             }
 
+            SeriesRules.Validate(kind, name, sorted, help, buckets, objectives);
             var created = create(new SeriesDefinition(name, kind, sorted, help, buckets?.ToArray(), objectives?.ToArray()));
             _byIdentity[identity] = created;
             return created;

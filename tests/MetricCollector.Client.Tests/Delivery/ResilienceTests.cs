@@ -170,7 +170,7 @@ public sealed class ResilienceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_refused_record_is_not_retried_and_is_logged_once_with_the_collectors_reason()
+    public async Task A_series_refused_for_its_definition_is_logged_once_and_its_later_values_are_counted_as_rejected_without_being_sent()
     {
         AlwaysAnswer(409, """
             {"type":"urn:metric-collector:problem:definition_conflict","title":"Metric definition conflict","status":409,
@@ -181,16 +181,81 @@ public sealed class ResilienceTests : IDisposable
         var jobs = test.Client.Counter("jobs_total", new Dictionary<string, string> { ["queue"] = "a" });
 
         jobs.Inc();
-        await test.Client.FlushAsync();
+        Assert.True(await test.Client.FlushAsync());
         jobs.Inc();
-        await test.Client.FlushAsync();
+        Assert.True(await test.Client.FlushAsync());
 
-        Assert.Equal(2, _collector.Batches.Count);
+        Assert.Single(_collector.Batches);
         Assert.Equal(new MetricCollectorClientStatistics(Sent: 0, Rejected: 2, Retried: 0, Dropped: 0), test.Client.Statistics);
         string logged = Assert.Single(test.Logs.WithEventId(1));
         Assert.Contains("jobs_total{queue=\"a\"}", logged, StringComparison.Ordinal);
         Assert.Contains("definition_conflict", logged, StringComparison.Ordinal);
         Assert.Contains("jobs is already a gauge.", logged, StringComparison.Ordinal);
+        Assert.Contains("no longer sent", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_series_refused_for_a_limit_is_sent_again_with_its_next_values()
+    {
+        AlwaysAnswer(422, """
+            {"type":"urn:metric-collector:problem:metric_series_limit","status":422,"accepted":0,"rejected":1,
+             "errors":[{"index":0,"field":"/labels","reason":"metric_series_limit","detail":"jobs has 1000 series."}]}
+            """);
+        await using var test = TestClient.Create(_collector.Address);
+        var jobs = test.Client.Counter("jobs_total");
+
+        jobs.Inc();
+        await test.Client.FlushAsync();
+        jobs.Inc();
+        await test.Client.FlushAsync();
+
+        Assert.Equal(2, _collector.Batches.Count);
+        Assert.Equal(2, test.Client.Statistics.Rejected);
+        Assert.Contains("sent again", Assert.Single(test.Logs.WithEventId(9)), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(413, "batch_too_large")]
+    [InlineData(400, "malformed_json")]
+    public async Task A_batch_refused_whole_counts_every_record_as_rejected_whatever_its_body_says(int status, string reason)
+    {
+        AlwaysAnswer(status, $$"""
+            {"type":"urn:metric-collector:problem:{{reason}}","status":{{status}},"detail":"the batch was refused.","accepted":0,"rejected":0}
+            """);
+        await using var test = TestClient.Create(_collector.Address);
+        test.Client.Counter("a_total").Inc();
+        test.Client.Gauge("b").Set(1);
+        test.Client.Histogram("c_seconds").Observe(1);
+
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 0, Rejected: 3, Retried: 0, Dropped: 0), test.Client.Statistics);
+        string logged = Assert.Single(test.Logs.WithEventId(2));
+        Assert.Contains(reason, logged, StringComparison.Ordinal);
+        Assert.Contains("the batch was refused.", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_credential_is_not_retried_each_refused_batch_counts_and_the_warning_comes_once_a_minute()
+    {
+        AlwaysAnswer(401, """{"type":"urn:metric-collector:problem:unauthorized","status":401,"detail":"the key is not valid.","accepted":0,"rejected":0}""");
+        var attempts = new CountingHandler();
+        await using var test = TestClient.Create(_collector.Address, o => o.ApiKey = "not-the-right-key-0123", () => attempts);
+
+        for (int flush = 0; flush < 3; flush++)
+        {
+            test.Client.Counter("jobs_total").Inc();
+            Assert.True(await test.Client.FlushAsync());
+        }
+
+        Assert.Equal(3, attempts.Attempts);
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 0, Rejected: 3, Retried: 0, Dropped: 0), test.Client.Statistics);
+        string logged = Assert.Single(test.Logs.WithEventId(2));
+        Assert.Contains("the key is not valid.", logged, StringComparison.Ordinal);
+        Assert.Contains("ApiKey", logged, StringComparison.Ordinal);
+        Assert.Equal("Bearer not-the-right-key-0123", Assert.Single(_collector.Server.LogEntries.Select(e => e.RequestMessage.Headers!["Authorization"].Single()).Distinct()));
     }
 
     [Fact]

@@ -64,6 +64,27 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(2, attemptsBeforeStop);
         Assert.Equal(attemptsBeforeStop, attempts.Attempts);
         Assert.Equal(1, test.Client.Statistics.Dropped);
+        string logged = Assert.Single(test.Logs.WithEventId(7));
+        Assert.Contains("circuit to the collector was open", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("deadline", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_while_the_collector_is_too_slow_says_the_shutdown_deadline_passed()
+    {
+        _collector.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
+        await using var test = TestClient.Create(_collector.Address, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(30);
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        test.Client.Counter("jobs_total").Inc();
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+        Assert.Contains("not delivered within the shutdown deadline of 0.5 s", Assert.Single(test.Logs.WithEventId(7)), StringComparison.Ordinal);
     }
 
     [Fact]

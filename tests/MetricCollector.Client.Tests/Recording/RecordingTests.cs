@@ -168,6 +168,57 @@ public sealed class RecordingTests : IAsyncLifetime
 
         Assert.Equal(5, Client.Statistics.Dropped);
         Assert.Empty(_collector.Batches);
+        string logged = Assert.Single(_test.Logs.WithEventId(4));
+        Assert.Contains("1 negative counter increment", logged, StringComparison.Ordinal);
+        Assert.Contains("4 not finite", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("buffer", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_negative_counter_increment_alone_is_reported_as_such()
+    {
+        Client.Counter("jobs_total").Inc(-1);
+
+        await Client.FlushAsync();
+
+        string logged = Assert.Single(_test.Logs.WithEventId(4));
+        Assert.Contains("1 negative counter increment", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("finite", logged, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("bad name")]
+    [InlineData("9lives")]
+    public void A_metric_name_the_collector_would_refuse_throws_at_creation_naming_the_rule(string name)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Client.Counter(name));
+
+        Assert.Equal("name", error.ParamName);
+        Assert.Contains("[a-zA-Z_][a-zA-Z0-9_]*", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Label_names_buckets_and_objectives_the_collector_would_refuse_throw_at_creation()
+    {
+        Assert.Contains("'__x'", Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", new Dictionary<string, string> { ["__x"] = "1" })).Message, StringComparison.Ordinal);
+        Assert.Contains("'bad-label'", Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", new Dictionary<string, string> { ["bad-label"] = "1" })).Message, StringComparison.Ordinal);
+        Assert.Contains("reserved on histograms", Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", labels: new Dictionary<string, string> { ["le"] = "1" })).Message, StringComparison.Ordinal);
+        Assert.Contains("reserved on summaries", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", labels: new Dictionary<string, string> { ["quantile"] = "1" })).Message, StringComparison.Ordinal);
+        Assert.Contains("strictly increasing", Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [1, 0.5])).Message, StringComparison.Ordinal);
+        Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(1.5, 0.01)])).Message, StringComparison.Ordinal);
+        Assert.Equal(0, Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task A_valid_series_is_created_and_sent_as_before()
+    {
+        Client.Histogram("step_seconds", [0, 0.5, 1], new Dictionary<string, string> { ["le_ok"] = "1", ["_x"] = "2" }).Observe(0.2);
+        Client.Gauge("pool_free", new Dictionary<string, string> { ["le"] = "1" }).Set(1);
+
+        Assert.True(await Client.FlushAsync());
+
+        Assert.Equal(2, Records.Length);
     }
 
     [Fact]

@@ -1,0 +1,17 @@
+namespace MetricCollector.Client;
+
+/// <summary>Why a value was dropped before it could be sent; the drop warning names each, with its count.</summary>
+internal enum DropReason
+{
+    /// <summary>A counter increment below zero: the collector would refuse it, counters never decrease.</summary>
+    NegativeIncrement,
+
+    /// <summary>NaN or an infinity: the collector accepts finite numbers only.</summary>
+    NotFinite,
+
+    /// <summary>Pushed out of the full observation buffer by a newer observation.</summary>
+    BufferFull,
+
+    /// <summary>Recorded after the client stopped, or still unsent when shutdown gave up.</summary>
+    Stopped,
+}

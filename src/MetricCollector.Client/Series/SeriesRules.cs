@@ -1,0 +1,149 @@
+using System.Globalization;
+
+namespace MetricCollector.Client.Series;
+
+/// <summary>
+/// The collector's rules for what defines a series (name, label names, buckets, objectives, help), checked when a
+/// handle is created: breaking one is a programming error, so it throws <see cref="ArgumentException"/> at the call,
+/// as .NET does for bad arguments, instead of being refused by the collector a second later. Values are never checked
+/// here: recording never throws.
+/// </summary>
+internal static class SeriesRules
+{
+    private const int MaxNameLength = 200;
+    private const int MaxLabelNameLength = 100;
+    private const int MaxLabels = 32;
+    private const int MaxBuckets = 64;
+    private const int MaxObjectives = 16;
+    private const int MaxHelpLength = 1024;
+    private const string NamePattern = "^[a-zA-Z_][a-zA-Z0-9_]*$";
+
+    public static void Validate(
+        SeriesKind kind,
+        string name,
+        IReadOnlyList<KeyValuePair<string, string>> labels,
+        string? help,
+        IReadOnlyList<double>? buckets,
+        IReadOnlyList<SummaryObjective>? objectives)
+    {
+        if (!IsName(name) || name.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {MaxNameLength} characters.", nameof(name));
+        }
+
+        if (labels.Count > MaxLabels)
+        {
+            throw new ArgumentException($"A series has at most {MaxLabels} labels, not {labels.Count}.", nameof(labels));
+        }
+
+        foreach (var (label, value) in labels)
+        {
+            if (!IsName(label) || label.Length > MaxLabelNameLength || label.StartsWith("__", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The label name '{Quote(label)}' must match {NamePattern}, have at most {MaxLabelNameLength} characters and not start with '__'.", nameof(labels));
+            }
+
+            if ((kind == SeriesKind.Histogram && label == "le") || (kind == SeriesKind.Summary && label == "quantile"))
+            {
+                throw new ArgumentException($"The label name '{label}' is reserved on {(kind == SeriesKind.Histogram ? "histograms" : "summaries")}: the collector writes it.", nameof(labels));
+            }
+
+            if (value is null)
+            {
+                throw new ArgumentException($"The label '{label}' has no value.", nameof(labels));
+            }
+        }
+
+        if (help is not null && (help.Contains('\n', StringComparison.Ordinal) || CodePoints(help) > MaxHelpLength))
+        {
+            throw new ArgumentException($"The help text must be one line of at most {MaxHelpLength} characters.", nameof(help));
+        }
+
+        if (buckets is not null)
+        {
+            ValidateBuckets(buckets);
+        }
+
+        if (objectives is not null)
+        {
+            ValidateObjectives(objectives);
+        }
+    }
+
+    private static void ValidateBuckets(IReadOnlyList<double> buckets)
+    {
+        if (buckets.Count is 0 or > MaxBuckets)
+        {
+            throw new ArgumentException($"A histogram has 1 to {MaxBuckets} buckets, not {buckets.Count}.", nameof(buckets));
+        }
+
+        for (int i = 0; i < buckets.Count; i++)
+        {
+            double bound = buckets[i];
+            if (!double.IsFinite(bound) || bound < 0 || (i > 0 && !(bound > buckets[i - 1])))
+            {
+                throw new ArgumentException(
+                    $"Bucket bounds must be finite, at least 0 and strictly increasing; bound {i} is {bound.ToString(CultureInfo.InvariantCulture)}.", nameof(buckets));
+            }
+        }
+    }
+
+    private static void ValidateObjectives(IReadOnlyList<SummaryObjective> objectives)
+    {
+        if (objectives.Count is 0 or > MaxObjectives)
+        {
+            throw new ArgumentException($"A summary has 1 to {MaxObjectives} objectives, not {objectives.Count}.", nameof(objectives));
+        }
+
+        for (int i = 0; i < objectives.Count; i++)
+        {
+            var (quantile, error) = objectives[i];
+            if (!(quantile > 0 && quantile < 1) || !(error > 0 && error < 1))
+            {
+                throw new ArgumentException(
+                    $"Objective {i}: the quantile and the error must each be strictly between 0 and 1, not {quantile.ToString(CultureInfo.InvariantCulture)} and {error.ToString(CultureInfo.InvariantCulture)}.",
+                    nameof(objectives));
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (objectives[j].Quantile == quantile)
+                {
+                    throw new ArgumentException($"Objective {i}: the quantile {quantile.ToString(CultureInfo.InvariantCulture)} is given twice.", nameof(objectives));
+                }
+            }
+        }
+    }
+
+    private static bool IsName(string name)
+    {
+        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static int CodePoints(string text)
+    {
+        int count = 0;
+        foreach (var _ in text.EnumerateRunes())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <summary>The name as quoted in a message: cut, so a huge or multi-line argument cannot flood the exception text.</summary>
+    private static string Quote(string text) => text.Length <= 64 ? text.ReplaceLineEndings(" ") : string.Concat(text.AsSpan(0, 64).ToString().ReplaceLineEndings(" "), "…");
+}
