@@ -38,6 +38,7 @@ public static class GatewayInstrumentationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
         builder.AddConfigFilter<DestinationAddressFilter>();
         services.AddHostedService<ReservedPathGuard>();
+        services.AddHostedService<ProxyConfigWarnings>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
     }
