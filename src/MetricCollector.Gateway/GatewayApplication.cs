@@ -57,7 +57,21 @@ internal static class GatewayApplication
             Args = commandLine.Remaining,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        try
+        {
+            return await BuildAsync(builder, commandLine, cancellationToken);
+        }
+        catch
+        {
+            // The configuration watches its files (appsettings.json, the proxy-config file); a start that fails before
+            // the host owns it would otherwise keep those watchers, and inotify instances are few.
+            ((IDisposable)builder.Configuration).Dispose();
+            throw;
+        }
+    }
 
+    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, GatewayCommandLine commandLine, CancellationToken cancellationToken)
+    {
         // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
         // still override what it says, as for every other setting. An edit that cannot be read is logged and ignored.
         var proxyConfig = new ProxyConfigFileSource(commandLine.ResolveProxyConfig());
