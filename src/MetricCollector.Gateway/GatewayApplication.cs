@@ -13,16 +13,65 @@ internal static class GatewayApplication
 {
     private const string ReadyTag = "ready";
 
-    public static async Task<WebApplication> BuildAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Builds and starts the gateway. A setting it cannot start with, wherever the host finds it out (options validation,
+    /// binding, Kestrel's addresses, YARP's configuration), is reported as a <see cref="GatewayStartupException"/> naming
+    /// it; the options are validated before any hosted service starts, so a bad setting starts no health probe.
+    /// </summary>
+    public static async Task<WebApplication> StartAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var commandLine = GatewayCommandLine.Parse(args);
+        WebApplication? app = null;
+        try
+        {
+            app = await BuildAsync(commandLine, cancellationToken);
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            await app.StartAsync(cancellationToken);
+            return app;
+        }
+        catch (GatewayStartupException)
+        {
+            await DisposeAsync(app);
+            throw;
+        }
+        catch (Exception e) when (StartupFailure.Explain(e, app?.Configuration, commandLine.ResolveProxyConfig()) is { } message)
+        {
+            await DisposeAsync(app);
+            throw new GatewayStartupException(message);
+        }
+    }
+
+    private static async Task DisposeAsync(WebApplication? app)
+    {
+        if (app is not null)
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private static async Task<WebApplication> BuildAsync(GatewayCommandLine commandLine, CancellationToken cancellationToken)
+    {
         // appsettings.json is read from beside the binaries, wherever the gateway is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = commandLine.Remaining,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        try
+        {
+            return await BuildAsync(builder, commandLine, cancellationToken);
+        }
+        catch
+        {
+            // The configuration watches its files (appsettings.json, the proxy-config file); a start that fails before
+            // the host owns it would otherwise keep those watchers, and inotify instances are few.
+            ((IDisposable)builder.Configuration).Dispose();
+            throw;
+        }
+    }
 
+    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, GatewayCommandLine commandLine, CancellationToken cancellationToken)
+    {
         // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
         // still override what it says, as for every other setting. An edit that cannot be read is logged and ignored.
         var proxyConfig = new ProxyConfigFileSource(commandLine.ResolveProxyConfig());
@@ -46,6 +95,7 @@ internal static class GatewayApplication
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(commandLine.Remaining);
 
+        ConfigurationShape.Check(builder.Configuration);
         builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<KestrelLimitsSetup>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());

@@ -32,10 +32,13 @@ public static class GatewayInstrumentationExtensions
             .BindConfiguration(McpInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpInstrumentationOptions>, McpInstrumentationOptionsValidator>());
         services.TryAddSingleton<McpMetrics>();
         // Once, however often this is called: a second provider would observe every upstream twice.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
+        builder.AddConfigFilter<DestinationAddressFilter>();
         services.AddHostedService<ReservedPathGuard>();
+        services.AddHostedService<ProxyConfigWarnings>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
     }

@@ -39,7 +39,8 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<RecordIngestion>();
         services.TryAddSingleton<CollectorSnapshots>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SnapshotHostedService>());
-        services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName).ValidateOnStart();
+        // Strict: a misspelled key setting (ComponnetId) would silently widen what the key may write.
+        services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayAuthOptions>, GatewayAuthKeysFileSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();

@@ -21,8 +21,7 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public static async Task<RunningGateway> StartAsync(params string[] arguments)
     {
-        var app = await GatewayApplication.BuildAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
-        await app.StartAsync();
+        var app = await GatewayApplication.StartAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
         return new RunningGateway(app, new Uri(LoopbackUpstream.AddressOf(app)));
     }
 

@@ -8,7 +8,7 @@ namespace MetricCollector.Gateway.Mcp;
 /// </summary>
 internal sealed class McpToolLabels(McpInstrumentationOptions options)
 {
-    private const int MaxNameLength = 128;
+    internal const int MaxNameLength = 128;
     private readonly ConcurrentDictionary<string, string> _known = new(StringComparer.Ordinal);
     private readonly HashSet<string>? _allowed = options.AllowedTools is { } allowed ? new HashSet<string>(allowed, StringComparer.Ordinal) : null;
     private readonly Lock _addLock = new();
@@ -42,7 +42,7 @@ internal sealed class McpToolLabels(McpInstrumentationOptions options)
     }
 
     // MCP tool names are 1 to 128 of [A-Za-z0-9_.-]; anything else is not worth a series.
-    private static bool IsToolName(string tool)
+    internal static bool IsToolName(string tool)
     {
         if (tool.Length > MaxNameLength)
         {

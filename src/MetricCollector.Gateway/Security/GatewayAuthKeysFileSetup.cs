@@ -30,7 +30,14 @@ internal sealed class GatewayAuthKeysFileSetup : IPostConfigureOptions<GatewayAu
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<List<ApiKeyOptions>>(stream, KeysFileJson) ?? [];
+            var elements = JsonSerializer.Deserialize<List<JsonElement>>(stream, KeysFileJson) ?? [];
+            var read = new List<ApiKeyOptions>(elements.Count);
+            for (int i = 0; i < elements.Count; i++)
+            {
+                read.Add(ReadKey(path, i, elements[i]));
+            }
+
+            return read;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
@@ -38,8 +45,29 @@ internal sealed class GatewayAuthKeysFileSetup : IPostConfigureOptions<GatewayAu
         }
     }
 
+    /// <summary>One key of the file; what is wrong with it is reported with its index, which the serializer's message lacks.</summary>
+    private static ApiKeyOptions ReadKey(string path, int index, JsonElement element)
+    {
+        string where = $"Gateway:Auth:KeysFile '{path}', key {index} ($[{index}])";
+        ApiKeyOptions? key;
+        try
+        {
+            key = element.Deserialize<ApiKeyOptions>(KeysFileJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new GatewayStartupException($"{where}: {ex.Message} Each key is {Shape}.");
+        }
+
+        return key is { Key: not null } ? key : throw new GatewayStartupException($"{where} has no \"key\". Each key is {Shape}.");
+    }
+
+    private const string Shape = """{"key": "...", "componentId": "...", "roles": ["Record", "Scrape", "Admin"]}""";
+
     private static readonly JsonSerializerOptions KeysFileJson = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(allowIntegerValues: false) },
+        // A misspelled field ("componnetId") would leave the key unbound, free to write as any component.
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 }

@@ -33,7 +33,14 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
 
         if (!MetricCollector.Recording.RecordValidator.IsValidName(options.ComponentLabel, MetricCollector.Recording.RecordLimits.MaxLabelNameLength) || options.ComponentLabel.StartsWith("__", StringComparison.Ordinal))
         {
-            return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is not a valid label name.");
+            return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is not a valid label name: letters, digits and '_', not starting with a digit or '__'.");
+        }
+
+        // Stamped on every record of a component key: as 'le' or 'quantile' it would make every histogram or summary
+        // of such a key refused, blaming a label the sender never sent.
+        if (options.ComponentLabel is "le" or "quantile")
+        {
+            return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is reserved ('le' on histograms, 'quantile' on summaries); choose another label name, e.g. componentId.");
         }
 
         return ValidateOptionsResult.Success;

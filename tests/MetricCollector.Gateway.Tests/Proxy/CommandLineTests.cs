@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
+using MetricCollector.Gateway.Tests.Hosting;
+
 namespace MetricCollector.Gateway.Tests.Proxy;
 
 public sealed class CommandLineTests
@@ -45,5 +49,65 @@ public sealed class CommandLineTests
         var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--proxy-config"]));
 
         Assert.Contains("--proxy-config needs a file", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_prints_the_options_and_exits_0_without_starting_anything(string help)
+    {
+        // The port is taken: had the gateway started, it would have ended with exit code 2.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        int code = await GatewayProgram.RunAsync([help, "--urls=http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port], output, error)
+            .WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(0, code);
+        Assert.Equal("", error.ToString());
+        foreach (string option in new[] { "--urls <url>", "--proxy-config <file>", "--demo", "--Section:Key=value", "--help" })
+        {
+            Assert.Contains(option, output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("--frobnicate", "'--frobnicate'")]
+    [InlineData("--proxy-confg", "'--proxy-confg'")]
+    [InlineData("--Demo", "did you mean --demo")]
+    [InlineData("--Proxy-Config=x.json", "did you mean --proxy-config")]
+    [InlineData("foo", "'foo'")]
+    [InlineData("-x", "'-x'")]
+    [InlineData("frob=1", "'frob=1'")]
+    public void An_argument_that_is_neither_a_switch_nor_a_setting_stops_the_start_naming_it(string argument, string named)
+    {
+        var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse([argument, "--urls=http://127.0.0.1:5611"]));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.Contains("--help", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_switch_ends_the_process_with_exit_code_2_rather_than_swallowing_the_next_argument()
+    {
+        var (code, error) = await StartupFailureTests.RunAsync("--frobnicate", "--urls=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        StartupFailureTests.AssertOneLine(error, "'--frobnicate'");
+    }
+
+    [Fact]
+    public void Settings_in_every_form_ASP_NET_reads_and_its_host_keys_pass_through()
+    {
+        string[] args =
+        [
+            "--urls", "http://127.0.0.1:8080", "--URLS=http://127.0.0.1:8081", "--environment", "Development", "--contentRoot=/tmp",
+            "--Logging:LogLevel:Default=Debug", "--MetricCollector:MaxSeries", "5", "/Gateway:Auth:RequireForMetrics=true",
+            "MetricCollector:MaxBatchSize=10", "--AllowedHosts=*",
+        ];
+
+        Assert.Equal(args, GatewayCommandLine.Parse(args).Remaining);
     }
 }

@@ -98,6 +98,20 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
         }));
     }
 
+    [Fact]
+    public async Task A_file_without_routes_or_the_mcp_cluster_is_warned_about()
+    {
+        using var logs = new CapturedLogs();
+        _gateway.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+
+        await File.WriteAllTextAsync(_config.Path, "{}");
+
+        bool warned = await Poll.UntilAsync(() => Task.FromResult(
+            logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("has no routes", StringComparison.Ordinal))
+            && logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains("Gateway:Mcp:Cluster 'core-mcp-server' names no cluster", StringComparison.Ordinal))));
+        Assert.True(warned, string.Join("\n", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+    }
+
     // A warning names the file and what went wrong, and the routes keep answering, also after another source's reload
     // (an edit of appsettings.json), which makes YARP read the configuration again.
     private async Task AssertWarnedAndRoutesKeptAsync(CapturedLogs logs, string reason)

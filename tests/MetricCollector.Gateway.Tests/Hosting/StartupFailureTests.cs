@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace MetricCollector.Gateway.Tests.Hosting;
+
+/// <summary>
+/// A setting the gateway cannot start with ends the process with exit code 2 and one line on standard error naming the
+/// setting and what is allowed: no crash, no stack trace.
+/// </summary>
+public sealed class StartupFailureTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("startup-failure-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Theory]
+    [InlineData("--MetricCollector:MaxSeries=0", "MetricCollector:MaxSeries", "between 1 and 10000000")]
+    [InlineData("--MetricCollector:MaxBodyBytes=abc", "MetricCollector:MaxBodyBytes", "a whole number")]
+    [InlineData("--Gateway:Auth:RequireForMetrics=yes", "Gateway:Auth:RequireForMetrics", "true or false")]
+    [InlineData("--Gateway:Auth:Keys:0:Key=short", "Gateway:Auth key 0", "shorter than 16")]
+    [InlineData("--MetricCollector:SeriesTimeToLive=60", "MetricCollector:SeriesTimeToLive", "00:00:10 for 10 seconds")]
+    [InlineData("--Gateway:Server:KeepAliveTimeout=abc", "Gateway:Server:KeepAliveTimeout", "00:00:10 for 10 seconds")]
+    [InlineData("--urls=notaurl", "--urls", "'notaurl'")]
+    [InlineData("--urls=http://127.0.0.1:99999", "http://127.0.0.1:99999", "0 to 65535")]
+    [InlineData("--ReverseProxy:Clusters:request-router:Destinations:d1:Address=not-a-url", "cluster 'request-router'", "destination 'd1'", "absolute http or https URL")]
+    [InlineData("--MetricCollector:DefaultBuckets=0.1,0.5", "MetricCollector:DefaultBuckets", "MetricCollector:DefaultBuckets:0=0.1")]
+    [InlineData("--Gateway:Mcp:AllowedTools:0=bad name!", "Gateway:Mcp:AllowedTools:0", "letters, digits")]
+    public async Task A_bad_setting_ends_the_start_with_exit_code_2_and_one_line_naming_it(string argument, params string[] expected)
+    {
+        var (code, error) = await RunAsync(argument);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, expected);
+    }
+
+    [Fact]
+    public async Task A_snapshot_path_that_is_a_directory_or_in_a_missing_directory_ends_the_start()
+    {
+        var (directoryCode, directoryError) = await RunAsync("--MetricCollector:SnapshotPath=" + _directory);
+        string missing = Path.Combine(_directory, "nope", "snapshot.bin");
+        var (missingCode, missingError) = await RunAsync("--MetricCollector:SnapshotPath=" + missing);
+
+        Assert.Equal(2, directoryCode);
+        AssertOneLine(directoryError, "MetricCollector:SnapshotPath", "is a directory");
+        Assert.Equal(2, missingCode);
+        AssertOneLine(missingError, "MetricCollector:SnapshotPath", Path.Combine(_directory, "nope"), "does not exist");
+    }
+
+    [Fact]
+    public async Task A_port_in_use_ends_the_start_with_exit_code_2_naming_the_address()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (code, error) = await RunAsync("--urls=" + address);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, address, "in use");
+    }
+
+    [Fact]
+    public async Task A_keys_file_with_a_null_key_ends_the_start_naming_the_file_and_the_key()
+    {
+        string file = Path.Combine(_directory, "keys.json");
+        await File.WriteAllTextAsync(file, """[{"key":null,"componentId":"x"}]""");
+
+        var (code, error) = await RunAsync("--Gateway:Auth:KeysFile=" + file);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, file, "key 0");
+    }
+
+    [Fact]
+    public async Task An_invalid_route_in_the_proxy_config_ends_the_start_naming_the_file_and_the_route()
+    {
+        string file = Path.Combine(_directory, "routes.json");
+        await File.WriteAllTextAsync(file, """{"ReverseProxy":{"Routes":{"r3":{"ClusterId":"c","Match":{}}},"Clusters":{"c":{"Destinations":{}}}}}""");
+
+        var (code, error) = await RunAsync("--proxy-config", file);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, file, "Route 'r3' requires Hosts or Path");
+    }
+
+    /// <summary>Runs the gateway as the process does, on a free port unless the arguments give one.</summary>
+    internal static async Task<(int Code, string Error)> RunAsync(params string[] arguments)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        string[] args = Array.Exists(arguments, a => a.StartsWith("--urls", StringComparison.Ordinal))
+            ? arguments
+            : ["--urls=http://127.0.0.1:0", .. arguments];
+        int code = await GatewayProgram.RunAsync(args, output, error).WaitAsync(TimeSpan.FromSeconds(60));
+        return (code, error.ToString());
+    }
+
+    internal static void AssertOneLine(string error, params string[] expected)
+    {
+        Assert.StartsWith("metric-collector gateway: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        foreach (string part in expected)
+        {
+            Assert.Contains(part, error, StringComparison.Ordinal);
+        }
+    }
+}
