@@ -35,7 +35,7 @@ public static class GatewayInstrumentationExtensions
         services.TryAddSingleton<McpMetrics>();
         // Once, however often this is called: a second provider would observe every upstream twice.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
-        services.AddHostedService<ReservedPathGuard>();
+        services.AddHostedService<RouteConfigGuard>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
     }
