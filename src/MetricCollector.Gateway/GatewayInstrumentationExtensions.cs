@@ -35,6 +35,8 @@ public static class GatewayInstrumentationExtensions
         services.TryAddSingleton<McpMetrics>();
         // Once, however often this is called: a second provider would observe every upstream twice.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
+        services.TryAddSingleton<HealthProbeLog>();
+        LoggingActiveHealthCheckPolicy.Decorate(services);
         services.AddHostedService<RouteConfigGuard>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
