@@ -23,7 +23,7 @@ internal sealed class RunningGateway : IAsyncDisposable
     public static Task<RunningGateway> StartAsync(params string[] arguments) => StartAsync(null, arguments);
 
     /// <summary>Starts the gateway with <paramref name="logs"/> seeing what it logs from the start (its start-up warnings too).</summary>
-    public static async Task<RunningGateway> StartAsync(CapturedLogs? logs, params string[] arguments)
+    public static async Task<RunningGateway> StartAsync(ILoggerProvider? logs, params string[] arguments)
     {
         var app = await GatewayApplication.BuildAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
         if (logs is not null)
