@@ -41,14 +41,24 @@ public sealed partial class DemoTraffic(IServer server, IHostApplicationLifetime
         }
     }
 
+    // Every eighth request goes to MCP, rotating through two tools, tools/list and a notification; every other status
+    // read goes to the catch-all sandbox-other route.
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, long tick, CancellationToken cancellationToken) => (tick % 8) switch
     {
         0 or 1 or 2 => client.GetAsync($"/router/items/{tick % 5}", cancellationToken),
         3 => client.PostAsync("/sandboxes", new StringContent("{}", Encoding.UTF8, "application/json"), cancellationToken),
-        4 => client.GetAsync($"/sandboxes/{tick}", cancellationToken),
-        5 => client.PostAsync("/mcp", new StringContent("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\"}}", Encoding.UTF8, "application/json"), cancellationToken),
+        4 => client.GetAsync(tick % 16 == 4 ? $"/sandboxes/{tick}" : $"/sandboxes/{tick}/logs", cancellationToken),
+        5 => client.PostAsync("/mcp", new StringContent(McpMessage(tick / 8), Encoding.UTF8, "application/json"), cancellationToken),
         6 => client.PostAsync("/record", new StringContent("{\"metric_name\":\"demo_jobs\",\"metric_type\":\"counter\",\"labels\":{\"component_id\":\"demo\"}}", Encoding.UTF8, "application/json"), cancellationToken),
         _ => client.DeleteAsync($"/sandboxes/{tick}", cancellationToken),
+    };
+
+    private static string McpMessage(long round) => (round % 5) switch
+    {
+        0 or 1 => "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"search\",\"arguments\":{\"q\":\"demo\"}}}",
+        2 => "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fetch\",\"arguments\":{\"url\":\"demo\"}}}",
+        3 => "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}",
+        _ => "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
     };
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Demo traffic is flowing through {Address}; try: curl {Address}/metrics")]

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace MetricCollector.Demo;
 
-/// <summary>SandboxManager: allocation takes a few hundred milliseconds and 3% find the pool exhausted (503).</summary>
+/// <summary>SandboxManager: allocation takes a few hundred milliseconds and 3% find the pool exhausted (503); a sandbox's logs are read through the catch-all <c>sandbox-other</c> route.</summary>
 internal static class SandboxManagerStandIn
 {
     public static void Map(WebApplication app)
@@ -19,6 +19,11 @@ internal static class SandboxManagerStandIn
         {
             await Latency.DelayAsync(5, context.RequestAborted);
             return Results.Ok(new { id, state = "running" });
+        });
+        app.MapGet("/sandboxes/{id}/logs", async (HttpContext context, string id) =>
+        {
+            await Latency.DelayAsync(20, context.RequestAborted);
+            return Results.Text($"sandbox {id}: started\n");
         });
         app.MapDelete("/sandboxes/{id}", async (HttpContext context, string id) =>
         {

@@ -18,13 +18,17 @@ internal static class GatewayApplication
     /// binding, Kestrel's addresses, YARP's configuration), is reported as a <see cref="GatewayStartupException"/> naming
     /// it; the options are validated before any hosted service starts, so a bad setting starts no health probe.
     /// </summary>
-    public static async Task<WebApplication> StartAsync(string[] args, CancellationToken cancellationToken = default)
+    /// <param name="args">The command line.</param>
+    /// <param name="beforeStart">Called with the built host before it starts (a host embedding the gateway, or a test, adds a log provider).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<WebApplication> StartAsync(string[] args, Action<WebApplication>? beforeStart = null, CancellationToken cancellationToken = default)
     {
         var commandLine = GatewayCommandLine.Parse(args);
         WebApplication? app = null;
         try
         {
             app = await BuildAsync(commandLine, cancellationToken);
+            beforeStart?.Invoke(app);
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync(cancellationToken);
             return app;

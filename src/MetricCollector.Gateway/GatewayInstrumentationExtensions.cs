@@ -37,7 +37,9 @@ public static class GatewayInstrumentationExtensions
         // Once, however often this is called: a second provider would observe every upstream twice.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
         builder.AddConfigFilter<DestinationAddressFilter>();
-        services.AddHostedService<ReservedPathGuard>();
+        services.TryAddSingleton<HealthProbeLog>();
+        LoggingActiveHealthCheckPolicy.Decorate(services);
+        services.AddHostedService<RouteConfigGuard>();
         services.AddHostedService<ProxyConfigWarnings>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;

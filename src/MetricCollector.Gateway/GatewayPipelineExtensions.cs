@@ -21,8 +21,9 @@ public static class GatewayPipelineExtensions
     }
 
     /// <summary>
-    /// Answers requests that no route matched with 404 problem details, counted as <c>route="unmatched"</c>. Put it
-    /// after <c>UseRouting()</c>.
+    /// Answers requests that no route matched with 404 problem details, counted as <c>route="unmatched"</c>, and counts
+    /// the 503s YARP answers for a route whose ClusterId names no cluster (its proxy pipeline never runs). Put it after
+    /// <c>UseRouting()</c>.
     /// </summary>
     /// <param name="app">The host's pipeline.</param>
     /// <returns>The same pipeline, for chaining.</returns>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 
 namespace MetricCollector.Gateway.Tests;
 
@@ -19,9 +20,12 @@ internal sealed class RunningGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RunningGateway> StartAsync(params string[] arguments)
+    public static Task<RunningGateway> StartAsync(params string[] arguments) => StartAsync(null, arguments);
+
+    /// <summary>Starts the gateway with <paramref name="logs"/> seeing what it logs from the start (its start-up warnings too).</summary>
+    public static async Task<RunningGateway> StartAsync(ILoggerProvider? logs, params string[] arguments)
     {
-        var app = await GatewayApplication.StartAsync(["--urls", "http://127.0.0.1:0", .. arguments]);
+        var app = await GatewayApplication.StartAsync(["--urls", "http://127.0.0.1:0", .. arguments], logs is null ? null : built => built.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs));
         return new RunningGateway(app, new Uri(LoopbackUpstream.AddressOf(app)));
     }
 

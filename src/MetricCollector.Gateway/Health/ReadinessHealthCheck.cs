@@ -5,7 +5,9 @@ namespace MetricCollector.Gateway.Health;
 
 /// <summary>
 /// Readiness: the gateway has started, loaded its proxy configuration and is not shutting down. Unhealthy backends do
-/// not make it unready: it still serves the other routes, <c>/record</c> and <c>/metrics</c>.
+/// not make it unready: it still serves the other routes, <c>/record</c> and <c>/metrics</c>. Kestrel stops accepting
+/// connections as soon as shutdown begins, so a probe then is refused rather than answered 503; the stopping check
+/// only answers a probe that was already being handled.
 /// </summary>
 internal sealed class ReadinessHealthCheck(IHostApplicationLifetime lifetime, IProxyStateLookup proxyState) : IHealthCheck
 {

@@ -19,7 +19,10 @@ public sealed class McpInstrumentationOptions
     [Range(1024, 512 * 1024)]
     public int PeekLimitBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Distinct tool names recorded per route (default 50); later ones are recorded as <c>other</c>.</summary>
+    /// <summary>
+    /// Distinct tool names recorded per route id (default 50), first come first served, for the life of the process;
+    /// later ones are recorded as <c>other</c>. Any client can fill them: prefer <see cref="AllowedTools"/> in production.
+    /// </summary>
     [Range(0, 10_000)]
     public int MaxTools { get; set; } = 50;
 

@@ -1,13 +1,21 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using MetricCollector.Collector;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Prometheus;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
 namespace MetricCollector.Gateway.Mcp;
 
-/// <summary>The MCP metrics, in the collector (the histogram in its own store, see <see cref="HostHistogram"/>), and which routes carry MCP.</summary>
-internal sealed class McpMetrics
+/// <summary>
+/// The MCP metrics, in the collector (the histogram in its own store, see <see cref="HostHistogram"/>), and which routes
+/// carry MCP. The tool names a route has given labels to are kept by route id, not with YARP's route object: a reload
+/// replaces that object, and a fresh budget on each one would let every ConfigMap update add MaxTools more series.
+/// They are dropped when a reload removes the route.
+/// </summary>
+internal sealed class McpMetrics : IDisposable
 {
     /// <summary>Route metadata key: <c>"true"</c> or <c>"false"</c> overrides whether a route is read as MCP.</summary>
     public const string RouteMetadataKey = "Mcp";
@@ -16,11 +24,16 @@ internal sealed class McpMetrics
 
     private readonly ConditionalWeakTable<RouteModel, McpRoute> _routes = new();
     private readonly ConditionalWeakTable<RouteModel, McpRoute>.CreateValueCallback _createRoute;
+    private readonly ConcurrentDictionary<string, McpToolLabels> _tools = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Func<string, McpToolLabels> _createTools;
     private readonly McpInstrumentationOptions _options;
+    private readonly IProxyConfigProvider _configProvider;
+    private readonly IDisposable _subscription;
 
-    public McpMetrics(PrometheusMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions)
+    public McpMetrics(PrometheusMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions, IProxyConfigProvider configProvider)
     {
         _options = options.Value;
+        _configProvider = configProvider;
         var factory = collector.Factory;
         Requests = factory.CreateCounter(
             "gateway_mcp_requests_total",
@@ -36,6 +49,8 @@ internal sealed class McpMetrics
             "JSON-RPC error objects in MCP JSON responses, by route, method and error code.",
             ["route", "method", "code"]);
         _createRoute = CreateRoute;
+        _createTools = _ => new McpToolLabels(_options);
+        _subscription = ChangeToken.OnChange(() => configProvider.GetConfig().ChangeToken, DropRemovedRoutes);
     }
 
     public Counter Requests { get; }
@@ -59,6 +74,26 @@ internal sealed class McpMetrics
         bool isMcp = config.Metadata is { } metadata && metadata.TryGetValue(RouteMetadataKey, out string? flag) && bool.TryParse(flag, out bool explicitFlag)
             ? explicitFlag
             : string.Equals(config.ClusterId, _options.Cluster, StringComparison.Ordinal);
-        return isMcp ? new McpRoute(this, config.RouteId, new McpToolLabels(_options)) : NotMcp;
+        return isMcp ? new McpRoute(this, config.RouteId, _tools.GetOrAdd(config.RouteId, _createTools)) : NotMcp;
+    }
+
+    public void Dispose() => _subscription.Dispose();
+
+    // YARP compares route ids ignoring case, and so does _tools.
+    private void DropRemovedRoutes()
+    {
+        var routes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in _configProvider.GetConfig().Routes)
+        {
+            routes.Add(route.RouteId);
+        }
+
+        foreach (string routeId in _tools.Keys)
+        {
+            if (!routes.Contains(routeId))
+            {
+                _tools.TryRemove(routeId, out _);
+            }
+        }
     }
 }

@@ -54,9 +54,16 @@ internal sealed partial class CollectorSnapshots : IDisposable
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException)
         {
             string setAside = _path + ".corrupt-" + _time.GetUtcNow().ToString("yyyyMMddTHHmmssZ", System.Globalization.CultureInfo.InvariantCulture);
-            TrySetAside(_path, setAside);
             _restores.WithLabels("corrupt").Inc();
-            LogCorrupt(_logger, _path, ex.Message, setAside);
+            if (TrySetAside(_path, setAside) is { } moveProblem)
+            {
+                LogCorruptLeftInPlace(_logger, _path, ex.Message, setAside, moveProblem);
+            }
+            else
+            {
+                LogCorrupt(_logger, _path, ex.Message, setAside);
+            }
+
             return;
         }
 
@@ -103,20 +110,25 @@ internal sealed partial class CollectorSnapshots : IDisposable
         }
     }
 
-    private void TrySetAside(string path, string setAside)
+    /// <summary>Renames the unreadable snapshot aside; null when done, else why it could not be.</summary>
+    private static string? TrySetAside(string path, string setAside)
     {
         try
         {
             File.Move(path, setAside, overwrite: true);
+            return null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogWriteFailed(_logger, setAside, ex.Message);
+            return ex.Message;
         }
     }
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Error, Message = "The snapshot {Path} cannot be read ({Problem}); it was moved to {SetAside} and the collector starts empty")]
     private static partial void LogCorrupt(ILogger logger, string path, string problem, string setAside);
+
+    [LoggerMessage(EventId = 25, Level = LogLevel.Error, Message = "The snapshot {Path} cannot be read ({Problem}) and could not be moved aside to {SetAside} ({MoveProblem}); it is left in place and the collector starts empty; the next snapshot written replaces it")]
+    private static partial void LogCorruptLeftInPlace(ILogger logger, string path, string problem, string setAside, string moveProblem);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "No snapshot at {Path} yet; the collector starts empty")]
     private static partial void LogNoSnapshot(ILogger logger, string path);

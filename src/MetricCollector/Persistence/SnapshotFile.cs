@@ -31,15 +31,36 @@ internal static class SnapshotFile
         }
 
         string temporary = path + ".tmp";
-        await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+        try
         {
-            await file.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            await file.WriteAsync(json, cancellationToken).ConfigureAwait(false);
-            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            file.Flush(flushToDisk: true);
-        }
+            await using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await file.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+                await file.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
 
-        File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            // A partial file (a full disk) would hold the volume's last free space until the next write succeeds.
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The write's own failure is the one reported.
+        }
     }
 
     /// <summary>Reads a snapshot; null when there is none; throws <see cref="InvalidDataException"/> when it is torn or corrupt.</summary>

@@ -5,6 +5,7 @@ using WireMock.Matchers;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using Yarp.ReverseProxy;
 
 namespace MetricCollector.Gateway.Tests.Mcp;
 
@@ -103,6 +104,75 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         // MaxTools=3: search, explode and stream are kept; later names become "other".
         Assert.Equal(2, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}tool="other",outcome="ok"}"""));
         Assert.Equal(2, MetricsText.Value(metrics, """gateway_mcp_request_duration_seconds_count{route="mcp",method="tools/call",tool="search"}"""));
+    }
+
+    /// <summary>
+    /// The tool cap belongs to the route id, not to YARP's route object, which every reload of the route replaces: a
+    /// ConfigMap update must not buy MaxTools more series. Removing the route drops its names with it.
+    /// </summary>
+    [Fact]
+    public async Task Reloading_an_MCP_route_keeps_its_tool_cap_and_removing_it_starts_a_new_one()
+    {
+        var state = _gateway.Services.GetRequiredService<IProxyStateLookup>();
+        for (int reload = 0; reload <= 3; reload++)
+        {
+            if (reload > 0)
+            {
+                int order = reload;
+                await WriteMcpRouteAsync(order);
+                Assert.True(await Poll.UntilAsync(() => Task.FromResult(state.TryGetRoute("mcp", out var model) && model.Config.Order == order)));
+            }
+
+            for (int i = 0; i < 4; i++)
+            {
+                using var response = await PostAsync(ToolCall($"tool{reload}_{i}"));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+        }
+
+        Assert.Equal(["tool0_0", "tool0_1", "tool0_2"], ToolSeries(await _gateway.MetricsAsync()));
+
+        await WriteMcpRouteAsync(order: null);
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(!state.TryGetRoute("mcp", out _))));
+        await WriteMcpRouteAsync(order: 7);
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(state.TryGetRoute("mcp", out var model) && model.Config.Order == 7)));
+        using (var fresh = await PostAsync(ToolCall("after_removal")))
+        {
+            Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        }
+
+        Assert.Equal(["after_removal", "tool0_0", "tool0_1", "tool0_2"], ToolSeries(await _gateway.MetricsAsync()));
+    }
+
+    /// <summary>The proxy-config of this fixture with the MCP route at <paramref name="order"/>, or without it when null.</summary>
+    private Task WriteMcpRouteAsync(int? order)
+    {
+        string mcp = order is { } o
+            ? "\"mcp\": { \"ClusterId\": \"core-mcp-server\", \"Order\": " + o.ToString(System.Globalization.CultureInfo.InvariantCulture) + ", \"Match\": { \"Path\": \"/mcp/{**rest}\" } },"
+            : "";
+        return File.WriteAllTextAsync(_config.Path, "{ \"ReverseProxy\": { \"Routes\": { " + mcp
+            + " \"plain\": { \"ClusterId\": \"core-mcp-server\", \"Match\": { \"Path\": \"/plain/{**rest}\" } } },"
+            + " \"Clusters\": { \"core-mcp-server\": { \"Destinations\": { \"d1\": { \"Address\": \"" + _upstream.Url + "\" } } } } } }");
+    }
+
+    /// <summary>The tool label values of the MCP route's tools/call series, <c>other</c> aside, sorted.</summary>
+    private static List<string> ToolSeries(string metrics)
+    {
+        const string Prefix = "gateway_mcp_requests_total{route=\"mcp\",method=\"tools/call\",tool=\"";
+        var tools = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (string line in metrics.Split('\n'))
+        {
+            if (line.StartsWith(Prefix, StringComparison.Ordinal))
+            {
+                string tool = line[Prefix.Length..line.IndexOf('"', Prefix.Length)];
+                if (tool != "other")
+                {
+                    tools.Add(tool);
+                }
+            }
+        }
+
+        return [.. tools];
     }
 
     [Fact]

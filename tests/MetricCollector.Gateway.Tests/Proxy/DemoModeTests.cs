@@ -25,7 +25,7 @@ public sealed class DemoModeTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, release.StatusCode);
         Assert.Contains(router.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.InternalServerError });
         Assert.Equal(HttpStatusCode.OK, mcp.StatusCode);
-        Assert.Equal("text/event-stream", tool.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("application/json", tool.Content.Headers.ContentType!.MediaType);
 
         // The demo's own traffic pushes a record every two seconds.
         string metrics = "";
@@ -42,4 +42,35 @@ public sealed class DemoModeTests : IAsyncLifetime
             Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_destination_healthy{cluster="{{cluster}}",destination="d1"}"""));
         }
     }
+
+    /// <summary>
+    /// The MCP stand-in speaks enough of streamable HTTP for the gateway's MCP metrics to show every outcome: JSON
+    /// answers (so its JSON-RPC errors count as jsonrpc_error), a batch answered by an array, a notification by 202
+    /// without a body, and a body that is not JSON by 400 with a JSON-RPC parse error.
+    /// </summary>
+    [Fact]
+    public async Task The_MCP_stand_in_answers_batches_notifications_and_bad_json_as_an_MCP_server_does()
+    {
+        using var notification = await PostMcpAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        using var batch = await PostMcpAsync("""[{"jsonrpc":"2.0","id":"a","method":"tools/list"},{"jsonrpc":"2.0","method":"notifications/initialized"},{"jsonrpc":"2.0","id":"b","method":"initialize","params":{}}]""");
+        using var garbage = await PostMcpAsync("not json");
+
+        Assert.Equal(HttpStatusCode.Accepted, notification.StatusCode);
+        Assert.Empty(await notification.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Equal("application/json", batch.Content.Headers.ContentType!.MediaType);
+        using (var answers = System.Text.Json.JsonDocument.Parse(await batch.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(2, answers.RootElement.GetArrayLength());
+            Assert.Equal("a", answers.RootElement[0].GetProperty("id").GetString());
+            Assert.True(answers.RootElement[0].GetProperty("result").GetProperty("tools").GetArrayLength() > 0);
+            Assert.Equal("b", answers.RootElement[1].GetProperty("id").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Contains("-32700", await garbage.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> PostMcpAsync(string body) =>
+        _gateway.Client.PostAsync("/mcp", new StringContent(body, Encoding.UTF8, "application/json"));
 }

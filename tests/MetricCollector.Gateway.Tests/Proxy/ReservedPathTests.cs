@@ -179,6 +179,6 @@ public sealed class ReservedPathTests : IAsyncLifetime
     {
         var route = new RouteConfig { RouteId = "r", ClusterId = "c", Match = new RouteMatch { Path = path, Hosts = path is null ? ["example.com"] : null } };
 
-        Assert.Equal(shadowed, string.Join(", ", ReservedPathGuard.ShadowedBy(route)));
+        Assert.Equal(shadowed, string.Join(", ", RouteConfigGuard.ShadowedBy(route)));
     }
 }

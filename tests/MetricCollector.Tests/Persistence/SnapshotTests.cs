@@ -1,8 +1,10 @@
 using MetricCollector.Collector;
 using MetricCollector.Persistence;
 using MetricCollector.Recording;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace MetricCollector.Tests.Persistence;
 
@@ -142,6 +144,51 @@ public sealed class SnapshotTests : IDisposable
         string setAside = Assert.Single(Directory.GetFiles(Path.GetDirectoryName(SnapshotPath)!, "*.corrupt-*"));
         Assert.Equal(damaged, await File.ReadAllBytesAsync(setAside));
         Assert.Equal(1, TestCollector.Samples(await after.ExposeAsync())["metric_collector_snapshot_restores_total{result=\"corrupt\"}"]);
+    }
+
+    /// <summary>
+    /// A corrupt snapshot that cannot be renamed (a read-only directory; here the name it would get is taken by a
+    /// directory, as tests run as root and ignore permissions) stays where it is, and the log says so.
+    /// </summary>
+    [Fact]
+    public async Task A_corrupt_snapshot_that_cannot_be_moved_aside_is_reported_as_left_in_place()
+    {
+        var now = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        Directory.CreateDirectory(Path.GetDirectoryName(SnapshotPath)!);
+        await File.WriteAllTextAsync(SnapshotPath, "{not a snapshot");
+        string setAside = SnapshotPath + ".corrupt-20260301T120000Z";
+        Directory.CreateDirectory(Path.Combine(setAside, "occupied"));
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath };
+        var collector = TestCollector.Create(options);
+        var logger = new RecordingLogger();
+        var snapshots = new CollectorSnapshots(collector, Options.Create(options), new FakeTimeProvider(now), logger);
+
+        await snapshots.RestoreAsync(CancellationToken.None);
+
+        Assert.Equal("{not a snapshot", await File.ReadAllTextAsync(SnapshotPath));
+        string message = Assert.Single(logger.Messages);
+        Assert.Contains("could not be moved aside to " + setAside, message, StringComparison.Ordinal);
+        Assert.DoesNotContain("was moved", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not be written", message, StringComparison.Ordinal);
+        Assert.Equal(1, TestCollector.Samples(await collector.ExposeAsync())["metric_collector_snapshot_restores_total{result=\"corrupt\"}"]);
+    }
+
+    /// <summary>
+    /// A write that fails after the temporary file was started (a full disk; here the rename, onto a directory) leaves
+    /// no partial temporary file taking the volume's last space, and the previous state is untouched.
+    /// </summary>
+    [Fact]
+    public async Task A_failed_write_deletes_its_partial_temporary_file()
+    {
+        var (before, snapshots) = Create();
+        await PushAsync(before);
+        Directory.CreateDirectory(Path.Combine(SnapshotPath, "occupied"));
+
+        await snapshots.WriteAsync(CancellationToken.None);
+
+        Assert.False(File.Exists(SnapshotPath + ".tmp"));
+        Assert.True(Directory.Exists(Path.Combine(SnapshotPath, "occupied")));
+        Assert.Equal(1, TestCollector.Samples(await before.ExposeAsync())["metric_collector_snapshot_writes_total{result=\"failed\"}"]);
     }
 
     [Fact]
@@ -339,5 +386,18 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(0, restored);
         Assert.Equal("h: a metric of that name with another definition exists", Assert.Single(skipped));
         Assert.DoesNotContain("k=\"old\"", await collector.ExposeAsync(), StringComparison.Ordinal);
+    }
+
+    private sealed class RecordingLogger : ILogger<CollectorSnapshots>
+    {
+        public List<string> Messages { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Messages.Add(formatter(state, exception));
     }
 }

@@ -5,11 +5,12 @@ using Yarp.ReverseProxy.Configuration;
 namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
-/// Warns, at start-up and after every proxy-config reload, about routes whose path would match the gateway's own
-/// endpoints: those requests are still answered by the gateway (its endpoints come first), but the operator should know
-/// that the route does not get them.
+/// Warns, at start-up and after every proxy-config reload, about routes that cannot do what they say: a path that
+/// would match the gateway's own endpoints (those requests are still answered by the gateway, whose endpoints come
+/// first, but the route never gets them), and a ClusterId that names no cluster (YARP answers every request of such a
+/// route 503, and logs why only at Debug).
 /// </summary>
-internal sealed partial class ReservedPathGuard(IProxyConfigProvider configProvider, ILogger<ReservedPathGuard> logger) : IHostedService
+internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvider, ILogger<RouteConfigGuard> logger) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -53,8 +54,21 @@ internal sealed partial class ReservedPathGuard(IProxyConfigProvider configProvi
 
     private void Check()
     {
-        foreach (var route in configProvider.GetConfig().Routes)
+        var config = configProvider.GetConfig();
+        var clusters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var cluster in config.Clusters)
         {
+            clusters.Add(cluster.ClusterId);
+        }
+
+        foreach (var route in config.Routes)
+        {
+            // YARP looks clusters up ignoring case. A route with no ClusterId at all is not this mistake.
+            if (route.ClusterId is { } clusterId && !clusters.Contains(clusterId))
+            {
+                LogMissingCluster(logger, route.RouteId, clusterId);
+            }
+
             var shadowed = ShadowedBy(route);
             if (shadowed.Count > 0)
             {
@@ -66,4 +80,8 @@ internal sealed partial class ReservedPathGuard(IProxyConfigProvider configProvi
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
         Message = "Route '{RouteId}' (path '{Path}') would match the gateway's own endpoints {Reserved}; the gateway answers those itself and never forwards them")]
     private static partial void LogShadowingRoute(ILogger logger, string routeId, string path, string reserved);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning,
+        Message = "Route '{RouteId}' names cluster '{ClusterId}', but there is no such cluster; the gateway answers every request of the route 503 (counted in gateway_requests_total with cluster=\"{ClusterId}\")")]
+    private static partial void LogMissingCluster(ILogger logger, string routeId, string clusterId);
 }
