@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -18,11 +20,22 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
     private readonly WireMockServer _flaky = WireMockServer.Start();
     private readonly ProxyConfigFile _config = new();
     private readonly CapturedLogs _logs = new();
-    private readonly int _deadPort = LoopbackPorts.Free();
+    // Bound but never listening: connecting is refused, and no other test's server can take the port meanwhile (a port
+    // found free and released could be, and its probes would then succeed).
+    private readonly Socket _dead = BoundNotListening();
+    private int _deadPort;
     private RunningGateway _gateway = null!;
+
+    private static Socket BoundNotListening()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return socket;
+    }
 
     public async Task InitializeAsync()
     {
+        _deadPort = ((IPEndPoint)_dead.LocalEndPoint!).Port;
         _flaky.Given(Request.Create().WithPath("/health")).RespondWith(Response.Create().WithStatusCode(503));
         _config
             .Route("flaky", "flaky", "/flaky/{**rest}")
@@ -39,6 +52,7 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
         _flaky.Dispose();
         _config.Dispose();
         _logs.Dispose();
+        _dead.Dispose();
     }
 
     private List<(LogLevel Level, int EventId, string Category, string Message)> ProbeLines(string cluster) =>
@@ -49,7 +63,9 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
     {
         // Three probes of each cluster at least: the flaky one has answered three times, the dead one was tried as often.
         Assert.True(await Poll.UntilAsync(() => Task.FromResult(_flaky.LogEntries.Count >= 3)));
-        await Task.Delay(1500);
+        // On a loaded machine the dead cluster's probes may lag the flaky one's: wait for its first line, then for more.
+        Assert.True(await Poll.UntilAsync(() => Task.FromResult(ProbeLines("dead").Count >= 1)));
+        await Task.Delay(2500);
 
         var dead = Assert.Single(ProbeLines("dead"));
         Assert.Equal(LogLevel.Warning, dead.Level);
