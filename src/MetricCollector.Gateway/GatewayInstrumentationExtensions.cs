@@ -40,7 +40,6 @@ public static class GatewayInstrumentationExtensions
         services.TryAddSingleton<HealthProbeLog>();
         LoggingActiveHealthCheckPolicy.Decorate(services);
         services.AddHostedService<RouteConfigGuard>();
-        services.AddHostedService<ProxyConfigWarnings>();
         services.AddHostedService<DestinationHealthExporter>();
         return builder;
     }

@@ -1,4 +1,6 @@
+using MetricCollector.Gateway.Mcp;
 using Microsoft.AspNetCore.Routing.Template;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Configuration;
 
@@ -8,9 +10,11 @@ namespace MetricCollector.Gateway.Proxy;
 /// Warns, at start-up and after every proxy-config reload, about routes that cannot do what they say: a path that
 /// would match the gateway's own endpoints (those requests are still answered by the gateway, whose endpoints come
 /// first, but the route never gets them), and a ClusterId that names no cluster (YARP answers every request of such a
-/// route 503, and logs why only at Debug).
+/// route 503, and logs why only at Debug); and about a configuration that starts but does nothing: no routes at all
+/// (a file without its <c>ReverseProxy</c> section), or a <c>Gateway:Mcp:Cluster</c> that names no cluster, so that
+/// MCP instrumentation is silently off.
 /// </summary>
-internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvider, ILogger<RouteConfigGuard> logger) : IHostedService
+internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvider, IOptions<McpInstrumentationOptions> mcp, ILogger<RouteConfigGuard> logger) : IHostedService
 {
     private IDisposable? _subscription;
 
@@ -55,6 +59,11 @@ internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvid
     private void Check()
     {
         var config = configProvider.GetConfig();
+        if (config.Routes.Count == 0)
+        {
+            LogNoRoutes(logger);
+        }
+
         var clusters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var cluster in config.Clusters)
         {
@@ -75,6 +84,21 @@ internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvid
                 LogShadowingRoute(logger, route.RouteId, route.Match.Path ?? "(any)", string.Join(", ", shadowed));
             }
         }
+
+        // Compared exactly (ordinal), as McpMetrics matches a route's cluster to the setting.
+        string mcpCluster = mcp.Value.Cluster;
+        var clusterIds = new List<string>(config.Clusters.Count);
+        foreach (var cluster in config.Clusters)
+        {
+            if (cluster.ClusterId == mcpCluster)
+            {
+                return;
+            }
+
+            clusterIds.Add(cluster.ClusterId);
+        }
+
+        LogNoMcpCluster(logger, mcpCluster, clusterIds.Count == 0 ? "none" : string.Join(", ", clusterIds));
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
@@ -84,4 +108,12 @@ internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvid
     [LoggerMessage(EventId = 13, Level = LogLevel.Warning,
         Message = "Route '{RouteId}' names cluster '{ClusterId}', but there is no such cluster; the gateway answers every request of the route 503 (counted in gateway_requests_total with cluster=\"{ClusterId}\")")]
     private static partial void LogMissingCluster(ILogger logger, string routeId, string clusterId);
+
+    [LoggerMessage(EventId = 15, Level = LogLevel.Warning,
+        Message = "The proxy configuration has no routes (does the proxy-config file have a ReverseProxy section?): the gateway forwards nothing")]
+    private static partial void LogNoRoutes(ILogger logger);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Warning,
+        Message = "Gateway:Mcp:Cluster '{Cluster}' names no cluster of the proxy configuration (clusters: {Clusters}): no route is read as MCP unless its metadata says \"Mcp\": \"true\"")]
+    private static partial void LogNoMcpCluster(ILogger logger, string cluster, string clusters);
 }
