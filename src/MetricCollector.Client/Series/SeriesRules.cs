@@ -1,4 +1,5 @@
 using System.Globalization;
+using MetricCollector.Recording;
 
 namespace MetricCollector.Client.Series;
 
@@ -6,16 +7,11 @@ namespace MetricCollector.Client.Series;
 /// The collector's rules for what defines a series (name, label names, buckets, objectives, help), checked when a
 /// handle is created: breaking one is a programming error, so it throws <see cref="ArgumentException"/> at the call,
 /// as .NET does for bad arguments, instead of being refused by the collector a second later. Values are never checked
-/// here: recording never throws.
+/// here: recording never throws. The bounds and the length count are the collector's own (RecordLimits, CodePoints,
+/// compiled in from its sources), so the two cannot drift apart.
 /// </summary>
 internal static class SeriesRules
 {
-    private const int MaxNameLength = 200;
-    private const int MaxLabelNameLength = 100;
-    private const int MaxLabels = 32;
-    private const int MaxBuckets = 64;
-    private const int MaxObjectives = 16;
-    private const int MaxHelpLength = 1024;
     private const string NamePattern = "^[a-zA-Z_][a-zA-Z0-9_]*$";
 
     public static void Validate(
@@ -26,21 +22,21 @@ internal static class SeriesRules
         IReadOnlyList<double>? buckets,
         IReadOnlyList<SummaryObjective>? objectives)
     {
-        if (!IsName(name) || name.Length > MaxNameLength)
+        if (!IsName(name) || name.Length > RecordLimits.MaxNameLength)
         {
-            throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {MaxNameLength} characters.", nameof(name));
+            throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
         }
 
-        if (labels.Count > MaxLabels)
+        if (labels.Count > RecordLimits.MaxLabels)
         {
-            throw new ArgumentException($"A series has at most {MaxLabels} labels, not {labels.Count}.", nameof(labels));
+            throw new ArgumentException($"A series has at most {RecordLimits.MaxLabels} labels, not {labels.Count}.", nameof(labels));
         }
 
         foreach (var (label, value) in labels)
         {
-            if (!IsName(label) || label.Length > MaxLabelNameLength || label.StartsWith("__", StringComparison.Ordinal))
+            if (!IsName(label) || label.Length > RecordLimits.MaxLabelNameLength || label.StartsWith("__", StringComparison.Ordinal))
             {
-                throw new ArgumentException($"The label name '{Quote(label)}' must match {NamePattern}, have at most {MaxLabelNameLength} characters and not start with '__'.", nameof(labels));
+                throw new ArgumentException($"The label name '{Quote(label)}' must match {NamePattern}, have at most {RecordLimits.MaxLabelNameLength} characters and not start with '__'.", nameof(labels));
             }
 
             if ((kind == SeriesKind.Histogram && label == "le") || (kind == SeriesKind.Summary && label == "quantile"))
@@ -54,9 +50,9 @@ internal static class SeriesRules
             }
         }
 
-        if (help is not null && (help.Contains('\n', StringComparison.Ordinal) || CodePoints(help) > MaxHelpLength))
+        if (help is not null && (help.Contains('\n', StringComparison.Ordinal) || CodePoints.Count(help) > RecordLimits.MaxHelpLength))
         {
-            throw new ArgumentException($"The help text must be one line of at most {MaxHelpLength} characters.", nameof(help));
+            throw new ArgumentException($"The help text must be one line of at most {RecordLimits.MaxHelpLength} characters.", nameof(help));
         }
 
         if (buckets is not null)
@@ -72,9 +68,9 @@ internal static class SeriesRules
 
     private static void ValidateBuckets(IReadOnlyList<double> buckets)
     {
-        if (buckets.Count is 0 or > MaxBuckets)
+        if (buckets.Count is 0 or > RecordLimits.MaxBuckets)
         {
-            throw new ArgumentException($"A histogram has 1 to {MaxBuckets} buckets, not {buckets.Count}.", nameof(buckets));
+            throw new ArgumentException($"A histogram has 1 to {RecordLimits.MaxBuckets} buckets, not {buckets.Count}.", nameof(buckets));
         }
 
         for (int i = 0; i < buckets.Count; i++)
@@ -90,9 +86,9 @@ internal static class SeriesRules
 
     private static void ValidateObjectives(IReadOnlyList<SummaryObjective> objectives)
     {
-        if (objectives.Count is 0 or > MaxObjectives)
+        if (objectives.Count is 0 or > RecordLimits.MaxObjectives)
         {
-            throw new ArgumentException($"A summary has 1 to {MaxObjectives} objectives, not {objectives.Count}.", nameof(objectives));
+            throw new ArgumentException($"A summary has 1 to {RecordLimits.MaxObjectives} objectives, not {objectives.Count}.", nameof(objectives));
         }
 
         for (int i = 0; i < objectives.Count; i++)
@@ -131,17 +127,6 @@ internal static class SeriesRules
         }
 
         return true;
-    }
-
-    private static int CodePoints(string text)
-    {
-        int count = 0;
-        foreach (var _ in text.EnumerateRunes())
-        {
-            count++;
-        }
-
-        return count;
     }
 
     /// <summary>The name as quoted in a message: cut, so a huge or multi-line argument cannot flood the exception text.</summary>
