@@ -87,20 +87,16 @@ internal sealed class HistogramSeries : PushedSeries
         }
     }
 
-    /// <summary>Adds counts per bucket and a sum, as a snapshot recorded them; false, adding nothing, when they do not fit.</summary>
-    public bool Add(IReadOnlyList<long> counts, double sum)
+    /// <summary>
+    /// Adds counts per bucket and a sum, as a snapshot recorded them. The caller has checked that they fit (one count
+    /// per bucket and +Inf, none negative, their total within 64 bits: SnapshotRestore), before the series existed.
+    /// </summary>
+    public void Add(IReadOnlyList<long> counts, double sum)
     {
+        // Counts for other buckets would be misplaced; SnapshotRestore's check rules them out, this keeps it so.
         if (counts.Count != _counts.Length)
         {
-            return false;
-        }
-
-        for (int i = 0; i < counts.Count; i++)
-        {
-            if (counts[i] < 0)
-            {
-                return false;
-            }
+            return;
         }
 
         lock (_counts)
@@ -112,8 +108,6 @@ internal sealed class HistogramSeries : PushedSeries
 
             _sum += sum;
         }
-
-        return true;
     }
 
     /// <summary>
