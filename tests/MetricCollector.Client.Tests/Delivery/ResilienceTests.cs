@@ -126,13 +126,15 @@ public sealed class ResilienceTests : IDisposable
     [Fact]
     public async Task A_batch_refused_by_a_closed_port_waits_and_is_delivered_once_the_collector_is_up()
     {
-        int port = LoopbackPorts.Free();
-        await using var test = TestClient.Create(new Uri($"http://127.0.0.1:{port}"), o => o.MaxRetryAttempts = 2);
+        var closed = RefusedPort.Hold();
+        int port = closed.Port;
+        await using var test = TestClient.Create(new Uri(closed.Url), o => o.MaxRetryAttempts = 2);
         test.Client.Counter("jobs_total").Inc(3);
 
         Assert.False(await test.Client.FlushAsync());
         Assert.Equal(2, test.Client.Statistics.Retried);
         test.Client.Counter("jobs_total").Inc(4);
+        closed.Dispose();
         using var collector = WireMockServer.Start(port);
         collector.Given(Record).RespondWith(Response.Create().WithStatusCode(202));
 
@@ -148,8 +150,9 @@ public sealed class ResilienceTests : IDisposable
     public async Task An_open_circuit_stops_further_attempts_to_a_dead_collector()
     {
         var attempts = new CountingHandler();
+        using var dead = RefusedPort.Hold();
         await using var test = TestClient.Create(
-            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
+            new Uri(dead.Url),
             o =>
             {
                 o.MaxRetryAttempts = 0;

@@ -25,7 +25,8 @@ public sealed class ShutdownTests : IDisposable
     [Fact]
     public async Task Stopping_with_a_dead_collector_ends_at_the_deadline_and_counts_what_was_not_delivered()
     {
-        await using var test = TestClient.Create(new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"), o =>
+        using var dead = RefusedPort.Hold();
+        await using var test = TestClient.Create(new Uri(dead.Url), o =>
         {
             o.ShutdownTimeout = TimeSpan.FromSeconds(1);
             o.MaxRetryAttempts = 100;
@@ -45,8 +46,9 @@ public sealed class ShutdownTests : IDisposable
     public async Task Stopping_behind_an_open_circuit_makes_no_further_attempt()
     {
         var attempts = new CountingHandler();
+        using var dead = RefusedPort.Hold();
         await using var test = TestClient.Create(
-            new Uri($"http://127.0.0.1:{LoopbackPorts.Free()}"),
+            new Uri(dead.Url),
             o =>
             {
                 o.MaxRetryAttempts = 1;

@@ -16,6 +16,7 @@ namespace MetricCollector.Gateway.Tests.EndToEnd;
 public sealed partial class ReplicasInPrometheusTests : IAsyncLifetime
 {
     private const int RouterRequestsPerReplica = 12;
+    private readonly RefusedPort _closed = RefusedPort.Hold();
     private WireMockServer _upstream = null!;
     private string _proxyConfig = null!;
     private RunningGateway _first = null!;
@@ -32,7 +33,7 @@ public sealed partial class ReplicasInPrometheusTests : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromMilliseconds(150)).WithBody("{}"));
 
         _proxyConfig = Path.GetTempFileName();
-        await File.WriteAllTextAsync(_proxyConfig, ProxyConfig(_upstream.Url!, LoopbackPorts.Free()));
+        await File.WriteAllTextAsync(_proxyConfig, ProxyConfig(_upstream.Url!, _closed.Port));
         _first = await RunningGateway.StartAsync("--proxy-config", _proxyConfig);
         _second = await RunningGateway.StartAsync("--proxy-config", _proxyConfig);
         _prometheus = await PrometheusServer.StartAsync(_first.Address, _second.Address);
@@ -46,6 +47,7 @@ public sealed partial class ReplicasInPrometheusTests : IAsyncLifetime
         _upstream.Stop();
         _upstream.Dispose();
         File.Delete(_proxyConfig);
+        _closed.Dispose();
     }
 
     [Fact]

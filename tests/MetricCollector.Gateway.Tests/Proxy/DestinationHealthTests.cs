@@ -16,6 +16,8 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         """;
 
     private readonly ProxyConfigFile _config = new();
+    private readonly RefusedPort _deadPanic = RefusedPort.Hold();
+    private readonly RefusedPort _deadStrict = RefusedPort.Hold();
     private RunningGateway _gateway = null!;
 
     public async Task InitializeAsync()
@@ -32,8 +34,8 @@ public sealed class DestinationHealthTests : IAsyncLifetime
                 """)
             .Route("panic", "dead-panic", "/panic/{**rest}")
             .Route("strict", "dead-strict", "/strict/{**rest}")
-            .Cluster("dead-panic", $"http://127.0.0.1:{LoopbackPorts.Free()}/", DeadClusterHealthCheck)
-            .Cluster("dead-strict", $"http://127.0.0.1:{LoopbackPorts.Free()}/", DeadClusterHealthCheck.Replace("\"HealthCheck\": {", "\"HealthCheck\": { \"AvailableDestinationsPolicy\": \"HealthyAndUnknown\",", StringComparison.Ordinal))
+            .Cluster("dead-panic", _deadPanic.Url, DeadClusterHealthCheck)
+            .Cluster("dead-strict", _deadStrict.Url, DeadClusterHealthCheck.Replace("\"HealthCheck\": {", "\"HealthCheck\": { \"AvailableDestinationsPolicy\": \"HealthyAndUnknown\",", StringComparison.Ordinal))
             .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
@@ -44,6 +46,8 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         _healthy.Dispose();
         _sick.Dispose();
         _config.Dispose();
+        _deadPanic.Dispose();
+        _deadStrict.Dispose();
     }
 
     // Probes time out after 5 s, not 1: on a busy machine a slow answer from the healthy destination must not count as a failure.

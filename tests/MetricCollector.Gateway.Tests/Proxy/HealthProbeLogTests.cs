@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -20,28 +18,17 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
     private readonly WireMockServer _flaky = WireMockServer.Start();
     private readonly ProxyConfigFile _config = new();
     private readonly CapturedLogs _logs = new();
-    // Bound but never listening: connecting is refused, and no other test's server can take the port meanwhile (a port
-    // found free and released could be, and its probes would then succeed).
-    private readonly Socket _dead = BoundNotListening();
-    private int _deadPort;
+    private readonly RefusedPort _dead = RefusedPort.Hold();
     private RunningGateway _gateway = null!;
-
-    private static Socket BoundNotListening()
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return socket;
-    }
 
     public async Task InitializeAsync()
     {
-        _deadPort = ((IPEndPoint)_dead.LocalEndPoint!).Port;
         _flaky.Given(Request.Create().WithPath("/health")).RespondWith(Response.Create().WithStatusCode(503));
         _config
             .Route("flaky", "flaky", "/flaky/{**rest}")
             .Route("dead", "dead", "/dead/{**rest}")
             .Cluster("flaky", _flaky.Url!, ProbeEverySecond)
-            .Cluster("dead", $"http://127.0.0.1:{_deadPort}/", ProbeEverySecond)
+            .Cluster("dead", _dead.Url, ProbeEverySecond)
             .Write();
         _gateway = await RunningGateway.StartAsync(_logs, "--proxy-config", _config.Path);
     }
@@ -70,7 +57,7 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
         var dead = Assert.Single(ProbeLines("dead"));
         Assert.Equal(LogLevel.Warning, dead.Level);
         Assert.Contains("destination 'd1'", dead.Message, StringComparison.Ordinal);
-        Assert.Contains($"127.0.0.1:{_deadPort}", dead.Message, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{_dead.Port}", dead.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", dead.Message, StringComparison.Ordinal);
         var flaky = Assert.Single(ProbeLines("flaky"));
         Assert.Equal(LogLevel.Warning, flaky.Level);

@@ -14,6 +14,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
     private readonly TcpListener _dropper = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private readonly ProxyConfigFile _config = new();
+    private readonly RefusedPort _closed = RefusedPort.Hold();
     private RunningGateway _gateway = null!;
     private Task _dropping = Task.CompletedTask;
 
@@ -30,7 +31,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
             .Route("dropped", "dropper", "/dropped/{**rest}")
             .Route("refusing", "refusing", "/refusing/{**rest}")
             .Route("abandoned", "abandoned", "/abandoned/{**rest}")
-            .Cluster("closed-port", $"http://127.0.0.1:{LoopbackPorts.Free()}/")
+            .Cluster("closed-port", _closed.Url)
             .Cluster("slow", _slow.Url!, """ "HttpRequest": { "ActivityTimeout": "00:00:01" } """)
             .Cluster("dropper", $"http://127.0.0.1:{dropperPort}/")
             .Cluster("refusing", _refusing.Url!)
@@ -50,6 +51,7 @@ public sealed class UpstreamFailureTests : IAsyncLifetime
         _slow.Dispose();
         _refusing.Dispose();
         _config.Dispose();
+        _closed.Dispose();
         _stop.Dispose();
     }
 
