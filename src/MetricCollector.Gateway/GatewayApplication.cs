@@ -40,8 +40,17 @@ internal static class GatewayApplication
         }
         catch (Exception e) when (StartupFailure.Explain(e, app?.Configuration, commandLine.ResolveProxyConfig()) is { } message)
         {
+            // The host's own entry of the failure, held back, goes with it: the one line says it all.
             await DisposeAsync(app);
             throw new GatewayStartupException(message);
+        }
+        catch when (app is not null)
+        {
+            // Not a setting: a bug or something unforeseen, whose stack trace is the clue. The host's entry of it is
+            // written after all, and disposing the host flushes the console before the exception ends the process.
+            app.Services.GetRequiredService<StartupFaultLog>().Release();
+            await app.DisposeAsync();
+            throw;
         }
     }
 
@@ -99,6 +108,7 @@ internal static class GatewayApplication
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(commandLine.Remaining);
 
+        StartupFaultLog.AddTo(builder.Services);
         ConfigurationShape.Check(builder.Configuration);
         builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<KestrelLimitsSetup>();

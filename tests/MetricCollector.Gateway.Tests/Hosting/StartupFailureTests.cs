@@ -59,6 +59,50 @@ public sealed class StartupFailureTests : IDisposable
         AssertOneLine(error, address, "in use");
     }
 
+    /// <summary>
+    /// Kestrel's failures to bind reach the host, which logs them ("Hosting failed to start", with the stack trace) to
+    /// the console before the gateway explains them: the operator should see only the one line.
+    /// </summary>
+    [Fact]
+    public async Task A_port_in_use_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=" + address);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, address, "in use");
+        AssertNoFailureLogged(output);
+    }
+
+    [Fact]
+    public async Task An_address_that_is_not_a_url_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=notaurl");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, "--urls", "'notaurl'");
+        AssertNoFailureLogged(output);
+    }
+
+    /// <summary>A failure the gateway cannot explain keeps the host's log entry: its stack trace is the only clue.</summary>
+    [Fact]
+    public async Task A_start_failure_that_is_no_setting_still_logs_the_hosts_entry_with_its_stack_trace()
+    {
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine: Kestrel's bind fails with a bare SocketException,
+        // which StartupFailure does not explain.
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=http://192.0.2.1:5000");
+
+        Assert.NotEqual(0, code);
+        Assert.NotEqual(2, code);
+        Assert.Contains("Hosting failed to start", output, StringComparison.Ordinal);
+        Assert.Contains("SocketException", output, StringComparison.Ordinal);
+        Assert.Contains("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("SocketException", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_keys_file_with_a_null_key_ends_the_start_naming_the_file_and_the_key()
     {
@@ -93,6 +137,14 @@ public sealed class StartupFailureTests : IDisposable
             : ["--urls=http://127.0.0.1:0", .. arguments];
         int code = await GatewayProgram.RunAsync(args, output, error).WaitAsync(TimeSpan.FromSeconds(60));
         return (code, error.ToString());
+    }
+
+    private static void AssertNoFailureLogged(string output)
+    {
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
 
     internal static void AssertOneLine(string error, params string[] expected)
