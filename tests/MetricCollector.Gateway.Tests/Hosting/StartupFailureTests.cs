@@ -103,6 +103,23 @@ public sealed class StartupFailureTests : IDisposable
         Assert.Contains("SocketException", error, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// <c>--demo</c> starts the stand-ins before the gateway; a start that then fails stops them too (an embedding host
+    /// or a test that goes on would otherwise keep three servers, their ports and their threads).
+    /// </summary>
+    [Fact]
+    public async Task A_demo_start_that_fails_on_a_port_in_use_stops_the_stand_ins()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+
+        await AssertStandInsStoppedAfterFailedStartAsync("--urls=http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port);
+    }
+
+    [Fact]
+    public async Task A_demo_start_that_fails_on_a_bad_setting_stops_the_stand_ins() =>
+        await AssertStandInsStoppedAfterFailedStartAsync("--urls=http://127.0.0.1:0", "--MetricCollector:MaxSeries=0");
+
     [Fact]
     public async Task A_keys_file_with_a_null_key_ends_the_start_naming_the_file_and_the_key()
     {
@@ -145,6 +162,28 @@ public sealed class StartupFailureTests : IDisposable
         Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static async Task AssertStandInsStoppedAfterFailedStartAsync(params string[] arguments)
+    {
+        var standIns = new List<Uri>();
+        await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayApplication.StartAsync(
+            ["--demo", .. arguments],
+            app =>
+            {
+                foreach (string cluster in new[] { "request-router", "sandbox-manager", "core-mcp-server" })
+                {
+                    standIns.Add(new Uri(app.Configuration[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"]!));
+                }
+            }).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(3, standIns.Count);
+        foreach (var standIn in standIns)
+        {
+            using var client = new TcpClient();
+            var refused = await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(standIn.Host, standIn.Port));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
     }
 
     internal static void AssertOneLine(string error, params string[] expected)
