@@ -77,6 +77,25 @@ public sealed class StartupFailureTests : IDisposable
         AssertNoFailureLogged(output);
     }
 
+    /// <summary>
+    /// With <c>--demo</c>, the demo's traffic service waits for the gateway to start; the host that failed to start is
+    /// disposed, which cancels that wait, and a cancelled background service the host was not asked to stop is logged
+    /// as faulted ("BackgroundService failed", with its stack trace), and as stopping the host.
+    /// </summary>
+    [Fact]
+    public async Task A_demo_start_on_a_port_in_use_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (code, output, error) = await GatewayProcess.RunAsync("--demo", "--urls=" + address);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, address, "in use");
+        AssertNoFailureLogged(output);
+    }
+
     [Fact]
     public async Task An_address_that_is_not_a_url_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
     {
@@ -160,6 +179,7 @@ public sealed class StartupFailureTests : IDisposable
     {
         Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
         Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("crit:", output, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
     }
