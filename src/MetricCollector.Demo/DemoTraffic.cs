@@ -17,7 +17,14 @@ public sealed partial class DemoTraffic(IServer server, IHostApplicationLifetime
         var started = new TaskCompletionSource();
         using (lifetime.ApplicationStarted.Register(() => started.SetResult()))
         {
-            await started.Task.WaitAsync(stoppingToken);
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        if (stoppingToken.IsCancellationRequested)
+        {
+            // The gateway never started (its start failed and the host is disposed, which the host does not take for
+            // a stop): ending quietly keeps the host from logging the cancellation as this service's failure.
+            return;
         }
 
         string address = server.Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First().Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);

@@ -19,7 +19,7 @@ internal static class GatewayApplication
     /// it; the options are validated before any hosted service starts, so a bad setting starts no health probe.
     /// </summary>
     /// <param name="args">The command line.</param>
-    /// <param name="beforeStart">Called with the built host before it starts (a host embedding the gateway, or a test, adds a log provider).</param>
+    /// <param name="beforeStart">Called with the host as soon as it is built, before its endpoints are mapped and it starts (a host embedding the gateway, or a test, adds a log provider).</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<WebApplication> StartAsync(string[] args, Action<WebApplication>? beforeStart = null, CancellationToken cancellationToken = default)
     {
@@ -27,8 +27,7 @@ internal static class GatewayApplication
         WebApplication? app = null;
         try
         {
-            app = await BuildAsync(commandLine, cancellationToken);
-            beforeStart?.Invoke(app);
+            app = await BuildAsync(commandLine, beforeStart, cancellationToken);
             app.Services.GetService<IStartupValidator>()?.Validate();
             await app.StartAsync(cancellationToken);
             return app;
@@ -40,8 +39,17 @@ internal static class GatewayApplication
         }
         catch (Exception e) when (StartupFailure.Explain(e, app?.Configuration, commandLine.ResolveProxyConfig()) is { } message)
         {
+            // The host's own entry of the failure, held back, goes with it: the one line says it all.
             await DisposeAsync(app);
             throw new GatewayStartupException(message);
+        }
+        catch when (app is not null)
+        {
+            // Not a setting: a bug or something unforeseen, whose stack trace is the clue. The host's entry of it is
+            // written after all, and disposing the host flushes the console before the exception ends the process.
+            app.Services.GetRequiredService<StartupFaultLog>().Release();
+            await app.DisposeAsync();
+            throw;
         }
     }
 
@@ -53,7 +61,7 @@ internal static class GatewayApplication
         }
     }
 
-    private static async Task<WebApplication> BuildAsync(GatewayCommandLine commandLine, CancellationToken cancellationToken)
+    private static async Task<WebApplication> BuildAsync(GatewayCommandLine commandLine, Action<WebApplication>? beforeStart, CancellationToken cancellationToken)
     {
         // appsettings.json is read from beside the binaries, wherever the gateway is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -61,20 +69,33 @@ internal static class GatewayApplication
             Args = commandLine.Remaining,
             ContentRootPath = AppContext.BaseDirectory,
         });
+        WebApplication? app = null;
         try
         {
-            return await BuildAsync(builder, commandLine, cancellationToken);
+            app = await BuildHostAsync(builder, commandLine, cancellationToken);
+            beforeStart?.Invoke(app);
+            UseGatewayPipeline(app);
+            return app;
         }
         catch
         {
-            // The configuration watches its files (appsettings.json, the proxy-config file); a start that fails before
-            // the host owns it would otherwise keep those watchers, and inotify instances are few.
-            ((IDisposable)builder.Configuration).Dispose();
+            // Once built, the host owns the configuration and the demo stand-ins: disposing it releases them. Before,
+            // the configuration is disposed here: it watches its files (appsettings.json, the proxy-config file), and a
+            // start that failed would otherwise keep those watchers, and inotify instances are few.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+            else
+            {
+                ((IDisposable)builder.Configuration).Dispose();
+            }
+
             throw;
         }
     }
 
-    private static async Task<WebApplication> BuildAsync(WebApplicationBuilder builder, GatewayCommandLine commandLine, CancellationToken cancellationToken)
+    private static async Task<WebApplication> BuildHostAsync(WebApplicationBuilder builder, GatewayCommandLine commandLine, CancellationToken cancellationToken)
     {
         // The proxy-config file is reloaded on change (YARP picks up new routes); the environment and the command line
         // still override what it says, as for every other setting. An edit that cannot be read is logged and ignored.
@@ -89,16 +110,34 @@ internal static class GatewayApplication
         }
 
         DemoBackends? demo = null;
-        if (commandLine.Demo)
+        try
         {
-            demo = await DemoBackends.StartAsync(cancellationToken);
-            builder.Configuration.AddInMemoryCollection(demo.ConfigurationOverrides());
-            builder.Services.AddHostedService<DemoTraffic>();
-        }
+            if (commandLine.Demo)
+            {
+                var standIns = await DemoBackends.StartAsync(cancellationToken);
+                demo = standIns;
+                builder.Configuration.AddInMemoryCollection(standIns.ConfigurationOverrides());
+                builder.Services.AddHostedService<DemoTraffic>();
+                // Made by a factory, so that the host's container disposes them (it leaves instances it was given alone).
+                builder.Services.AddSingleton(_ => standIns);
+            }
 
+            return BuildHost(builder, commandLine, proxyConfig, demo is not null);
+        }
+        catch when (demo is not null)
+        {
+            // The host was not built, so nothing else stops the stand-ins.
+            await demo.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplication BuildHost(WebApplicationBuilder builder, GatewayCommandLine commandLine, ProxyConfigFileSource proxyConfig, bool demo)
+    {
         builder.Configuration.AddEnvironmentVariables();
         builder.Configuration.AddCommandLine(commandLine.Remaining);
 
+        StartupFaultLog.AddTo(builder.Services);
         ConfigurationShape.Check(builder.Configuration);
         builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<KestrelLimitsSetup>();
@@ -112,12 +151,18 @@ internal static class GatewayApplication
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);
 
         var app = builder.Build();
-        proxyConfig.Logger = app.Services.GetRequiredService<ILogger<ProxyConfigFileProvider>>();
-        if (demo is not null)
+        if (demo)
         {
-            app.Lifetime.ApplicationStopped.Register(() => demo.DisposeAsync().AsTask().GetAwaiter().GetResult());
+            // The container now holds the stand-ins: disposing the host stops them, after a stop as after a failed start.
+            app.Services.GetRequiredService<DemoBackends>();
         }
 
+        proxyConfig.Logger = app.Services.GetRequiredService<ILogger<ProxyConfigFileProvider>>();
+        return app;
+    }
+
+    private static void UseGatewayPipeline(WebApplication app)
+    {
         app.UseRouting();
         app.UseAuthorizationWhereRequired();
         app.UseUnmatchedRequests();
@@ -129,7 +174,6 @@ internal static class GatewayApplication
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });
-        return app;
     }
 
     /// <summary>

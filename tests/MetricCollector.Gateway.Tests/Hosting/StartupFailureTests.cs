@@ -59,6 +59,86 @@ public sealed class StartupFailureTests : IDisposable
         AssertOneLine(error, address, "in use");
     }
 
+    /// <summary>
+    /// Kestrel's failures to bind reach the host, which logs them ("Hosting failed to start", with the stack trace) to
+    /// the console before the gateway explains them: the operator should see only the one line.
+    /// </summary>
+    [Fact]
+    public async Task A_port_in_use_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=" + address);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, address, "in use");
+        AssertNoFailureLogged(output);
+    }
+
+    /// <summary>
+    /// With <c>--demo</c>, the demo's traffic service waits for the gateway to start; the host that failed to start is
+    /// disposed, which cancels that wait, and a cancelled background service the host was not asked to stop is logged
+    /// as faulted ("BackgroundService failed", with its stack trace), and as stopping the host.
+    /// </summary>
+    [Fact]
+    public async Task A_demo_start_on_a_port_in_use_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+
+        var (code, output, error) = await GatewayProcess.RunAsync("--demo", "--urls=" + address);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, address, "in use");
+        AssertNoFailureLogged(output);
+    }
+
+    [Fact]
+    public async Task An_address_that_is_not_a_url_ends_the_process_with_one_line_and_no_stack_trace_on_either_stream()
+    {
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=notaurl");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, "--urls", "'notaurl'");
+        AssertNoFailureLogged(output);
+    }
+
+    /// <summary>A failure the gateway cannot explain keeps the host's log entry: its stack trace is the only clue.</summary>
+    [Fact]
+    public async Task A_start_failure_that_is_no_setting_still_logs_the_hosts_entry_with_its_stack_trace()
+    {
+        // 192.0.2.1 (TEST-NET-1) is no address of this machine: Kestrel's bind fails with a bare SocketException,
+        // which StartupFailure does not explain.
+        var (code, output, error) = await GatewayProcess.RunAsync("--urls=http://192.0.2.1:5000");
+
+        Assert.NotEqual(0, code);
+        Assert.NotEqual(2, code);
+        Assert.Contains("Hosting failed to start", output, StringComparison.Ordinal);
+        Assert.Contains("SocketException", output, StringComparison.Ordinal);
+        Assert.Contains("   at ", output, StringComparison.Ordinal);
+        Assert.Contains("SocketException", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>--demo</c> starts the stand-ins before the gateway; a start that then fails stops them too (an embedding host
+    /// or a test that goes on would otherwise keep three servers, their ports and their threads).
+    /// </summary>
+    [Fact]
+    public async Task A_demo_start_that_fails_on_a_port_in_use_stops_the_stand_ins()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+
+        await AssertStandInsStoppedAfterFailedStartAsync("--urls=http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port);
+    }
+
+    [Fact]
+    public async Task A_demo_start_that_fails_on_a_bad_setting_stops_the_stand_ins() =>
+        await AssertStandInsStoppedAfterFailedStartAsync("--urls=http://127.0.0.1:0", "--MetricCollector:MaxSeries=0");
+
     [Fact]
     public async Task A_keys_file_with_a_null_key_ends_the_start_naming_the_file_and_the_key()
     {
@@ -93,6 +173,37 @@ public sealed class StartupFailureTests : IDisposable
             : ["--urls=http://127.0.0.1:0", .. arguments];
         int code = await GatewayProgram.RunAsync(args, output, error).WaitAsync(TimeSpan.FromSeconds(60));
         return (code, error.ToString());
+    }
+
+    private static void AssertNoFailureLogged(string output)
+    {
+        Assert.DoesNotContain("Hosting failed to start", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("fail:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("crit:", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+    }
+
+    private static async Task AssertStandInsStoppedAfterFailedStartAsync(params string[] arguments)
+    {
+        var standIns = new List<Uri>();
+        await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayApplication.StartAsync(
+            ["--demo", .. arguments],
+            app =>
+            {
+                foreach (string cluster in new[] { "request-router", "sandbox-manager", "core-mcp-server" })
+                {
+                    standIns.Add(new Uri(app.Configuration[$"ReverseProxy:Clusters:{cluster}:Destinations:d1:Address"]!));
+                }
+            }).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Equal(3, standIns.Count);
+        foreach (var standIn in standIns)
+        {
+            using var client = new TcpClient();
+            var refused = await Assert.ThrowsAsync<SocketException>(() => client.ConnectAsync(standIn.Host, standIn.Port));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
     }
 
     internal static void AssertOneLine(string error, params string[] expected)
