@@ -4,6 +4,7 @@ using MetricCollector.Gateway.Hosting;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway;
@@ -143,6 +144,9 @@ internal static class GatewayApplication
         builder.Services.AddSingleton<KestrelLimitsSetup>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
         builder.Services.AddSingleton<IConfigureOptions<HostOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayServerOptions>, GatewayServerOptionsValidator>());
+        builder.Services.AddSingleton<ShutdownDelayService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDelayService>());
         builder.Services.AddMetricCollector();
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
@@ -187,7 +191,7 @@ internal static class GatewayApplication
         var healthMethods = new HttpMethodMetadata(ReservedPaths.HealthMethods);
         app.MapHealthChecks(ReservedPaths.Liveness, new HealthCheckOptions { Predicate = _ => false })
             .WithMetadata(healthMethods).WithOrder(ReservedPaths.EndpointOrder);
-        app.MapHealthChecks(ReservedPaths.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) })
+        app.MapHealthChecks(ReservedPaths.Readiness, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag), ResponseWriter = ReadinessResponse.WriteAsync })
             .WithMetadata(healthMethods).WithOrder(ReservedPaths.EndpointOrder);
         foreach (string path in ReservedPaths.All)
         {

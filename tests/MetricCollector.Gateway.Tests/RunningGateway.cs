@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace MetricCollector.Gateway.Tests;
@@ -6,6 +7,7 @@ namespace MetricCollector.Gateway.Tests;
 internal sealed class RunningGateway : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private Task? _stopped;
 
     private RunningGateway(WebApplication app, Uri address)
     {
@@ -42,10 +44,24 @@ internal sealed class RunningGateway : IAsyncDisposable
         return await response.Content.ReadAsStringAsync();
     }
 
+    /// <summary>
+    /// Stops the gateway as SIGTERM or Ctrl+C does (the console lifetime signals ApplicationStopping, and the program's
+    /// WaitForShutdownAsync then stops the host); returns the stop, not awaited.
+    /// </summary>
+    public Task StopAsSignalledAsync()
+    {
+        var stopped = _app.WaitForShutdownAsync();
+        _app.Lifetime.StopApplication();
+        return _stopped = stopped;
+    }
+
+    /// <summary>Stops the host directly, as a host embedding the gateway does; <paramref name="cancellationToken"/> cuts the stop short.</summary>
+    public Task StopAsync(CancellationToken cancellationToken) => _stopped = _app.StopAsync(cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await _app.StopAsync();
+        await (_stopped ?? _app.StopAsync());
         await _app.DisposeAsync();
     }
 }

@@ -11,6 +11,9 @@ public sealed class GatewayServerOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Gateway:Server";
 
+    /// <summary>The longest <see cref="ShutdownTimeout"/> and <see cref="ShutdownDelay"/> accepted.</summary>
+    internal const string MaxShutdownTime = "00:10:00";
+
     /// <summary>Total size of a request's headers (default 32 KiB; Kestrel's is 32 KiB too, stated here on purpose); beyond it, 431.</summary>
     [Range(1024, 1024 * 1024)]
     public int MaxRequestHeadersTotalSize { get; set; } = 32 * 1024;
@@ -39,7 +42,18 @@ public sealed class GatewayServerOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan MinBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a graceful shutdown waits for in-flight requests (proxied ones included) before the snapshot is written (default 30 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    /// <summary>
+    /// How long a graceful shutdown waits for in-flight requests (proxied ones included) before the snapshot is written
+    /// (default 30 s); it starts after <see cref="ShutdownDelay"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", MaxShutdownTime)]
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long, on a stop signal, the gateway answers <c>/readyz</c> 503 while still serving everything else before it
+    /// closes connections (default 0: it closes them at once), so that Kubernetes and load balancers stop sending to it
+    /// first. When set, it must be less than <see cref="ShutdownTimeout"/>.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", MaxShutdownTime)]
+    public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
 }

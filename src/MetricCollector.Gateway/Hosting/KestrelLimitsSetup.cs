@@ -20,5 +20,7 @@ internal sealed class KestrelLimitsSetup(IOptions<GatewayServerOptions> options)
             : null;
     }
 
-    public void Configure(HostOptions host) => host.ShutdownTimeout = options.Value.ShutdownTimeout;
+    // The host's deadline covers the whole stop: the delay (ShutdownDelayService.StoppingAsync), then the drain, which
+    // gets the full ShutdownTimeout of its own.
+    public void Configure(HostOptions host) => host.ShutdownTimeout = options.Value.ShutdownDelay + options.Value.ShutdownTimeout;
 }

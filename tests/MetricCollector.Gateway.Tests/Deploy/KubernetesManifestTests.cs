@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using MetricCollector.Gateway.Hosting;
 using MetricCollector.Tests;
 using MetricCollector.Tests.Exposition;
 
@@ -36,6 +38,26 @@ public sealed class KubernetesManifestTests
         Assert.Equal(mountPath + "/" + generated.GetProperty("files")[0].GetString(), configFile);
         Assert.Equal(generated.GetProperty("name").GetString(), deployment.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("volumes")[0].GetProperty("configMap").GetProperty("name").GetString());
         Assert.Contains("EXPOSE 8080", await File.ReadAllTextAsync(RepositoryPaths.Of("deploy", "Dockerfile")), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_deployment_stays_ready_to_serve_until_its_endpoints_are_gone_and_is_not_killed_while_draining()
+    {
+        var deployment = await YamlAsync("deploy", "kubernetes", "deployment.yaml");
+        var pod = deployment.GetProperty("spec").GetProperty("template").GetProperty("spec");
+        var container = pod.GetProperty("containers")[0];
+        var env = container.GetProperty("env").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => e.GetProperty("value").GetString()!);
+        var readiness = container.GetProperty("readinessProbe");
+        var delay = TimeSpan.Parse(env["Gateway__Server__ShutdownDelay"], CultureInfo.InvariantCulture);
+        var drain = env.TryGetValue("Gateway__Server__ShutdownTimeout", out string? timeout)
+            ? TimeSpan.Parse(timeout, CultureInfo.InvariantCulture)
+            : new GatewayServerOptions().ShutdownTimeout;
+
+        // The readiness probe must fail failureThreshold times, periodSeconds apart, before the pod leaves the endpoints.
+        Assert.True(delay.TotalSeconds >= readiness.GetProperty("periodSeconds").GetInt32() * readiness.GetProperty("failureThreshold").GetInt32());
+        Assert.True(delay < drain);
+        // The kubelet kills the container terminationGracePeriodSeconds after SIGTERM: after the delay and the whole drain.
+        Assert.True(pod.GetProperty("terminationGracePeriodSeconds").GetInt32() > (delay + drain).TotalSeconds);
     }
 
     [Fact]
