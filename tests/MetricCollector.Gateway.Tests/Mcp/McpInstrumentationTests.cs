@@ -136,6 +136,12 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         Assert.True(await Poll.UntilAsync(() => Task.FromResult(!state.TryGetRoute("mcp", out _))));
         await WriteMcpRouteAsync(order: 7);
         Assert.True(await Poll.UntilAsync(() => Task.FromResult(state.TryGetRoute("mcp", out var model) && model.Config.Order == 7)));
+        // YARP knows the route a moment before routing has its endpoint: until then the path is unmatched (404).
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            using var ping = await PostAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""");
+            return ping.StatusCode != HttpStatusCode.NotFound;
+        }));
         using (var fresh = await PostAsync(ToolCall("after_removal")))
         {
             Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
