@@ -28,8 +28,8 @@ internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, Tim
         {
             if (_removed.TryGetValue(cluster, out _) || !IsProbed(cluster))
             {
-                // A round that was in flight when a reload removed the cluster or turned its probes off.
-                Forget(cluster.ClusterId, cluster: null);
+                // A round that was in flight when a reload removed the cluster or turned its probes off, which
+                // forgot it then: left out, it adds nothing back (nor touches a cluster added since under its id).
                 return;
             }
 

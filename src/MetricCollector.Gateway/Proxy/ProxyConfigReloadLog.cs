@@ -28,7 +28,7 @@ internal sealed partial class ProxyConfigReloadLog(ILogger<ProxyConfigReloadLog>
     /// The innermost message of each of YARP's errors: it wraps a filter's exception (DestinationAddressFilter's,
     /// which names the cluster, destination and address) in one of its own, and collects them all in an aggregate.
     /// </summary>
-    internal static string Problems(Exception exception)
+    private static string Problems(Exception exception)
     {
         if (exception is not AggregateException all)
         {
