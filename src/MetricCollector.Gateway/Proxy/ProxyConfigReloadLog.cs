@@ -6,22 +6,45 @@ namespace MetricCollector.Gateway.Proxy;
 /// One error line, naming the proxy-config file and what is wrong, when YARP refuses a reloaded proxy configuration
 /// (a destination address that is not an http or https URL, a route without <c>Match</c>) and keeps the one it had.
 /// YARP's own line says only "Failed to apply the new config." and hides the cause two exceptions deep under a stack
-/// trace; it is turned off in appsettings.json.
+/// trace; it is turned off in appsettings.json. The same problems are logged once until a configuration applies: one
+/// write of the file can be seen as two changes, and a reload of any other source (appsettings.json) makes YARP try
+/// the refused configuration again.
 /// </summary>
 internal sealed partial class ProxyConfigReloadLog(ILogger<ProxyConfigReloadLog> logger, string proxyConfigPath) : IConfigChangeListener
 {
-    public void ConfigurationLoadingFailed(IProxyConfigProvider configProvider, Exception exception) =>
-        LogRefused(logger, proxyConfigPath, Problems(exception));
+    private readonly Lock _lock = new();
+    private string? _logged;
+
+    public void ConfigurationLoadingFailed(IProxyConfigProvider configProvider, Exception exception) => Refused(exception);
 
     public void ConfigurationLoaded(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
     }
 
-    public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception) =>
-        LogRefused(logger, proxyConfigPath, Problems(exception));
+    public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception) => Refused(exception);
 
     public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
+        lock (_lock)
+        {
+            _logged = null;
+        }
+    }
+
+    private void Refused(Exception exception)
+    {
+        string problems = Problems(exception);
+        lock (_lock)
+        {
+            if (problems == _logged)
+            {
+                return;
+            }
+
+            _logged = problems;
+        }
+
+        LogRefused(logger, proxyConfigPath, problems);
     }
 
     /// <summary>
