@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace MetricCollector.Gateway;
 
@@ -152,6 +153,8 @@ internal static class GatewayApplication
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddGatewayInstrumentation();
+        // A reload YARP refuses is logged as one line naming the file (YARP's own error, off in appsettings.json, does not).
+        builder.Services.AddSingleton<IConfigChangeListener>(sp => new ProxyConfigReloadLog(sp.GetRequiredService<ILogger<ProxyConfigReloadLog>>(), proxyConfig.FullPath));
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);
 
         var app = builder.Build();

@@ -3,6 +3,7 @@ using MetricCollector.Gateway.Proxy;
 using MetricCollector.Recording;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -38,6 +39,8 @@ public static class GatewayInstrumentationExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ITransformProvider, UpstreamTimingTransformProvider>());
         builder.AddConfigFilter<DestinationAddressFilter>();
         services.TryAddSingleton<HealthProbeLog>();
+        // It hears of clusters a reload changes or removes, to forget their destinations.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterChangeListener, HealthProbeLog>(sp => sp.GetRequiredService<HealthProbeLog>()));
         LoggingActiveHealthCheckPolicy.Decorate(services);
         services.AddHostedService<RouteConfigGuard>();
         services.AddHostedService<DestinationHealthExporter>();

@@ -4,7 +4,8 @@ namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
 /// Refuses a destination whose address is not an absolute http or https URL: YARP would accept it and answer every
-/// request with 502. At start the gateway stops naming it; on a reload YARP logs the error and keeps the config it had.
+/// request with 502. At start the gateway stops naming it; on a reload YARP refuses the whole new config and keeps the one
+/// it had, and <see cref="ProxyConfigReloadLog"/> logs this message.
 /// </summary>
 internal sealed class DestinationAddressFilter : IProxyConfigFilter
 {

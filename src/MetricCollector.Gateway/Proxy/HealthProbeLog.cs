@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 
@@ -7,18 +8,31 @@ namespace MetricCollector.Gateway.Proxy;
 /// One line per change of a destination's active health probes, instead of YARP's warning with a stack trace on every
 /// failed probe (turned off in appsettings.json): a warning when probes start failing, repeated once a minute while
 /// they go on failing, and an information line when one succeeds again. <c>gateway_destination_healthy</c> has the
-/// state at every scrape.
+/// state at every scrape. What it knows of a destination or cluster that a config reload removes (or whose probes it
+/// turns off) is forgotten, so that it neither stays for the life of the process nor makes the same id, back later,
+/// "still failing".
 /// </summary>
-internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, TimeProvider time)
+internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, TimeProvider time) : IClusterChangeListener
 {
     private static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(1);
     private readonly Dictionary<(string Cluster, string Destination), Failing> _failing = [];
+
+    // Clusters a reload removed: a round of probes in flight then still completes, and must not bring them back.
+    // Weak, as YARP drops them; a cluster added again under the same id is a new ClusterState.
+    private readonly ConditionalWeakTable<ClusterState, object> _removed = [];
 
     /// <summary>Notes the results of one round of probes of <paramref name="cluster"/>.</summary>
     public void Completed(ClusterState cluster, IReadOnlyList<DestinationProbingResult> results)
     {
         lock (_failing)
         {
+            if (_removed.TryGetValue(cluster, out _) || !IsProbed(cluster))
+            {
+                // A round that was in flight when a reload removed the cluster or turned its probes off, which
+                // forgot it then: left out, it adds nothing back (nor touches a cluster added since under its id).
+                return;
+            }
+
             foreach (var result in results)
             {
                 var key = (cluster.ClusterId, result.Destination.DestinationId);
@@ -49,6 +63,52 @@ internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, Tim
                     failing.LoggedAt = now;
                     LogStillFailing(logger, key.DestinationId, key.ClusterId, failing.Count, problem);
                 }
+            }
+
+            // A round probes every destination the cluster has: one a reload removed is not coming back under it.
+            Forget(cluster.ClusterId, cluster);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnClusterAdded(ClusterState cluster)
+    {
+    }
+
+    /// <inheritdoc/>
+    public void OnClusterChanged(ClusterState cluster)
+    {
+        lock (_failing)
+        {
+            // Probes turned off: no round will report this cluster again until they are back, as if new.
+            Forget(cluster.ClusterId, IsProbed(cluster) ? cluster : null);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnClusterRemoved(ClusterState cluster)
+    {
+        lock (_failing)
+        {
+            _removed.AddOrUpdate(cluster, cluster);
+            Forget(cluster.ClusterId, cluster: null);
+        }
+    }
+
+    private static bool IsProbed(ClusterState cluster) => cluster.Model.Config.HealthCheck?.Active?.Enabled == true;
+
+    /// <summary>
+    /// Drops the failing destinations of cluster <paramref name="clusterId"/>: all of them, or, given the
+    /// <paramref name="cluster"/>, those it no longer has.
+    /// </summary>
+    private void Forget(string clusterId, ClusterState? cluster)
+    {
+        foreach (var key in _failing.Keys)
+        {
+            if (key.Cluster == clusterId && (cluster is null || !cluster.Destinations.ContainsKey(key.Destination)))
+            {
+                // Removing while enumerating a Dictionary is allowed (and keeps the enumeration valid).
+                _failing.Remove(key);
             }
         }
     }

@@ -1,7 +1,9 @@
+using MetricCollector.Gateway.Proxy;
 using Microsoft.Extensions.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
+using Yarp.ReverseProxy.Model;
 
 namespace MetricCollector.Gateway.Tests.Proxy;
 
@@ -74,5 +76,13 @@ public sealed class HealthProbeLogTests : IAsyncLifetime
         Assert.Contains("succeeds again", recovered.Message, StringComparison.Ordinal);
         await Task.Delay(1500);
         Assert.Equal(2, ProbeLines("flaky").Count);
+    }
+
+    [Fact]
+    public void The_log_hears_of_clusters_a_reload_changes_or_removes()
+    {
+        // HealthProbeLogTimingTests prove what it does with them; this, that YARP tells the one the probes report to.
+        var log = _gateway.Services.GetRequiredService<HealthProbeLog>();
+        Assert.Contains(_gateway.Services.GetServices<IClusterChangeListener>(), l => ReferenceEquals(l, log));
     }
 }

@@ -42,13 +42,15 @@ internal sealed class ProxyConfigFile : IDisposable
 
     public ProxyConfigFile Cluster(string id, string address, string? extra = null) => Cluster(id, [address], extra);
 
-    public string Write()
+    /// <summary>Writes the file; to <paramref name="path"/> instead when given (another file's, to rewrite it whole).</summary>
+    public string Write(string? path = null)
     {
         string json = $$"""
             { "ReverseProxy": { "Routes": { {{string.Join(",\n", _routes)}} }, "Clusters": { {{string.Join(",\n", _clusters)}} } } }
             """;
-        File.WriteAllText(Path, json);
-        return Path;
+        path ??= Path;
+        File.WriteAllText(path, json);
+        return path;
     }
 
     public void Dispose() => File.Delete(Path);

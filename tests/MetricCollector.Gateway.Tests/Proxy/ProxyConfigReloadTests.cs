@@ -112,6 +112,58 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
         Assert.True(warned, string.Join("\n", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
     }
 
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://x")]
+    [InlineData("/relative/path")]
+    public async Task A_reload_with_a_bad_destination_address_is_logged_as_one_error_and_the_routes_it_had_stay(string address)
+    {
+        using var logs = new CapturedLogs();
+        _gateway.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+
+        // The whole file is refused, its new route too, not only the cluster with the bad destination.
+        using (var bad = new ProxyConfigFile())
+        {
+            bad.Route("router", "request-router", "/router/{**rest}").Route("reports", "request-router", "/reports/{**rest}")
+                .Cluster("request-router", [_upstream.Url!, address])
+                .Write(_config.Path);
+        }
+
+        bool logged = await Poll.UntilAsync(() => Task.FromResult(logs.Entries.Any(e => e.Level >= LogLevel.Error)));
+        Assert.True(logged, string.Join("\n", logs.Entries.Select(e => $"{e.Level} {e.Category}: {e.Message}")));
+
+        // A reload of another source (appsettings.json) makes YARP try the refused configuration again: not logged
+        // again, nor is the second change one write of the file can be seen as.
+        var root = (IConfigurationRoot)_gateway.Services.GetRequiredService<IConfiguration>();
+        root.Providers.OfType<JsonConfigurationProvider>().First(p => p.Source.Path == "appsettings.json").Load();
+        await Task.Delay(500);
+        var error = Assert.Single(logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Contains(_config.Path, error.Message, StringComparison.Ordinal);
+        Assert.Contains("cluster 'request-router', destination 'd2'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{address}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("keeps the routes and clusters it had", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.Message, StringComparison.Ordinal);
+        using (var kept = await _gateway.Client.GetAsync("/router/x"))
+        {
+            Assert.Equal(HttpStatusCode.OK, kept.StatusCode);
+        }
+
+        using (var notAdded = await _gateway.Client.GetAsync("/reports/daily"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, notAdded.StatusCode);
+        }
+
+        // A good edit after it is taken.
+        _config.Route("reports", "request-router", "/reports/{**rest}").Write();
+        Assert.True(await Poll.UntilAsync(async () =>
+        {
+            using var response = await _gateway.Client.GetAsync("/reports/daily");
+            return response.StatusCode == HttpStatusCode.OK;
+        }));
+        using var old = await _gateway.Client.GetAsync("/router/x");
+        Assert.Equal(HttpStatusCode.OK, old.StatusCode);
+    }
+
     // A warning names the file and what went wrong, and the routes keep answering, also after another source's reload
     // (an edit of appsettings.json), which makes YARP read the configuration again.
     private async Task AssertWarnedAndRoutesKeptAsync(CapturedLogs logs, string reason)
