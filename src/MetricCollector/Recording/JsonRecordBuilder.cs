@@ -95,7 +95,8 @@ internal static class JsonRecordBuilder
     // Names and label values repeat from record to record: decoded once, shared by the records (strings are immutable).
     private static readonly Utf8StringCache Strings = new(4096);
 
-    // Shared by every record without labels; nothing writes to a record's labels.
+    // So do whole label sets: a series sent again shares the set of its last record instead of building one.
+    private static readonly LabelSetCache LabelSets = new(4096);
 
     private static bool TryString(TapeElement element, out string? text)
     {
@@ -144,6 +145,12 @@ internal static class JsonRecordBuilder
             return false;
         }
 
+        if (LabelSets.Find(element, out int slot) is { } known)
+        {
+            result = known;
+            return true;
+        }
+
         var pairs = new string[element.GetPropertyCount() * 2];
         int i = 0;
         foreach (var property in element.EnumerateObject())
@@ -158,6 +165,7 @@ internal static class JsonRecordBuilder
         }
 
         result = new LabelSet(pairs);
+        LabelSets.Keep(slot, result);
         return true;
     }
 
