@@ -8,12 +8,17 @@ namespace MetricCollector.Recording;
 /// The label sets of recent records, so that a record whose labels repeat an earlier one's (a series sent again: most
 /// records) shares that <see cref="LabelSet"/> instead of allocating its own (80 bytes for two labels). Found by the
 /// labels' UTF-8 bytes in the body and compared with the set's strings, so a hit decodes and allocates nothing.
-/// Only names and values written without escapes are looked up, and only ASCII ones can hit (what comparing bytes
-/// with chars can judge); every other set is built as before. Direct-mapped like <see cref="Utf8StringCache"/>: a
-/// miss replaces the slot with one reference write, no lock, since a set never changes once made.
+/// Only sets of ASCII names and values written without escapes, 256 bytes in all at most, are looked up and kept
+/// (comparing bytes with chars can judge only ASCII); every other set is built as before. Direct-mapped like
+/// <see cref="Utf8StringCache"/>: a miss replaces the slot with one reference write, no lock, since a set never changes
+/// once made.
 /// </summary>
 internal sealed class LabelSetCache
 {
+    // Bounds what the cache holds (4096 slots: about 4 MB at worst) whatever clients send: a set is kept before its
+    // record is accepted, and the schema allows 32 labels of up to 1024 characters. Common sets are far smaller.
+    private const int MaxKeptBytes = 256;
+
     private readonly LabelSet?[] _sets;
 
     /// <param name="slots">A power of two.</param>
@@ -29,6 +34,7 @@ internal sealed class LabelSetCache
     {
         slot = -1;
         var hash = new HashCode();
+        int bytes = 0;
         foreach (var property in labels.EnumerateObject())
         {
             var value = property.Value;
@@ -38,6 +44,12 @@ internal sealed class LabelSetCache
             }
 
             var name = property.RawName;
+            bytes += name.Length + value.RawValue.Length;
+            if (bytes > MaxKeptBytes || !Ascii.IsValid(name) || !Ascii.IsValid(value.RawValue))
+            {
+                return null;
+            }
+
             hash.Add(name.Length);
             hash.AddBytes(name);
             hash.AddBytes(value.RawValue);
@@ -53,7 +65,7 @@ internal sealed class LabelSetCache
         int i = 0;
         foreach (var property in labels.EnumerateObject())
         {
-            // False for any non-ASCII byte or char: such a set is built every time, never mistaken for another.
+            // ASCII on both sides (only ASCII sets are kept), so equal bytes and chars are equal texts.
             if (!Ascii.Equals(property.RawName, set.NameAt(i)) || !Ascii.Equals(property.Value.RawValue, set.ValueAt(i)))
             {
                 return null;

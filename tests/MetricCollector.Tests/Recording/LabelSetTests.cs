@@ -74,6 +74,22 @@ public sealed class LabelSetTests
         Assert.Null(cache.Find(tape.Root, out _));
     }
 
+    [Theory]
+    [InlineData(100, "p1", true)]
+    [InlineData(300, "p1", false)]
+    [InlineData(1, "pü", false)]
+    public void Only_short_ASCII_label_sets_are_kept(int appLength, string pool, bool kept)
+    {
+        // A set is kept before its record is accepted, so what a client sends must not decide how much the cache holds:
+        // at most 256 bytes of names and values a set, and only ASCII ones, the only ones that can be found again.
+        string json = "{\"app\":\"" + new string('a', appLength) + "\",\"pool\":\"" + pool + "\"}";
+        using var tape = Tape(json);
+
+        Assert.Null(new LabelSetCache(1).Find(tape.Root, out int slot));
+
+        Assert.Equal(kept, slot >= 0);
+    }
+
     private static JsonTape Tape(string json)
     {
         Assert.True(JsonTape.TryRead(System.Text.Encoding.UTF8.GetBytes(json), out var tape));
