@@ -85,6 +85,8 @@ public sealed class ShutdownDelayTests : IDisposable
         var line = Assert.Single(_logs.Entries, e => e.Message.StartsWith("Stopping:", StringComparison.Ordinal));
         Assert.Equal(LogLevel.Information, line.Level);
         Assert.Equal("Stopping: /readyz answers 503; serving for 2 s more before closing connections", line.Message);
+        // A 503 from /readyz is what a stopping gateway should answer, not an error: a deploy must not raise log alerts.
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
 
         // The last snapshot, written after the delay and the drain, holds what was recorded during the delay.
         await using var restarted = await RunningGateway.StartAsync(SnapshotArgument);
