@@ -145,7 +145,6 @@ internal static class GatewayApplication
         builder.Services.AddSingleton<KestrelLimitsSetup>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
         builder.Services.AddSingleton<IConfigureOptions<HostOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayServerOptions>, GatewayServerOptionsValidator>());
         builder.Services.AddSingleton<ShutdownDelayService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDelayService>());
         builder.Services.AddMetricCollector();

@@ -129,4 +129,13 @@ public sealed class ShutdownDelayTests : IDisposable
 
         Assert.Equal(TimeSpan.FromSeconds(21), gateway.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
+
+    [Fact]
+    public async Task A_delay_longer_than_the_drain_deadline_is_accepted_and_the_hosts_deadline_is_their_sum()
+    {
+        // The drain gets its own ShutdownTimeout after the delay, so no ratio between them is needed: 0 (no drain) too.
+        await using var gateway = await RunningGateway.StartAsync("--Gateway:Server:ShutdownDelay=00:00:05", "--Gateway:Server:ShutdownTimeout=00:00:00");
+
+        Assert.Equal(TimeSpan.FromSeconds(5), gateway.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
 }

@@ -21,7 +21,6 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--MetricCollector:SeriesTimeToLive=60", "MetricCollector:SeriesTimeToLive", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:KeepAliveTimeout=abc", "Gateway:Server:KeepAliveTimeout", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:ShutdownDelay=-00:00:01", "Gateway:Server:ShutdownDelay", "between 00:00:00 and")]
-    [InlineData("--Gateway:Server:ShutdownDelay=00:00:30", "Gateway:Server:ShutdownDelay (00:00:30)", "less than Gateway:Server:ShutdownTimeout (00:00:30)")]
     [InlineData("--urls=notaurl", "--urls", "'notaurl'")]
     [InlineData("--urls=http://127.0.0.1:99999", "http://127.0.0.1:99999", "0 to 65535")]
     [InlineData("--ReverseProxy:Clusters:request-router:Destinations:d1:Address=not-a-url", "cluster 'request-router'", "destination 'd1'", "absolute http or https URL")]
@@ -33,15 +32,6 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.Equal(2, code);
         AssertOneLine(error, expected);
-    }
-
-    [Fact]
-    public async Task A_shutdown_delay_not_shorter_than_the_shutdown_timeout_ends_the_start_naming_both()
-    {
-        var (code, error) = await RunAsync("--Gateway:Server:ShutdownDelay=00:00:20", "--Gateway:Server:ShutdownTimeout=00:00:10");
-
-        Assert.Equal(2, code);
-        AssertOneLine(error, "Gateway:Server:ShutdownDelay (00:00:20)", "less than Gateway:Server:ShutdownTimeout (00:00:10)");
     }
 
     [Fact]
