@@ -52,7 +52,7 @@ public sealed class GatewayServerOptions
     /// <summary>
     /// How long, on a stop signal, the gateway answers <c>/readyz</c> 503 while still serving everything else before it
     /// closes connections (default 0: it closes them at once), so that Kubernetes and load balancers stop sending to it
-    /// first. When set, it must be less than <see cref="ShutdownTimeout"/>.
+    /// first. The drain (<see cref="ShutdownTimeout"/>) follows it, with its full time.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", MaxShutdownTime)]
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
