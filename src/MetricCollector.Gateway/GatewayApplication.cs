@@ -153,7 +153,7 @@ internal static class GatewayApplication
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddGatewayInstrumentation();
         // A reload YARP refuses is logged as one line naming the file (YARP's own error, off in appsettings.json, does not).
-        builder.Services.AddSingleton<IConfigChangeListener>(sp => new ProxyConfigReloadLog(sp.GetRequiredService<ILogger<ProxyConfigReloadLog>>(), proxyConfig.FullPath));
+        builder.Services.AddSingleton<IConfigChangeListener>(sp => new ProxyConfigReloadLog(sp.GetRequiredService<ILogger<ProxyConfigReloadLog>>(), proxyConfig.FullPath, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);
 
         var app = builder.Build();

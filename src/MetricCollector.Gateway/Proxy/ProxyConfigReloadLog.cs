@@ -6,45 +6,96 @@ namespace MetricCollector.Gateway.Proxy;
 /// One error line, naming the proxy-config file and what is wrong, when YARP refuses a reloaded proxy configuration
 /// (a destination address that is not an http or https URL, a route without <c>Match</c>) and keeps the one it had.
 /// YARP's own line says only "Failed to apply the new config." and hides the cause two exceptions deep under a stack
-/// trace; it is turned off in appsettings.json. The same problems are logged once until a configuration applies: one
-/// write of the file can be seen as two changes, and a reload of any other source (appsettings.json) makes YARP try
-/// the refused configuration again.
+/// trace; it is turned off in appsettings.json. A retry of the same refused configuration within a few seconds is not
+/// logged again: one write of the file can be seen as two changes, and a reload of any other source (appsettings.json)
+/// makes YARP try it again. Any other refused edit is logged, however alike its problems.
 /// </summary>
-internal sealed partial class ProxyConfigReloadLog(ILogger<ProxyConfigReloadLog> logger, string proxyConfigPath) : IConfigChangeListener
+internal sealed partial class ProxyConfigReloadLog(ILogger<ProxyConfigReloadLog> logger, string proxyConfigPath, TimeProvider time) : IConfigChangeListener
 {
+    private static readonly TimeSpan RepeatWithin = TimeSpan.FromSeconds(5);
     private readonly Lock _lock = new();
-    private string? _logged;
+    private string? _problems;
+    private List<object>? _configuration;
+    private DateTimeOffset _loggedAt;
 
-    public void ConfigurationLoadingFailed(IProxyConfigProvider configProvider, Exception exception) => Refused(exception);
+    public void ConfigurationLoadingFailed(IProxyConfigProvider configProvider, Exception exception) => Refused(null, exception);
 
     public void ConfigurationLoaded(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
     }
 
-    public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception) => Refused(exception);
+    public void ConfigurationApplyingFailed(IReadOnlyList<IProxyConfig> proxyConfigs, Exception exception) => Refused(proxyConfigs, exception);
 
     public void ConfigurationApplied(IReadOnlyList<IProxyConfig> proxyConfigs)
     {
         lock (_lock)
         {
-            _logged = null;
+            _problems = null;
+            _configuration = null;
         }
     }
 
-    private void Refused(Exception exception)
+    private void Refused(IReadOnlyList<IProxyConfig>? proxyConfigs, Exception exception)
     {
         string problems = Problems(exception);
+        var configuration = Contents(proxyConfigs);
+        var now = time.GetUtcNow();
         lock (_lock)
         {
-            if (problems == _logged)
+            if (problems == _problems && SameContents(configuration, _configuration) && now - _loggedAt < RepeatWithin)
             {
                 return;
             }
 
-            _logged = problems;
+            _problems = problems;
+            _configuration = configuration;
+            _loggedAt = now;
         }
 
         LogRefused(logger, proxyConfigPath, problems);
+    }
+
+    /// <summary>Every route and cluster of <paramref name="proxyConfigs"/>: YARP's config records compare by value.</summary>
+    private static List<object>? Contents(IReadOnlyList<IProxyConfig>? proxyConfigs)
+    {
+        if (proxyConfigs is null)
+        {
+            return null;
+        }
+
+        var contents = new List<object>();
+        foreach (var config in proxyConfigs)
+        {
+            contents.AddRange(config.Routes);
+            contents.Add(Separator.Instance);
+            contents.AddRange(config.Clusters);
+            contents.Add(Separator.Instance);
+        }
+
+        return contents;
+    }
+
+    private static bool SameContents(List<object>? a, List<object>? b)
+    {
+        if (a is null || b is null)
+        {
+            return a is null && b is null;
+        }
+
+        if (a.Count != b.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < a.Count; i++)
+        {
+            if (!a[i].Equals(b[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -69,6 +120,12 @@ internal sealed partial class ProxyConfigReloadLog(ILogger<ProxyConfigReloadLog>
         }
 
         return string.Join(" ", problems);
+    }
+
+    /// <summary>Ends one config's routes or clusters, so that a route moved between lists is a difference.</summary>
+    private sealed class Separator
+    {
+        public static readonly Separator Instance = new();
     }
 
     [LoggerMessage(EventId = 16, Level = LogLevel.Error,
