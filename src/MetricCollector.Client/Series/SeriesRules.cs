@@ -7,8 +7,8 @@ namespace MetricCollector.Client.Series;
 /// The collector's rules for what defines a series (name, label names, buckets, objectives, help), checked when a
 /// handle is created: breaking one is a programming error, so it throws <see cref="ArgumentException"/> at the call,
 /// as .NET does for bad arguments, instead of being refused by the collector a second later. Values are never checked
-/// here: recording never throws. The bounds and the length count are the collector's own (RecordLimits, CodePoints,
-/// compiled in from its sources), so the two cannot drift apart.
+/// here: recording never throws. The name rule, the bounds and the length count are the collector's own (MetricNames,
+/// RecordLimits, CodePoints, compiled in from its sources), so the two cannot drift apart.
 /// </summary>
 internal static class SeriesRules
 {
@@ -22,7 +22,7 @@ internal static class SeriesRules
         IReadOnlyList<double>? buckets,
         IReadOnlyList<SummaryObjective>? objectives)
     {
-        if (!IsName(name) || name.Length > RecordLimits.MaxNameLength)
+        if (!MetricNames.IsValid(name, RecordLimits.MaxNameLength))
         {
             throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
         }
@@ -34,7 +34,7 @@ internal static class SeriesRules
 
         foreach (var (label, value) in labels)
         {
-            if (!IsName(label) || label.Length > RecordLimits.MaxLabelNameLength || label.StartsWith("__", StringComparison.Ordinal))
+            if (!MetricNames.IsValid(label, RecordLimits.MaxLabelNameLength) || label.StartsWith("__", StringComparison.Ordinal))
             {
                 throw new ArgumentException($"The label name '{Quote(label)}' must match {NamePattern}, have at most {RecordLimits.MaxLabelNameLength} characters and not start with '__'.", nameof(labels));
             }
@@ -109,24 +109,6 @@ internal static class SeriesRules
                 }
             }
         }
-    }
-
-    private static bool IsName(string name)
-    {
-        if (name.Length == 0 || char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>The name as quoted in a message: cut, so a huge or multi-line argument cannot flood the exception text.</summary>

@@ -104,7 +104,7 @@ internal sealed class HostHistogram
         ArgumentNullException.ThrowIfNull(help);
         ArgumentNullException.ThrowIfNull(labelNames);
         ArgumentNullException.ThrowIfNull(buckets);
-        if (!RecordValidator.IsValidName(name, RecordLimits.MaxNameLength))
+        if (!MetricNames.IsValid(name, RecordLimits.MaxNameLength))
         {
             throw new ArgumentException($"'{name}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
         }

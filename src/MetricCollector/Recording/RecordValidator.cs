@@ -11,7 +11,7 @@ internal static class RecordValidator
 {
     public static RecordRejection? Validate(MetricRecord record)
     {
-        if (!IsValidName(record.Name, RecordLimits.MaxNameLength))
+        if (!MetricNames.IsValid(record.Name, RecordLimits.MaxNameLength))
         {
             return Invalid(RejectionReason.SchemaViolation, "/metric_name",
                 $"metric_name '{Echo.Of(record.Name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
@@ -42,25 +42,6 @@ internal static class RecordValidator
         }
 
         return ValidateLabels(record) ?? ValidateShape(record) ?? ValidateNumbers(record);
-    }
-
-    /// <summary>True for a Prometheus metric or label name: <c>^[a-zA-Z_][a-zA-Z0-9_]*$</c>, checked without a regex.</summary>
-    public static bool IsValidName(string name, int maxLength)
-    {
-        if (name.Length == 0 || name.Length > maxLength || char.IsAsciiDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (char c in name)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static RecordRejection? ValidateLabels(MetricRecord record)
@@ -126,7 +107,7 @@ internal static class RecordValidator
     /// </summary>
     public static string? LabelNameProblem(MetricType type, string name)
     {
-        if (!IsValidName(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
+        if (!MetricNames.IsValid(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
         {
             return $"label name '{Echo.Of(name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
         }

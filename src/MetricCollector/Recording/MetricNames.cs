@@ -1,0 +1,26 @@
+namespace MetricCollector.Recording;
+
+/// <summary>
+/// The rule for metric and label names, <c>[a-zA-Z_][a-zA-Z0-9_]*</c> up to a length: one place, compiled into the
+/// client too (MetricCollector.Client links this file), so that a name the client accepts is one the collector accepts.
+/// </summary>
+internal static class MetricNames
+{
+    public static bool IsValid(string name, int maxLength)
+    {
+        if (name.Length == 0 || name.Length > maxLength || char.IsAsciiDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '_')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
