@@ -84,14 +84,12 @@ internal static class GatewayApplication
             // Once built, the host owns the configuration and the demo stand-ins: disposing it releases them. Before,
             // the configuration is disposed here: it watches its files (appsettings.json, the proxy-config file), and a
             // start that failed would otherwise keep those watchers, and inotify instances are few.
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-            else
+            if (app is null)
             {
                 ((IDisposable)builder.Configuration).Dispose();
             }
+
+            await DisposeAsync(app);
 
             throw;
         }

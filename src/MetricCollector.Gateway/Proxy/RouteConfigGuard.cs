@@ -64,15 +64,20 @@ internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvid
             LogNoRoutes(logger);
         }
 
+        // Routes find clusters ignoring case, as YARP does; Gateway:Mcp:Cluster is compared exactly (ordinal), as
+        // McpMetrics matches a route's cluster to the setting.
         var clusters = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        string mcpCluster = mcp.Value.Cluster;
+        bool mcpClusterFound = false;
         foreach (var cluster in config.Clusters)
         {
             clusters.Add(cluster.ClusterId);
+            mcpClusterFound |= cluster.ClusterId == mcpCluster;
         }
 
         foreach (var route in config.Routes)
         {
-            // YARP looks clusters up ignoring case. A route with no ClusterId at all is not this mistake.
+            // A route with no ClusterId at all is not this mistake.
             if (route.ClusterId is { } clusterId && !clusters.Contains(clusterId))
             {
                 LogMissingCluster(logger, route.RouteId, clusterId);
@@ -85,20 +90,10 @@ internal sealed partial class RouteConfigGuard(IProxyConfigProvider configProvid
             }
         }
 
-        // Compared exactly (ordinal), as McpMetrics matches a route's cluster to the setting.
-        string mcpCluster = mcp.Value.Cluster;
-        var clusterIds = new List<string>(config.Clusters.Count);
-        foreach (var cluster in config.Clusters)
+        if (!mcpClusterFound)
         {
-            if (cluster.ClusterId == mcpCluster)
-            {
-                return;
-            }
-
-            clusterIds.Add(cluster.ClusterId);
+            LogNoMcpCluster(logger, mcpCluster, clusters.Count == 0 ? "none" : string.Join(", ", clusters));
         }
-
-        LogNoMcpCluster(logger, mcpCluster, clusterIds.Count == 0 ? "none" : string.Join(", ", clusterIds));
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning,
