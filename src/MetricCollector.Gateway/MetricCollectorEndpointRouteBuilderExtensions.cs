@@ -1,7 +1,6 @@
 using MetricCollector.Gateway.Exposition;
 using MetricCollector.Gateway.Proxy;
 using MetricCollector.Gateway.Recording;
-using MetricCollector.Gateway.Security;
 
 namespace Microsoft.AspNetCore.Builder;
 

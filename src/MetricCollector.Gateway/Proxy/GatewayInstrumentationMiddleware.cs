@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Yarp.ReverseProxy.Forwarder;
-using Yarp.ReverseProxy.Model;
 
 namespace MetricCollector.Gateway.Proxy;
 

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MetricCollector.Recording.Validation;
 
 /// <summary><c>allOf</c>, and the keywords of one schema object: valid when every part is.</summary>

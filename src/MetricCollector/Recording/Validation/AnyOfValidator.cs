@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MetricCollector.Recording.Validation;
 
 /// <summary><c>anyOf</c>: valid when at least one branch is.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MetricCollector.Recording.Validation;
 
 /// <summary><c>not</c>: valid when the inner schema is not.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace MetricCollector.Recording.Validation;
 
 /// <summary><c>oneOf</c>: valid when exactly one branch is.</summary>
