@@ -6,7 +6,7 @@ namespace MetricCollector.Gateway.Hosting;
 /// Limits for slow or oversized clients and the shutdown deadline, bound from <c>Gateway:Server</c>. Kestrel's own
 /// defaults are generous for a gateway that every component talks to; these are set deliberately (see docs/gateway.md).
 /// </summary>
-public sealed class GatewayServerOptions
+internal sealed class GatewayServerOptions
 {
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Gateway:Server";
