@@ -105,7 +105,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         {
             // prometheus-net ends its output with "# EOF"; the pushed families must come before that line.
             var registryPart = new EofWithholdingStream(destination);
-            // Only while a summary's help holds a double quote: prometheus-net writes its help unescaped (see Create).
+            // Only while a summary's help holds a double quote: prometheus-net writes its help unescaped (see CreateSummary).
             Stream registryOutput = _summaryHelpHasQuote ? new HelpQuoteEscapingStream(registryPart) : registryPart;
             await Registry.CollectAndExportAsTextAsync(registryOutput, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
             await registryPart.CompleteAsync(cancellationToken).ConfigureAwait(false);
