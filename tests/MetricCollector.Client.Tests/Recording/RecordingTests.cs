@@ -117,8 +117,9 @@ public sealed class RecordingTests : IAsyncLifetime
 
         await Client.FlushAsync();
 
+        // Seconds: at least the 20 ms waited, and far below the 20 the same block would be in milliseconds.
         double observed = Assert.Single(Assert.Single(Records).GetProperty("values").EnumerateArray()).GetDouble();
-        Assert.InRange(observed, 0.001, 3600);
+        Assert.InRange(observed, 0.015, 10);
     }
 
     [Fact]
@@ -211,7 +212,7 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_valid_series_is_created_and_sent_as_before()
+    public async Task Label_names_that_only_resemble_reserved_ones_le_on_a_gauge_and_a_zero_bound_are_accepted_and_sent()
     {
         Client.Histogram("step_seconds", [0, 0.5, 1], new Dictionary<string, string> { ["le_ok"] = "1", ["_x"] = "2" }).Observe(0.2);
         Client.Gauge("pool_free", new Dictionary<string, string> { ["le"] = "1" }).Set(1);
