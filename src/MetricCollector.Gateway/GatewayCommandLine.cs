@@ -93,7 +93,7 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
         takesNext = equals < 0;
         if ((start == 0 && equals < 0) || (start == 0 && arg.StartsWith('-')))
         {
-            throw Unknown(arg, "it is neither an option nor a setting");
+            throw Unknown(arg, "it is neither an option nor a setting.");
         }
 
         string key = equals < 0 ? arg[start..] : arg[start..equals];
@@ -103,11 +103,12 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
         }
 
         string? meant = Array.Find(Switches, s => string.Equals(s, "--" + key, StringComparison.OrdinalIgnoreCase));
-        throw Unknown(arg, meant is null ? "it is not an option of the gateway, and a setting needs its section (--Section:Key=value)" : $"did you mean {meant}?");
+        throw Unknown(arg, meant is null ? "it is not an option of the gateway, and a setting needs its section (--Section:Key=value)." : $"did you mean {meant}?");
     }
 
+    /// <summary>The refusal of <paramref name="arg"/>; <paramref name="why"/> is a sentence with its own full stop or question mark.</summary>
     private static GatewayStartupException Unknown(string arg, string why) =>
-        new($"Unknown argument '{arg}': {why}. See --help.");
+        new($"Unknown argument '{arg}': {why} See --help.");
 
     /// <summary>
     /// The proxy-config file: the one given, or the nearest <c>proxy-config/proxy-config.json</c> at or above the working
