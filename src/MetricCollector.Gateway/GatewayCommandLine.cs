@@ -33,7 +33,7 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
 
     /// <summary>ASP.NET's settings without a section that the gateway accepts on the command line.</summary>
     private static readonly string[] HostKeys =
-        ["urls", "environment", "contentRoot", "applicationName", "AllowedHosts", "http_ports", "https_ports", "webroot", "detailedErrors", "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "preventHostingStartup", "shutdownTimeoutSeconds"];
+        ["urls", "environment", "contentRoot", "applicationName", "AllowedHosts", "http_ports", "https_ports", "webroot", "detailedErrors", "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "preventHostingStartup"];
 
     private static readonly string[] Switches = ["--demo", "--proxy-config", "--help"];
 
@@ -100,6 +100,12 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
         if (key.Length > 0 && (key.Contains(':', StringComparison.Ordinal) || Array.Exists(HostKeys, k => string.Equals(k, key, StringComparison.OrdinalIgnoreCase))))
         {
             return true;
+        }
+
+        // The host's own deadline: the gateway sets it from Gateway:Server (the delay plus the drain), so this would be ignored.
+        if (string.Equals(key, "shutdownTimeoutSeconds", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Unknown(arg, "the shutdown deadline is Gateway:Server:ShutdownDelay plus Gateway:Server:ShutdownTimeout; set those (--Gateway:Server:ShutdownTimeout=00:00:30).");
         }
 
         string? meant = Array.Find(Switches, s => string.Equals(s, "--" + key, StringComparison.OrdinalIgnoreCase));

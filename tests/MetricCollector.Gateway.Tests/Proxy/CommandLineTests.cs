@@ -90,6 +90,15 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_hosts_shutdownTimeoutSeconds_is_refused_for_the_setting_that_decides_the_shutdown_deadline()
+    {
+        // The host's deadline is Gateway:Server:ShutdownDelay + ShutdownTimeout; shutdownTimeoutSeconds would be ignored.
+        var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--shutdownTimeoutSeconds=5"]));
+
+        Assert.Contains("Gateway:Server:ShutdownTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_wrong_case_switch_is_answered_with_a_question_not_a_question_mark_and_a_full_stop()
     {
         var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--Demo"]));
