@@ -64,11 +64,12 @@ internal static class GatewayApplication
 
     private static async Task<WebApplication> BuildAsync(GatewayCommandLine commandLine, Action<WebApplication>? beforeStart, CancellationToken cancellationToken)
     {
-        // appsettings.json is read from beside the binaries, wherever the gateway is started from.
+        // appsettings.json is read from beside the binaries, wherever the gateway is started from, unless --contentRoot
+        // names another directory (set here: given in the options, the content root of the arguments would be ignored).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = commandLine.Remaining,
-            ContentRootPath = AppContext.BaseDirectory,
+            ContentRootPath = ContentRoot(commandLine.Remaining) ?? AppContext.BaseDirectory,
         });
         WebApplication? app = null;
         try
@@ -93,6 +94,12 @@ internal static class GatewayApplication
             throw;
         }
     }
+
+    /// <summary>The <c>--contentRoot</c> of the arguments, in any form ASP.NET reads; a relative one from the working directory.</summary>
+    private static string? ContentRoot(string[] args) =>
+        new ConfigurationBuilder().AddCommandLine(args).Build()[WebHostDefaults.ContentRootKey] is { Length: > 0 } root
+            ? Path.GetFullPath(root)
+            : null;
 
     private static async Task<WebApplication> BuildHostAsync(WebApplicationBuilder builder, GatewayCommandLine commandLine, CancellationToken cancellationToken)
     {

@@ -33,7 +33,7 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
 
     /// <summary>ASP.NET's settings without a section that the gateway accepts on the command line.</summary>
     private static readonly string[] HostKeys =
-        ["urls", "environment", "contentRoot", "applicationName", "AllowedHosts", "http_ports", "https_ports", "webroot", "detailedErrors", "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "preventHostingStartup", "shutdownTimeoutSeconds"];
+        ["urls", "environment", "contentRoot", "applicationName", "AllowedHosts", "http_ports", "https_ports", "webroot", "detailedErrors", "hostingStartupAssemblies", "hostingStartupExcludeAssemblies", "preventHostingStartup"];
 
     private static readonly string[] Switches = ["--demo", "--proxy-config", "--help"];
 
@@ -93,7 +93,7 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
         takesNext = equals < 0;
         if ((start == 0 && equals < 0) || (start == 0 && arg.StartsWith('-')))
         {
-            throw Unknown(arg, "it is neither an option nor a setting");
+            throw Unknown(arg, "it is neither an option nor a setting.");
         }
 
         string key = equals < 0 ? arg[start..] : arg[start..equals];
@@ -102,12 +102,19 @@ internal sealed record GatewayCommandLine(string? ProxyConfigPath, bool Demo, st
             return true;
         }
 
+        // The host's own deadline: the gateway sets it from Gateway:Server (the delay plus the drain), so this would be ignored.
+        if (string.Equals(key, "shutdownTimeoutSeconds", StringComparison.OrdinalIgnoreCase))
+        {
+            throw Unknown(arg, "the shutdown deadline is Gateway:Server:ShutdownDelay plus Gateway:Server:ShutdownTimeout; set those (--Gateway:Server:ShutdownTimeout=00:00:30).");
+        }
+
         string? meant = Array.Find(Switches, s => string.Equals(s, "--" + key, StringComparison.OrdinalIgnoreCase));
-        throw Unknown(arg, meant is null ? "it is not an option of the gateway, and a setting needs its section (--Section:Key=value)" : $"did you mean {meant}?");
+        throw Unknown(arg, meant is null ? "it is not an option of the gateway, and a setting needs its section (--Section:Key=value)." : $"did you mean {meant}?");
     }
 
+    /// <summary>The refusal of <paramref name="arg"/>; <paramref name="why"/> is a sentence with its own full stop or question mark.</summary>
     private static GatewayStartupException Unknown(string arg, string why) =>
-        new($"Unknown argument '{arg}': {why}. See --help.");
+        new($"Unknown argument '{arg}': {why} See --help.");
 
     /// <summary>
     /// The proxy-config file: the one given, or the nearest <c>proxy-config/proxy-config.json</c> at or above the working

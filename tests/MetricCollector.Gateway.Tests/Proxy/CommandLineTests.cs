@@ -90,6 +90,23 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void The_hosts_shutdownTimeoutSeconds_is_refused_for_the_setting_that_decides_the_shutdown_deadline()
+    {
+        // The host's deadline is Gateway:Server:ShutdownDelay + ShutdownTimeout; shutdownTimeoutSeconds would be ignored.
+        var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--shutdownTimeoutSeconds=5"]));
+
+        Assert.Contains("Gateway:Server:ShutdownTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_wrong_case_switch_is_answered_with_a_question_not_a_question_mark_and_a_full_stop()
+    {
+        var error = Assert.Throws<GatewayStartupException>(() => GatewayCommandLine.Parse(["--Demo"]));
+
+        Assert.Equal("Unknown argument '--Demo': did you mean --demo? See --help.", error.Message);
+    }
+
+    [Fact]
     public async Task An_unknown_switch_ends_the_process_with_exit_code_2_rather_than_swallowing_the_next_argument()
     {
         var (code, error) = await StartupFailureTests.RunAsync("--frobnicate", "--urls=http://127.0.0.1:0");
