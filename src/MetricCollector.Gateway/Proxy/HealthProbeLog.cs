@@ -12,14 +12,32 @@ namespace MetricCollector.Gateway.Proxy;
 /// turns off) is forgotten, so that it neither stays for the life of the process nor makes the same id, back later,
 /// "still failing".
 /// </summary>
-internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, TimeProvider time) : IClusterChangeListener
+/// <remarks>
+/// YARP probes from the moment it loads the proxy configuration, before the server has bound its ports. A destination
+/// that fails before the host has started is logged when it starts (if it is still failing then), so that a start that
+/// fails, on a port in use say, ends with its one line rather than after warnings about backends.
+/// </remarks>
+internal sealed partial class HealthProbeLog : IClusterChangeListener
 {
     private static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(1);
     private readonly Dictionary<(string Cluster, string Destination), Failing> _failing = [];
+    private readonly ILogger<HealthProbeLog> _logger;
+    private readonly TimeProvider _time;
+    private bool _started;
 
     // Clusters a reload removed: a round of probes in flight then still completes, and must not bring them back.
     // Weak, as YARP drops them; a cluster added again under the same id is a new ClusterState.
     private readonly ConditionalWeakTable<ClusterState, object> _removed = [];
+
+    /// <param name="logger">Where the lines go.</param>
+    /// <param name="time">The clock of the once-a-minute repeat.</param>
+    /// <param name="lifetime">The host's: failures are held until it has started.</param>
+    public HealthProbeLog(ILogger<HealthProbeLog> logger, TimeProvider time, IHostApplicationLifetime lifetime)
+    {
+        _logger = logger;
+        _time = time;
+        lifetime.ApplicationStarted.Register(LogHeldFailures);
+    }
 
     /// <summary>Notes the results of one round of probes of <paramref name="cluster"/>.</summary>
     public void Completed(ClusterState cluster, IReadOnlyList<DestinationProbingResult> results)
@@ -43,25 +61,36 @@ internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, Tim
                     if (wasFailing)
                     {
                         _failing.Remove(key);
-                        LogRecovered(logger, key.DestinationId, key.ClusterId, failing!.Count);
+                        if (failing!.HeldProblem is null)
+                        {
+                            LogRecovered(_logger, key.DestinationId, key.ClusterId, failing.Count);
+                        }
                     }
 
                     continue;
                 }
 
-                var now = time.GetUtcNow();
+                var now = _time.GetUtcNow();
                 if (!wasFailing)
                 {
-                    _failing[key] = new Failing { Count = 1, LoggedAt = now };
-                    LogFailing(logger, key.DestinationId, key.ClusterId, problem);
+                    _failing[key] = new Failing { Count = 1, LoggedAt = now, HeldProblem = _started ? null : problem };
+                    if (_started)
+                    {
+                        LogFailing(_logger, key.DestinationId, key.ClusterId, problem);
+                    }
+
                     continue;
                 }
 
                 failing!.Count++;
-                if (now - failing.LoggedAt >= RepeatEvery)
+                if (failing.HeldProblem is not null)
+                {
+                    failing.HeldProblem = problem;
+                }
+                else if (now - failing.LoggedAt >= RepeatEvery)
                 {
                     failing.LoggedAt = now;
-                    LogStillFailing(logger, key.DestinationId, key.ClusterId, failing.Count, problem);
+                    LogStillFailing(_logger, key.DestinationId, key.ClusterId, failing.Count, problem);
                 }
             }
 
@@ -92,6 +121,25 @@ internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, Tim
         {
             _removed.AddOrUpdate(cluster, cluster);
             Forget(cluster.ClusterId, cluster: null);
+        }
+    }
+
+    /// <summary>The host has started: the destinations failing since before are logged now, as first failures.</summary>
+    private void LogHeldFailures()
+    {
+        lock (_failing)
+        {
+            _started = true;
+            var now = _time.GetUtcNow();
+            foreach (var (key, failing) in _failing)
+            {
+                if (failing.HeldProblem is { } problem)
+                {
+                    failing.HeldProblem = null;
+                    failing.LoggedAt = now;
+                    LogFailing(_logger, key.Destination, key.Cluster, problem);
+                }
+            }
         }
     }
 
@@ -128,6 +176,9 @@ internal sealed partial class HealthProbeLog(ILogger<HealthProbeLog> logger, Tim
         public int Count { get; set; }
 
         public DateTimeOffset LoggedAt { get; set; }
+
+        /// <summary>The last problem of a destination failing since before the host started, not logged yet.</summary>
+        public string? HeldProblem { get; set; }
     }
 
     [LoggerMessage(EventId = 30, Level = LogLevel.Warning, Message = "Health probe of destination '{Destination}' (cluster '{Cluster}') failed: {Problem}; logged again once a minute while it keeps failing")]

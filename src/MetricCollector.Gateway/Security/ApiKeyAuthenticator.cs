@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using MetricCollector.Recording;
@@ -13,6 +14,9 @@ namespace MetricCollector.Gateway.Security;
 internal sealed partial class ApiKeyAuthenticator
 {
     private const string Challenge = "Bearer realm=\"metric-collector\"";
+
+    // Bytes of a key or a basic-auth header decoded on the stack; keys are rarely over 100.
+    private const int StackLimit = 512;
 
     private readonly ApiKey[] _keys;
     private readonly Counter _failures;
@@ -66,14 +70,13 @@ internal sealed partial class ApiKeyAuthenticator
 
     private AuthResult Check(HttpRequest request, ApiKeyRole role)
     {
-        if (!TryReadSecret(request, role, out var secret))
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        if (!TryHashSecret(request, role, hash))
         {
             return new AuthResult(RejectionReason.Unauthorized,
                 "send a key as 'Authorization: Bearer <key>'" + (role == ApiKeyRole.Scrape ? " (or basic auth with the key as password)." : "."), null);
         }
 
-        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(secret, hash);
         ApiKey? match = null;
         foreach (var key in _keys)
         {
@@ -93,9 +96,9 @@ internal sealed partial class ApiKeyAuthenticator
             : new AuthResult(RejectionReason.Forbidden, $"the key lacks the '{role.ToString().ToLowerInvariant()}' role.", match);
     }
 
-    private static bool TryReadSecret(HttpRequest request, ApiKeyRole role, out byte[] secret)
+    /// <summary>Hashes the request's bearer key (or, for a scrape, its basic-auth password) into <paramref name="hash"/>.</summary>
+    private static bool TryHashSecret(HttpRequest request, ApiKeyRole role, Span<byte> hash)
     {
-        secret = [];
         string? header = request.Headers.Authorization;
         if (header is null)
         {
@@ -104,25 +107,63 @@ internal sealed partial class ApiKeyAuthenticator
 
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            secret = Encoding.UTF8.GetBytes(header.AsSpan(7).Trim().ToString());
-            return secret.Length > 0;
+            return TryHash(header.AsSpan(7).Trim(), basic: false, hash);
         }
 
         // Prometheus scrape configs offer basic auth as well as bearer tokens; the password is the key.
-        if (role == ApiKeyRole.Scrape && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        return role == ApiKeyRole.Scrape && header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase)
+            && TryHash(header.AsSpan(6).Trim(), basic: true, hash);
+    }
+
+    /// <summary>
+    /// Hashes the UTF-8 of a bearer key, or the password in base64 <c>user:password</c>. The bytes are on the stack up to
+    /// <see cref="StackLimit"/>, in a pooled array (cleared after) beyond: the header's size is the client's to choose,
+    /// up to <c>Gateway:Server:MaxRequestHeadersTotalSize</c> (1 MiB at most), too much for a thread's stack.
+    /// </summary>
+    private static bool TryHash(ReadOnlySpan<char> text, bool basic, Span<byte> hash)
+    {
+        if (text.IsEmpty)
         {
-            Span<byte> decoded = stackalloc byte[header.Length];
-            if (!Convert.TryFromBase64String(header[6..].Trim(), decoded, out int length))
+            return false;
+        }
+
+        // UTF-8 takes at most 3 bytes per UTF-16 unit; base64 decodes to fewer bytes than it has characters.
+        int most = basic ? text.Length : text.Length * 3;
+        byte[]? rented = null;
+        Span<byte> bytes = most <= StackLimit ? stackalloc byte[StackLimit] : (rented = ArrayPool<byte>.Shared.Rent(most));
+        try
+        {
+            scoped ReadOnlySpan<byte> secret;
+            if (basic)
+            {
+                if (!Convert.TryFromBase64Chars(text, bytes, out int length))
+                {
+                    return false;
+                }
+
+                int colon = bytes[..length].IndexOf((byte)':');
+                secret = colon < 0 ? default : bytes[(colon + 1)..length];
+            }
+            else
+            {
+                secret = bytes[..Encoding.UTF8.GetBytes(text, bytes)];
+            }
+
+            if (secret.IsEmpty)
             {
                 return false;
             }
 
-            int colon = decoded[..length].IndexOf((byte)':');
-            secret = colon < 0 ? [] : decoded[(colon + 1)..length].ToArray();
-            return secret.Length > 0;
+            SHA256.HashData(secret, hash);
+            return true;
         }
-
-        return false;
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented, clearArray: true);
+            }
+        }
     }
 
     private static ApiKey[] Load(GatewayAuthOptions settings)

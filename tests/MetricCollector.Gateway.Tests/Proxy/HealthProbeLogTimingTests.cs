@@ -1,6 +1,8 @@
 using System.Net;
 using MetricCollector.Gateway.Proxy;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Health;
@@ -24,7 +26,8 @@ public sealed class HealthProbeLogTimingTests : IDisposable
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
     private readonly CapturedLogs _logs = new();
     private readonly ILoggerFactory _loggers;
-    private readonly HealthProbeLog _log;
+    private ApplicationLifetime _lifetime = new(NullLogger<ApplicationLifetime>.Instance);
+    private HealthProbeLog _log;
 
     // "<seconds> s: <event id> <destination> <cluster> [<count>]" for each line logged, in order.
     private readonly List<string> _timeline = [];
@@ -32,7 +35,8 @@ public sealed class HealthProbeLogTimingTests : IDisposable
     public HealthProbeLogTimingTests()
     {
         _loggers = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Trace));
-        _log = new HealthProbeLog(_loggers.CreateLogger<HealthProbeLog>(), _time);
+        _log = new HealthProbeLog(_loggers.CreateLogger<HealthProbeLog>(), _time, _lifetime);
+        _lifetime.NotifyStarted();
     }
 
     public void Dispose() => _loggers.Dispose();
@@ -279,6 +283,55 @@ public sealed class HealthProbeLogTimingTests : IDisposable
 
         Assert.Equal([Failing, Failing, StillFailing], Lines.Select(l => l.EventId));
         Assert.Contains("destination 'd1' (cluster 'c1') still failing, 2 probes in a row", Lines[2].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Failures_before_the_host_starts_are_logged_when_it_starts_and_repeat_a_minute_after_that()
+    {
+        HostNotStartedYet();
+        var cluster = Cluster("c1", "d1");
+        Round(cluster, Fails("d1", new HttpRequestException("Connection refused (127.0.0.1:5101)")));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Round(cluster, Fails("d1"));
+        Assert.Empty(Lines);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _lifetime.NotifyStarted();
+        var first = Assert.Single(Lines);
+        Assert.Equal((LogLevel.Warning, Failing), (first.Level, first.EventId));
+        Assert.Equal("Health probe of destination 'd1' (cluster 'c1') failed: HTTP 503; logged again once a minute while it keeps failing", first.Message);
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Round(cluster, Fails("d1"));
+        Assert.Single(Lines);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Round(cluster, Fails("d1"));
+        Assert.Equal([Failing, StillFailing], Lines.Select(l => l.EventId));
+        Assert.Contains("still failing, 4 probes in a row: HTTP 503", Lines[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_destination_that_recovers_before_the_host_starts_is_never_logged()
+    {
+        HostNotStartedYet();
+        var cluster = Cluster("c1", "d1", "d2");
+        Round(cluster, Fails("d1"), Fails("d2"));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Round(cluster, Ok("d1"), Fails("d2"));
+
+        _lifetime.NotifyStarted();
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Round(cluster, Ok("d1"), Ok("d2"));
+
+        Assert.Equal([Failing, Recovered], Lines.Select(l => l.EventId));
+        Assert.All(Lines, l => Assert.Contains("destination 'd2'", l.Message, StringComparison.Ordinal));
+    }
+
+    // A log whose host has not started: YARP's first probes run while the host is still starting.
+    private void HostNotStartedYet()
+    {
+        _lifetime = new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance);
+        _log = new HealthProbeLog(_loggers.CreateLogger<HealthProbeLog>(), _time, _lifetime);
     }
 
     private static ClusterState Cluster(string id, params string[] destinations) => Cluster(id, probed: true, destinations);

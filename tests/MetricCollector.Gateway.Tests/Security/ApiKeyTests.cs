@@ -186,4 +186,43 @@ public sealed class ApiKeyTests : IAsyncLifetime
         Assert.Null(MetricsText.Value(metrics, """doomed{k="a"}"""));
         Assert.True(MetricsText.Value(metrics, """metric_collector_auth_failures_total{endpoint="delete",reason="forbidden"}""") >= 1);
     }
+
+    /// <summary>
+    /// The credential's bytes are decoded on the stack only up to a bound: with the header limit raised to its 1 MiB
+    /// maximum, a near-megabyte credential is refused like any wrong key, and a long key longer than that bound works.
+    /// </summary>
+    [Fact]
+    public async Task Credentials_of_any_size_up_to_the_header_limit_are_checked_and_a_key_of_600_characters_works()
+    {
+        string longKey = new('k', 600);
+        await using var gateway = await RunningGateway.StartAsync(
+            "--Gateway:Server:MaxRequestHeadersTotalSize=1048576", "--Gateway:Auth:RequireForMetrics=true",
+            $"--Gateway:Auth:Keys:0:Key={longKey}", "--Gateway:Auth:Keys:0:Roles:0=Scrape", "--Gateway:Auth:Keys:0:Roles:1=Record");
+
+        async Task<HttpStatusCode> StatusAsync(HttpMethod method, string path, string scheme, string credential)
+        {
+            using var request = new HttpRequestMessage(method, path);
+            request.Headers.Authorization = new AuthenticationHeaderValue(scheme, credential);
+            if (method == HttpMethod.Post)
+            {
+                request.Content = new StringContent("""{"metric_name":"long_key_writes","metric_type":"counter"}""", Encoding.UTF8, "application/json");
+            }
+
+            using var response = await gateway.Client.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        string hugeBasic = Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:" + new string('p', 700_000)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/metrics", "Basic", hugeBasic));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/metrics", "Bearer", new string('b', 1_000_000)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(HttpMethod.Get, "/metrics", "Basic", "not base64!"));
+
+        Assert.Equal(HttpStatusCode.Accepted, await StatusAsync(HttpMethod.Post, "/record", "Bearer", longKey));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(HttpMethod.Get, "/metrics", "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("prometheus:" + longKey))));
+        using var scrape = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", longKey) } };
+        using var metrics = await gateway.Client.SendAsync(scrape);
+        string text = await metrics.Content.ReadAsStringAsync();
+        Assert.Equal(1, MetricsText.Value(text, "long_key_writes_total"));
+        Assert.Equal(3, MetricsText.Value(text, """metric_collector_auth_failures_total{endpoint="metrics",reason="unauthorized"}"""));
+    }
 }
