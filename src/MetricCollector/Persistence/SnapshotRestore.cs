@@ -151,11 +151,6 @@ internal static class SnapshotRestore
     /// </summary>
     private static string? DefinitionProblem(MetricDefinition definition)
     {
-        if (ExpositionNames.Exposed(definition.Name, definition.Type) != definition.Name)
-        {
-            return "a counter's name must end in _total, as the collector exposes it";
-        }
-
         var labels = new Dictionary<string, string>(definition.LabelNames.Count, StringComparer.Ordinal);
         foreach (string labelName in definition.LabelNames)
         {
@@ -173,7 +168,12 @@ internal static class SnapshotRestore
             Buckets = definition.Type == MetricType.Histogram ? definition.Buckets : null,
             Objectives = definition.Type == MetricType.Summary ? definition.Objectives : null,
         };
-        return RecordValidator.Validate(probe)?.Detail;
+        if (RecordValidator.Validate(probe) is { } rejection)
+        {
+            return rejection.Detail;
+        }
+
+        return ExpositionNames.Exposed(definition.Name, definition.Type) == definition.Name ? null : "a counter's name must end in _total, as the collector exposes it";
     }
 
     /// <summary>Why a series' label values could not come from a record, or null: a value missing, too long, or half a surrogate pair.</summary>
