@@ -537,6 +537,55 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(["kept"], await NamesAsync());
     }
 
+    /// <summary>
+    /// The .NET client resends a batch whose answer was lost with the same Idempotency-Key, however late. The keys
+    /// were held only in memory, so a retry that reached the gateway after a restart (a deploy while the client backed
+    /// off) was applied a second time, though the snapshot already held the first. Answered keys now travel in the
+    /// snapshot with their answers and their age: within the window (downtime included) a retry after the restart
+    /// gets the first answer; beyond it the key is forgotten, as without a restart.
+    /// </summary>
+    [Fact]
+    public async Task An_idempotency_key_answered_before_a_restart_is_answered_again_after_it_and_not_applied_twice()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new MetricCollectorOptions { SnapshotPath = SnapshotPath, IdempotencyWindow = TimeSpan.FromMinutes(10) });
+        byte[] jobs = """{"metric_name":"jobs","metric_type":"counter","value":10}"""u8.ToArray();
+        byte[] conflict = """[{"metric_name":"jobs","metric_type":"gauge","value":1}]"""u8.ToArray();
+        var before = TestCollector.Create(options.Value, time: time);
+        var beforeKeys = new IdempotencyCache(options, time, before);
+        var beforeIngestion = new RecordIngestion(before, options);
+        await beforeKeys.RunOnceAsync("old", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(6));
+        await beforeKeys.RunOnceAsync("batch-7", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        var (refused, _) = await beforeKeys.RunOnceAsync("refused", () => Task.FromResult(beforeIngestion.Ingest(conflict)), CancellationToken.None);
+        await new CollectorSnapshots(before, options, time, NullLogger<CollectorSnapshots>.Instance, beforeKeys).WriteAsync(CancellationToken.None);
+
+        // Down for 3 minutes: "old" is 9 minutes old, still within the 10-minute window, until 1 minute later.
+        time.Advance(TimeSpan.FromMinutes(3));
+        var after = TestCollector.Create(options.Value, time: time);
+        var afterKeys = new IdempotencyCache(options, time, after);
+        var afterIngestion = new RecordIngestion(after, options);
+        await new CollectorSnapshots(after, options, time, NullLogger<CollectorSnapshots>.Instance, afterKeys).RestoreAsync(CancellationToken.None);
+
+        var (retried, replayed) = await afterKeys.RunOnceAsync("batch-7", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.True(replayed);
+        Assert.Equal((202, 1), (retried.StatusCode, retried.Accepted));
+        var (refusedAgain, refusedReplayed) = await afterKeys.RunOnceAsync("refused", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.True(refusedReplayed);
+        Assert.Equal(409, refusedAgain.StatusCode);
+        Assert.True(refusedAgain.IsBatch);
+        var rejection = Assert.Single(refusedAgain.Rejected);
+        Assert.Equal(refused.Rejected[0].Rejection.Detail, rejection.Rejection.Detail);
+        Assert.Equal(refused.Rejected[0].Rejection.Field, rejection.Rejection.Field);
+        Assert.Equal("jobs_total", rejection.Rejection.ExistingDefinition?.Name);
+        Assert.Equal(20, Pushed(await after.ExposeAsync())["jobs_total"]);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var (_, oldReplayed) = await afterKeys.RunOnceAsync("old", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.False(oldReplayed);
+        Assert.Equal(30, Pushed(await after.ExposeAsync())["jobs_total"]);
+    }
+
     private sealed class RecordingLogger : ILogger<CollectorSnapshots>
     {
         public List<string> Messages { get; } = [];
