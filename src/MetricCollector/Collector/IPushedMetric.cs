@@ -38,6 +38,9 @@ internal interface IPushedMetric
     /// </summary>
     void ForEachSeries(Action<string[], PushedSeries> visit);
 
-    /// <summary>Creates a series from a snapshot and sets its state; false when a limit refuses the series.</summary>
-    bool Restore(string[] labelValues, Action<PushedSeries> setState, long now, long timeToLive);
+    /// <summary>
+    /// Creates a series from a snapshot and sets its state, as last updated at <paramref name="lastUpdate"/> (a
+    /// timestamp, so that a series with a time to live keeps only the time it had left); false when a limit refuses the series.
+    /// </summary>
+    bool Restore(string[] labelValues, Action<PushedSeries> setState, long lastUpdate, long timeToLive);
 }

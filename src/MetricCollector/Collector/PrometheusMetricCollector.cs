@@ -594,6 +594,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     internal long Now => _time.GetTimestamp();
 
+    /// <summary>The wall-clock time, for the downtime between a snapshot and its restore.</summary>
+    internal DateTimeOffset UtcNow => _time.GetUtcNow();
+
     /// <summary>
     /// Defines a metric from a snapshot, or returns the existing one when it has the same type and labels; null, with
     /// the reason, otherwise.
@@ -610,6 +613,21 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
 
         return metric;
+    }
+
+    /// <summary>
+    /// Creates a series of a metric <see cref="DefineRestored"/> returned and sets its state (see
+    /// <see cref="IPushedMetric.Restore"/>). A restored time to live turns the expiry scans on, as a record's does:
+    /// without it a restored series would never expire until some record carried <c>ttl_seconds</c>.
+    /// </summary>
+    internal bool RestoreSeries(IPushedMetric metric, string[] labelValues, Action<PushedSeries> setState, long lastUpdate, long timeToLive)
+    {
+        if (timeToLive > 0 && !_anyRecordTimeToLive)
+        {
+            _anyRecordTimeToLive = true;
+        }
+
+        return metric.Restore(labelValues, setState, lastUpdate, timeToLive);
     }
 
     private static RecordRejection Collision(MetricDefinition owner, MetricDefinition wanted, string sharedName)

@@ -165,7 +165,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
         }
     }
 
-    public bool Restore(string[] labelValues, Action<PushedSeries> setState, long now, long timeToLive)
+    public bool Restore(string[] labelValues, Action<PushedSeries> setState, long lastUpdate, long timeToLive)
     {
         if (TryCreate(new LabelValues(labelValues), out var series) != SeriesApplyResult.Applied || !series!.TryEnter())
         {
@@ -173,7 +173,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
         }
 
         setState(series);
-        series.Exit(now, timeToLive);
+        series.Exit(lastUpdate, timeToLive);
         return true;
     }
 

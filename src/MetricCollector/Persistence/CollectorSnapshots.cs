@@ -1,4 +1,5 @@
 using MetricCollector.Collector;
+using MetricCollector.Recording;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Prometheus;
@@ -20,10 +21,17 @@ internal sealed partial class CollectorSnapshots : IDisposable
     private readonly Counter _restores;
     private readonly Gauge _restoredSeries;
     private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly IdempotencyCache? _idempotency;
 
-    public CollectorSnapshots(PrometheusMetricCollector collector, IOptions<MetricCollectorOptions> options, TimeProvider time, ILogger<CollectorSnapshots> logger)
+    /// <param name="collector">The collector whose pushed series are saved.</param>
+    /// <param name="options">Where and how often.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="logger">The log.</param>
+    /// <param name="idempotency">The answered <c>Idempotency-Key</c>s, saved with the series (none without one).</param>
+    public CollectorSnapshots(PrometheusMetricCollector collector, IOptions<MetricCollectorOptions> options, TimeProvider time, ILogger<CollectorSnapshots> logger, IdempotencyCache? idempotency = null)
     {
         _collector = collector;
+        _idempotency = idempotency;
         _path = options.Value.SnapshotPath;
         _time = time;
         _logger = logger;
@@ -75,6 +83,12 @@ internal sealed partial class CollectorSnapshots : IDisposable
         }
 
         var (restored, skipped) = SnapshotRestore.Restore(_collector, snapshot);
+        if (_idempotency is not null && snapshot.IdempotencyKeys is { } answered)
+        {
+            var downtime = _time.GetUtcNow() - snapshot.WrittenAt;
+            _idempotency.Remember(answered, downtime > TimeSpan.Zero ? downtime : TimeSpan.Zero);
+        }
+
         _restores.WithLabels("restored").Inc();
         _restoredSeries.Set(restored);
         LogRestored(_logger, restored, _path, snapshot.WrittenAt);
@@ -95,7 +109,9 @@ internal sealed partial class CollectorSnapshots : IDisposable
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var snapshot = SnapshotCapture.Capture(_collector, _time.GetUtcNow());
+            // The keys before the series: every answer taken then has applied what it answers by the time they are.
+            var answered = _idempotency?.Answered();
+            var snapshot = SnapshotCapture.Capture(_collector, _time.GetUtcNow()) with { IdempotencyKeys = answered };
             await SnapshotFile.WriteAsync(_path, snapshot, cancellationToken).ConfigureAwait(false);
             _written.Inc();
         }

@@ -12,6 +12,7 @@ internal static class SnapshotCapture
     {
         var metrics = new List<SnapshotMetric>(collector.PushedMetrics.Count);
         double frequency = collector.TimestampFrequency;
+        long taken = collector.Now;
         foreach (var metric in collector.PushedMetrics)
         {
             var definition = metric.Definition;
@@ -30,7 +31,8 @@ internal static class SnapshotCapture
                 };
                 if (entry is not null)
                 {
-                    series.Add(entry);
+                    // The time it has gone without a record: a restore gives it only what is left of its time to live.
+                    series.Add(ttl > 0 ? entry with { IdleSeconds = Math.Max(0, taken - state.LastUpdate) / frequency } : entry);
                 }
             });
             metrics.Add(new SnapshotMetric(definition, series));

@@ -1,3 +1,5 @@
+using MetricCollector.Recording;
+
 namespace MetricCollector.Persistence;
 
 /// <summary>What a snapshot file holds: every pushed metric's definition and the state of its series.</summary>
@@ -7,4 +9,10 @@ namespace MetricCollector.Persistence;
 internal sealed record SnapshotDocument(int Version, DateTimeOffset WrittenAt, IReadOnlyList<SnapshotMetric> Metrics)
 {
     public const int CurrentVersion = 1;
+
+    /// <summary>
+    /// The <c>Idempotency-Key</c>s answered within the window, taken before the series, so that a retry after a
+    /// restart is answered rather than applied again. Absent in snapshots written before they were kept.
+    /// </summary>
+    public IReadOnlyList<RememberedAnswer?>? IdempotencyKeys { get; init; }
 }

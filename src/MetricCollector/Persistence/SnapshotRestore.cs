@@ -14,8 +14,18 @@ internal static class SnapshotRestore
         var skipped = new List<string>();
         long now = collector.Now;
         double frequency = collector.TimestampFrequency;
+        // The downtime counts as time without a record (a clock set back counts as none).
+        double downtimeSeconds = Math.Max(0, (collector.UtcNow - snapshot.WrittenAt).TotalSeconds);
         foreach (var entry in snapshot.Metrics)
         {
+            // A file whose checksum holds may still lack fields (an older writer's bug, a hand edit): such an entry is
+            // left out, saying why, rather than stopping the start (the file would stop every restart the same way).
+            if (MissingField(entry) is { } missing)
+            {
+                skipped.Add(missing);
+                continue;
+            }
+
             var definition = entry.Definition;
             // The rule records and configuration obey (RecordValidator.BucketsProblem): a snapshot written before a
             // rule was added (negative bounds) is skipped with a warning rather than exposed against it.
@@ -31,6 +41,12 @@ internal static class SnapshotRestore
                 continue;
             }
 
+            if (DefinitionProblem(definition) is { } definitionProblem)
+            {
+                skipped.Add($"{Echo.Of(definition.Name)}: {definitionProblem}");
+                continue;
+            }
+
             var metric = collector.DefineRestored(definition, out string? problem);
             if (metric is null)
             {
@@ -40,9 +56,21 @@ internal static class SnapshotRestore
 
             foreach (var series in entry.Series)
             {
+                if (series?.Labels is null)
+                {
+                    skipped.Add($"{definition.Name}: a series has no label values");
+                    continue;
+                }
+
                 if (series.Labels.Count != definition.LabelNames.Count)
                 {
                     skipped.Add($"{definition.Name}: a series has {series.Labels.Count} label values for {definition.LabelNames.Count} names");
+                    continue;
+                }
+
+                if (LabelValuesProblem(definition, series) is { } labelProblem)
+                {
+                    skipped.Add($"{definition.Name}: {labelProblem}");
                     continue;
                 }
 
@@ -54,7 +82,21 @@ internal static class SnapshotRestore
                 }
 
                 long ttl = series.TimeToLiveSeconds is { } seconds ? (long)(seconds * frequency) : 0;
-                if (metric.Restore([.. series.Labels], target => SetState(definition, series, target), now, ttl))
+                long idle = 0;
+                if (ttl > 0)
+                {
+                    // It keeps the time it had left: no record came while the gateway was down either.
+                    double idleSeconds = (series.IdleSeconds is > 0 and var before && double.IsFinite(before) ? before : 0) + downtimeSeconds;
+                    if (idleSeconds * frequency >= ttl)
+                    {
+                        // Expired before or during the restart (as it would have been without one): not a problem.
+                        continue;
+                    }
+
+                    idle = (long)(idleSeconds * frequency);
+                }
+
+                if (collector.RestoreSeries(metric, [.. series.Labels], target => SetState(definition, series, target), now - idle, ttl))
                 {
                     restored++;
                 }
@@ -66,6 +108,98 @@ internal static class SnapshotRestore
         }
 
         return (restored, skipped);
+    }
+
+    /// <summary>What an entry lacks that every snapshot this collector writes has, or null.</summary>
+    private static string? MissingField(SnapshotMetric? entry)
+    {
+        if (entry?.Definition is not { } definition)
+        {
+            return "an entry has no definition";
+        }
+
+        string name = definition.Name is null ? "a metric" : Echo.Of(definition.Name);
+        string? missing = definition switch
+        {
+            { Name: null } => "no name",
+            { LabelNames: null } => "no label names",
+            { Help: null } => "no help",
+            { Type: MetricType.Summary, Objectives: null } => "no objectives",
+            _ when entry.Series is null => "no series list",
+            _ => null,
+        };
+        if (missing is null && definition.LabelNames is { } labelNames)
+        {
+            foreach (string labelName in labelNames)
+            {
+                if (labelName is null)
+                {
+                    missing = "a label name that is not a string";
+                    break;
+                }
+            }
+        }
+
+        return missing is null ? null : $"{name}: the entry has {missing}";
+    }
+
+    /// <summary>
+    /// Why POST /record could not have made <paramref name="definition"/>, or null: the rules of
+    /// <see cref="RecordValidator"/> for its name, label names, buckets and objectives (a probe record carries them),
+    /// each label name once, and a counter's name ending in <c>_total</c>, as the collector exposes it. Left in, such
+    /// a metric would make /metrics unparsable as a whole (a space in a name, a label written twice).
+    /// </summary>
+    private static string? DefinitionProblem(MetricDefinition definition)
+    {
+        var labels = new Dictionary<string, string>(definition.LabelNames.Count, StringComparer.Ordinal);
+        foreach (string labelName in definition.LabelNames)
+        {
+            if (!labels.TryAdd(labelName, ""))
+            {
+                return $"label name '{Echo.Of(labelName)}' is given twice";
+            }
+        }
+
+        // The help is not judged: the exposition escapes whatever it holds, and older collectors took line feeds.
+        var probe = new MetricRecord(definition.Name, definition.Type)
+        {
+            Labels = labels,
+            Value = definition.Type == MetricType.Counter ? null : 0,
+            Buckets = definition.Type == MetricType.Histogram ? definition.Buckets : null,
+            Objectives = definition.Type == MetricType.Summary ? definition.Objectives : null,
+        };
+        if (RecordValidator.Validate(probe) is { } rejection)
+        {
+            return rejection.Detail;
+        }
+
+        return ExpositionNames.Exposed(definition.Name, definition.Type) == definition.Name ? null : "a counter's name must end in _total, as the collector exposes it";
+    }
+
+    /// <summary>Why a series' label values could not come from a record, or null: a value missing, too long, or half a surrogate pair.</summary>
+    private static string? LabelValuesProblem(MetricDefinition definition, SnapshotSeries series)
+    {
+        for (int i = 0; i < series.Labels.Count; i++)
+        {
+            string name = definition.LabelNames[i];
+            string? value = series.Labels[i];
+            if (value is null)
+            {
+                return $"a series has no value for label '{Echo.Of(name)}'";
+            }
+
+            if (RecordValidator.LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong)
+            {
+                return "a series: " + tooLong;
+            }
+
+            if (UnpairedSurrogates.IndexOf(value) >= 0)
+            {
+                return $"a series' value of label '{Echo.Of(name)}' holds half a surrogate pair, which is no Unicode character";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

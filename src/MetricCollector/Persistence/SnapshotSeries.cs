@@ -9,4 +9,11 @@ namespace MetricCollector.Persistence;
 /// <param name="BucketCounts">Histogram: observations per bucket.</param>
 /// <param name="Sum">Histogram: the sum of observations.</param>
 /// <param name="TimeToLiveSeconds">The series' time to live, if it has one.</param>
-internal sealed record SnapshotSeries(IReadOnlyList<string> Labels, double? Value, IReadOnlyList<long>? BucketCounts, double? Sum, double? TimeToLiveSeconds);
+internal sealed record SnapshotSeries(IReadOnlyList<string> Labels, double? Value, IReadOnlyList<long>? BucketCounts, double? Sum, double? TimeToLiveSeconds)
+{
+    /// <summary>
+    /// For a series with a time to live: how long it had gone without a record when the snapshot was taken, so that a
+    /// restore gives it only the time it had left. Absent in snapshots written before it was kept (read as 0).
+    /// </summary>
+    public double? IdleSeconds { get; init; }
+}

@@ -92,6 +92,76 @@ internal sealed class IdempotencyCache
         }
     }
 
+    /// <summary>
+    /// The keys answered and still remembered, oldest first, for a snapshot. Taken before the series are, so that what
+    /// each answer applied is in the same snapshot; a key still being applied is left out (its sender gets an answer,
+    /// or retries and is applied after the restart).
+    /// </summary>
+    public List<RememberedAnswer> Answered()
+    {
+        lock (_gate)
+        {
+            long now = _time.GetTimestamp();
+            var answered = new List<RememberedAnswer>(_entries.Count);
+            foreach (var entry in _order)
+            {
+                if (IsCurrent(entry) && entry.Result.Task.IsCompletedSuccessfully)
+                {
+                    answered.Add(new RememberedAnswer(entry.Key, _time.GetElapsedTime(entry.Created, now).TotalSeconds, entry.Result.Task.Result));
+                }
+            }
+
+            return answered;
+        }
+    }
+
+    /// <summary>
+    /// Remembers the keys of a snapshot again, each as old as it was then plus <paramref name="downtime"/>: those still
+    /// within the window are answered as before the restart. Called at start-up, before any request.
+    /// </summary>
+    /// <returns>How many keys are remembered.</returns>
+    public int Remember(IReadOnlyList<RememberedAnswer?> answers, TimeSpan downtime)
+    {
+        var kept = new List<(TimeSpan Age, RememberedAnswer Answer)>(answers.Count);
+        foreach (var item in answers)
+        {
+            // A hand-edited or older snapshot may hold anything: what no request could have left is skipped.
+            if (item is { Key: { } key, Answer.Rejected: not null } && IsValidKey(key) && double.IsFinite(item.AgeSeconds))
+            {
+                var age = TimeSpan.FromSeconds(Math.Max(0, item.AgeSeconds)) + downtime;
+                if (age < _window)
+                {
+                    kept.Add((age, item));
+                }
+            }
+        }
+
+        // Oldest first, as _order must be: eviction takes from its head.
+        kept.Sort(static (left, right) => right.Age.CompareTo(left.Age));
+        int remembered = 0;
+        lock (_gate)
+        {
+            long now = _time.GetTimestamp();
+            foreach (var (age, item) in kept)
+            {
+                if (_entries.ContainsKey(item.Key))
+                {
+                    continue;
+                }
+
+                var entry = new Entry(item.Key, now - (long)(age.TotalSeconds * _time.TimestampFrequency));
+                entry.Result.SetResult(item.Answer);
+                _entries.Add(item.Key, entry);
+                _order.Enqueue(entry);
+                remembered++;
+            }
+
+            Evict(now);
+        }
+
+        return remembered;
+    }
+
     private async Task<IngestResult> RunFirstAsync(Entry entry, Func<Task<IngestResult>> apply)
     {
         try

@@ -35,6 +35,36 @@ public sealed class RestartTests : IDisposable
         Assert.Equal(1, MetricsText.Value(metrics, """metric_collector_snapshot_restores_total{result="restored"}"""));
     }
 
+    /// <summary>
+    /// A sender whose answer was lost resends the batch with the same Idempotency-Key; when the gateway restarted in
+    /// between (a deploy), the key was forgotten and the batch applied twice.
+    /// </summary>
+    [Fact]
+    public async Task A_batch_resent_with_its_idempotency_key_after_a_restart_is_answered_not_applied_again()
+    {
+        const string Batch = """[{"metric_name":"sandbox_allocations","metric_type":"counter","value":5}]""";
+        HttpRequestMessage Send() => new(HttpMethod.Post, "/record")
+        {
+            Content = new StringContent(Batch, Encoding.UTF8, "application/json"),
+            Headers = { { "Idempotency-Key", "batch-7" } },
+        };
+        string firstAnswer;
+        await using (var first = await RunningGateway.StartAsync(SnapshotArgument))
+        {
+            using var sent = await first.Client.SendAsync(Send());
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+            firstAnswer = await sent.Content.ReadAsStringAsync();
+        }
+
+        await using var second = await RunningGateway.StartAsync(SnapshotArgument);
+        using var resent = await second.Client.SendAsync(Send());
+
+        Assert.Equal(HttpStatusCode.Accepted, resent.StatusCode);
+        Assert.Equal(["true"], resent.Headers.GetValues("Idempotent-Replayed"));
+        Assert.Equal(firstAnswer, await resent.Content.ReadAsStringAsync());
+        Assert.Equal(5, MetricsText.Value(await second.MetricsAsync(), "sandbox_allocations_total"));
+    }
+
     [Fact]
     public async Task The_snapshot_is_written_at_the_interval_while_the_gateway_runs()
     {

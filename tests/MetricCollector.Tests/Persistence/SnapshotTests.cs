@@ -388,6 +388,204 @@ public sealed class SnapshotTests : IDisposable
         Assert.DoesNotContain("k=\"old\"", await collector.ExposeAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A snapshot whose checksum holds but whose JSON lacks fields (null where a definition, a name, a label list or a
+    /// series belongs: an older writer's bug, a hand edit with the checksum recomputed) used to stop the start with a
+    /// NullReferenceException, and the file stayed, so every restart stopped the same way. Each such entry is left
+    /// out, saying why, and the rest is restored.
+    /// </summary>
+    [Fact]
+    public async Task A_snapshot_whose_entries_lack_fields_restores_the_rest_instead_of_stopping_the_start()
+    {
+        SnapshotMetric Gauge(string name, params SnapshotSeries[] series) =>
+            new(new MetricDefinition(name, MetricType.Gauge, ["k"], null, null, "help"), series);
+        var document = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            null!,
+            new SnapshotMetric(null!, []),
+            new SnapshotMetric(new MetricDefinition(null!, MetricType.Gauge, ["k"], null, null, "help"), [new SnapshotSeries(["a"], 1, null, null, null)]),
+            new SnapshotMetric(new MetricDefinition("no_label_names", MetricType.Gauge, null!, null, null, "help"), [new SnapshotSeries(["a"], 1, null, null, null)]),
+            new SnapshotMetric(new MetricDefinition("null_label_name", MetricType.Gauge, [null!], null, null, "help"), [new SnapshotSeries(["a"], 1, null, null, null)]),
+            new SnapshotMetric(new MetricDefinition("no_help", MetricType.Gauge, ["k"], null, null, null!), [new SnapshotSeries(["a"], 1, null, null, null)]),
+            new SnapshotMetric(new MetricDefinition("no_objectives", MetricType.Summary, ["k"], null, null, "help"), []),
+            new SnapshotMetric(new MetricDefinition("no_series", MetricType.Gauge, ["k"], null, null, "help"), null!),
+            Gauge("ok", null!, new SnapshotSeries(null!, 1, null, null, null), new SnapshotSeries([null!], 2, null, null, null), new SnapshotSeries(["a"], 5, null, null, null)),
+        ]);
+        await SnapshotFile.WriteAsync(SnapshotPath, document, CancellationToken.None);
+        var logger = new RecordingLogger();
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath };
+        var collector = TestCollector.Create(options);
+        var snapshots = new CollectorSnapshots(collector, Options.Create(options), TimeProvider.System, logger);
+
+        await snapshots.RestoreAsync(CancellationToken.None);
+
+        string exposition = await collector.ExposeAsync();
+        var samples = TestCollector.Samples(exposition);
+        Assert.Equal(5, samples["ok{k=\"a\"}"]);
+        Assert.Equal(1, samples["metric_collector_snapshot_restored_series"]);
+        Assert.Equal(1, samples["metric_collector_snapshot_restores_total{result=\"restored\"}"]);
+        Assert.Single(Pushed(exposition));
+        Assert.Equal(11, logger.Messages.Count(m => m.StartsWith("Snapshot entry not restored: ", StringComparison.Ordinal)));
+        Assert.True(File.Exists(SnapshotPath));
+    }
+
+    /// <summary>
+    /// Definitions and label values that POST /record refuses (a name that is no metric name, a counter's name without
+    /// _total, a label name given twice, reserved or the type's own, objectives out of range, a label value that is
+    /// missing, too long or half a surrogate pair) were restored as they stood, and /metrics was then unparsable as a
+    /// whole (a space in a name, a label twice). Each is left out, saying why, and the rest is restored.
+    /// </summary>
+    [Fact]
+    public async Task Snapshot_definitions_and_label_values_a_record_could_never_make_are_skipped_and_the_exposition_stays_parsable()
+    {
+        var collector = TestCollector.Create();
+        SnapshotMetric Metric(string name, MetricType type, string[] labelNames, string[] labelValues, IReadOnlyList<double>? buckets = null, IReadOnlyList<QuantileObjective>? objectives = null) =>
+            new(new MetricDefinition(name, type, labelNames, buckets, objectives, "help"),
+                type == MetricType.Summary ? [] : [type == MetricType.Histogram ? new SnapshotSeries(labelValues, null, [1, 0], 0.5, null) : new SnapshotSeries(labelValues, 1, null, null, null)]);
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            Metric("bad name", MetricType.Gauge, ["k"], ["a"]),
+            Metric("no_suffix", MetricType.Counter, ["k"], ["a"]),
+            Metric("twice", MetricType.Gauge, ["k", "k"], ["a", "b"]),
+            Metric("reserved_label", MetricType.Gauge, ["__k"], ["a"]),
+            Metric("bad_label", MetricType.Gauge, ["k-1"], ["a"]),
+            Metric("histogram_le", MetricType.Histogram, ["le"], ["a"], buckets: [1]),
+            Metric("summary_quantile", MetricType.Summary, ["quantile"], [], objectives: [new QuantileObjective(0.5, 0.05)]),
+            Metric("summary_objective", MetricType.Summary, ["k"], [], objectives: [new QuantileObjective(2, 0.05)]),
+            new SnapshotMetric(new MetricDefinition("g", MetricType.Gauge, ["k"], null, null, "help"),
+            [
+                new SnapshotSeries([new string('x', RecordLimits.MaxLabelValueLength + 1)], 1, null, null, null),
+                new SnapshotSeries(["half \ud800 pair"], 2, null, null, null),
+                new SnapshotSeries(["ok"], 3, null, null, null),
+            ]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(1, restored);
+        Assert.Equal(10, skipped.Count);
+        Assert.Contains(skipped, reason => reason.StartsWith("bad name: ", StringComparison.Ordinal));
+        Assert.Contains(skipped, reason => reason.StartsWith("no_suffix: ", StringComparison.Ordinal) && reason.Contains("_total", StringComparison.Ordinal));
+        Assert.Contains(skipped, reason => reason.StartsWith("twice: ", StringComparison.Ordinal));
+        Assert.Contains(skipped, reason => reason.StartsWith("histogram_le: ", StringComparison.Ordinal));
+        string text = await collector.ExposeAsync();
+        Assert.Equal(3, Assert.Single(Pushed(text)).Value);
+        Assert.DoesNotContain("bad name", text, StringComparison.Ordinal);
+        Assert.True(await MetricCollector.Tests.Exposition.ExpositionOracles.PythonParseAsync(text, openMetrics: false) > 0);
+        Assert.True(await MetricCollector.Tests.Exposition.ExpositionOracles.PythonParseAsync(await collector.ExposeAsync(MetricCollector.Exposition.MetricsFormat.OpenMetrics), openMetrics: true) > 0);
+    }
+
+    /// <summary>
+    /// Expired series are swept only once some series has a time to live; a restore did not count, so after a restart
+    /// with no configured default a restored series with a time to live stayed in /metrics until some record carried
+    /// ttl_seconds.
+    /// </summary>
+    [Fact]
+    public async Task A_restored_series_with_a_time_to_live_expires_without_any_record_after_the_restart()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath };
+        var before = TestCollector.Create(options, time: time);
+        await before.RecordAsync(new MetricRecord("leased", MetricType.Gauge) { Value = 1, TimeToLive = TimeSpan.FromSeconds(5) });
+        await before.RecordAsync(TestCollector.Gauge("forever", 2));
+        await new CollectorSnapshots(before, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).WriteAsync(CancellationToken.None);
+        var after = TestCollector.Create(options, time: time);
+        await new CollectorSnapshots(after, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).RestoreAsync(CancellationToken.None);
+        Assert.Equal(2, Pushed(await after.ExposeAsync()).Count);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal("forever", Assert.Single(Pushed(await after.ExposeAsync())).Key);
+        Assert.Equal(1, TestCollector.Samples(await after.ExposeAsync())["metric_collector_series_removed_total{cause=\"expired\"}"]);
+    }
+
+    /// <summary>
+    /// A series with a time to live disappears when no record has updated it for that long; a restart is no record.
+    /// The snapshot used to keep only the time to live, so a restored series started its whole time again, the downtime
+    /// did not count, and a series already expired (but not yet swept) when the snapshot was taken came back: restarts
+    /// more often than the time to live kept a dead series alive for ever. It now keeps the time it had left, less the
+    /// downtime, and one whose time ran out is not restored.
+    /// </summary>
+    [Fact]
+    public async Task A_series_with_a_time_to_live_keeps_the_time_it_had_left_across_a_restart_downtime_included()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath };
+        MetricRecord Gauge(string name, int seconds) => new(name, MetricType.Gauge) { Value = 1, TimeToLive = TimeSpan.FromSeconds(seconds) };
+        var before = TestCollector.Create(options, time: time);
+        await before.RecordAsync(Gauge("expired", 1));
+        await before.RecordAsync(Gauge("stale", 10));
+        await before.RecordAsync(Gauge("kept", 600));
+        time.Advance(TimeSpan.FromSeconds(4));
+        await before.RecordAsync(Gauge("fresh", 10));
+        await new CollectorSnapshots(before, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).WriteAsync(CancellationToken.None);
+
+        // Down for 3 s: "stale" has 10 - 4 - 3 = 3 s left, "fresh" 10 - 3 = 7 s.
+        time.Advance(TimeSpan.FromSeconds(3));
+        var after = TestCollector.Create(options, time: time);
+        await new CollectorSnapshots(after, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).RestoreAsync(CancellationToken.None);
+
+        async Task<string[]> NamesAsync() => [.. Pushed(await after.ExposeAsync()).Keys.Order(StringComparer.Ordinal)];
+        Assert.Equal(["fresh", "kept", "stale"], await NamesAsync());
+        time.Advance(TimeSpan.FromSeconds(2.9));
+        Assert.Equal(["fresh", "kept", "stale"], await NamesAsync());
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.Equal(["fresh", "kept"], await NamesAsync());
+        time.Advance(TimeSpan.FromSeconds(3.8));
+        Assert.Equal(["fresh", "kept"], await NamesAsync());
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.Equal(["kept"], await NamesAsync());
+    }
+
+    /// <summary>
+    /// The .NET client resends a batch whose answer was lost with the same Idempotency-Key, however late. The keys
+    /// were held only in memory, so a retry that reached the gateway after a restart (a deploy while the client backed
+    /// off) was applied a second time, though the snapshot already held the first. Answered keys now travel in the
+    /// snapshot with their answers and their age: within the window (downtime included) a retry after the restart
+    /// gets the first answer; beyond it the key is forgotten, as without a restart.
+    /// </summary>
+    [Fact]
+    public async Task An_idempotency_key_answered_before_a_restart_is_answered_again_after_it_and_not_applied_twice()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var options = Options.Create(new MetricCollectorOptions { SnapshotPath = SnapshotPath, IdempotencyWindow = TimeSpan.FromMinutes(10) });
+        byte[] jobs = """{"metric_name":"jobs","metric_type":"counter","value":10}"""u8.ToArray();
+        byte[] conflict = """[{"metric_name":"jobs","metric_type":"gauge","value":1}]"""u8.ToArray();
+        var before = TestCollector.Create(options.Value, time: time);
+        var beforeKeys = new IdempotencyCache(options, time, before);
+        var beforeIngestion = new RecordIngestion(before, options);
+        await beforeKeys.RunOnceAsync("old", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        time.Advance(TimeSpan.FromMinutes(6));
+        await beforeKeys.RunOnceAsync("batch-7", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        var (refused, _) = await beforeKeys.RunOnceAsync("refused", () => Task.FromResult(beforeIngestion.Ingest(conflict)), CancellationToken.None);
+        await new CollectorSnapshots(before, options, time, NullLogger<CollectorSnapshots>.Instance, beforeKeys).WriteAsync(CancellationToken.None);
+
+        // Down for 3 minutes: "old" is 9 minutes old, still within the 10-minute window, until 1 minute later.
+        time.Advance(TimeSpan.FromMinutes(3));
+        var after = TestCollector.Create(options.Value, time: time);
+        var afterKeys = new IdempotencyCache(options, time, after);
+        var afterIngestion = new RecordIngestion(after, options);
+        await new CollectorSnapshots(after, options, time, NullLogger<CollectorSnapshots>.Instance, afterKeys).RestoreAsync(CancellationToken.None);
+
+        var (retried, replayed) = await afterKeys.RunOnceAsync("batch-7", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.True(replayed);
+        Assert.Equal((202, 1), (retried.StatusCode, retried.Accepted));
+        var (refusedAgain, refusedReplayed) = await afterKeys.RunOnceAsync("refused", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.True(refusedReplayed);
+        Assert.Equal(409, refusedAgain.StatusCode);
+        Assert.True(refusedAgain.IsBatch);
+        var rejection = Assert.Single(refusedAgain.Rejected);
+        Assert.Equal(refused.Rejected[0].Rejection.Detail, rejection.Rejection.Detail);
+        Assert.Equal(refused.Rejected[0].Rejection.Field, rejection.Rejection.Field);
+        Assert.Equal("jobs_total", rejection.Rejection.ExistingDefinition?.Name);
+        Assert.Equal(20, Pushed(await after.ExposeAsync())["jobs_total"]);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        var (_, oldReplayed) = await afterKeys.RunOnceAsync("old", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.False(oldReplayed);
+        Assert.Equal(30, Pushed(await after.ExposeAsync())["jobs_total"]);
+    }
+
     private sealed class RecordingLogger : ILogger<CollectorSnapshots>
     {
         public List<string> Messages { get; } = [];
