@@ -125,8 +125,8 @@ internal static class McpMessageReader
                 reader.Read();
                 id = reader.TokenType switch
                 {
-                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                    JsonTokenType.String => "\"" + GetString(ref reader) + "\"",
+                    JsonTokenType.Number => RawText(ref reader),
+                    JsonTokenType.String => "\"" + RawText(ref reader) + "\"",
                     _ => null,
                 };
             }
@@ -177,6 +177,14 @@ internal static class McpMessageReader
 
         return name;
     }
+
+    /// <summary>
+    /// The token's text as it stands in the body (a string's without its quotes, escapes kept), as the ids of the
+    /// response are compared (<see cref="JsonElement.GetRawText"/>); also when it lies across two buffer segments, where
+    /// <see cref="Utf8JsonReader.ValueSpan"/> is empty.
+    /// </summary>
+    private static string RawText(ref Utf8JsonReader reader) =>
+        reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : Encoding.UTF8.GetString(reader.ValueSpan);
 
     /// <summary>
     /// The string the reader is on. One that no string can hold (invalid UTF-8, an escaped lone surrogate) passes the
