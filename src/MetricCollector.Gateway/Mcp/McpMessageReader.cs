@@ -118,15 +118,15 @@ internal static class McpMessageReader
             if (reader.ValueTextEquals("method"u8))
             {
                 reader.Read();
-                method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                method = reader.TokenType == JsonTokenType.String ? GetString(ref reader) : null;
             }
             else if (reader.ValueTextEquals("id"u8))
             {
                 reader.Read();
                 id = reader.TokenType switch
                 {
-                    JsonTokenType.Number => Encoding.UTF8.GetString(reader.ValueSpan),
-                    JsonTokenType.String => "\"" + reader.GetString() + "\"",
+                    JsonTokenType.Number => RawText(ref reader),
+                    JsonTokenType.String => "\"" + RawText(ref reader) + "\"",
                     _ => null,
                 };
             }
@@ -167,7 +167,7 @@ internal static class McpMessageReader
             reader.Read();
             if (isName && reader.TokenType == JsonTokenType.String)
             {
-                name = reader.GetString();
+                name = GetString(ref reader);
             }
             else
             {
@@ -176,6 +176,31 @@ internal static class McpMessageReader
         }
 
         return name;
+    }
+
+    /// <summary>
+    /// The token's text as it stands in the body (a string's without its quotes, escapes kept), as the ids of the
+    /// response are compared (<see cref="JsonElement.GetRawText"/>); also when it lies across two buffer segments, where
+    /// <see cref="Utf8JsonReader.ValueSpan"/> is empty.
+    /// </summary>
+    private static string RawText(ref Utf8JsonReader reader) =>
+        reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : Encoding.UTF8.GetString(reader.ValueSpan);
+
+    /// <summary>
+    /// The string the reader is on. One that no string can hold (invalid UTF-8, an escaped lone surrogate) passes the
+    /// tokenizer, and <see cref="Utf8JsonReader.GetString"/> throws InvalidOperationException for it: rethrown as the
+    /// JsonException of any other body that is not JSON, which makes the body malformed instead of failing the request.
+    /// </summary>
+    private static string GetString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException(e.Message, e);
+        }
     }
 
     private static int? ErrorCode(JsonElement response) =>

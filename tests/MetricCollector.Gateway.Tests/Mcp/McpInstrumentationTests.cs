@@ -203,6 +203,37 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_whose_method_id_or_tool_name_is_not_unicode_is_forwarded_untouched_and_counted()
+    {
+        // Invalid UTF-8 and escaped lone surrogates: JSON to a tokenizer, but no string can be made of them. They are
+        // CoreMCPServer's to refuse; the gateway once failed them itself with a 500 and a stack trace per request.
+        byte[][] bodies =
+        [
+            [.. """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"""u8, 0x22, 0xFF, 0x22, .. "}}"u8],
+            [.. """{"jsonrpc":"2.0","id":"a"""u8, 0xC3, .. "\",\"method\":\"ping\"}"u8],
+            Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"\ud800"}}"""),
+            Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":1,"method":"\udc00"}"""),
+        ];
+
+        foreach (byte[] body in bodies)
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var response = await _gateway.Client.PostAsync("/mcp", content);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var received = _upstream.LogEntries.Select(e => e.RequestMessage.BodyAsBytes).ToList();
+        Assert.Equal(bodies, received);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(3, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="malformed",tool="",outcome="ok"}"""));
+        // The id is not decoded, only kept as it stands to match the response's.
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="ping",tool="",outcome="ok"}"""));
+        Assert.Equal(4, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
+        Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="500"}"""));
+    }
+
+    [Fact]
     public async Task A_chunked_body_over_the_peek_limit_is_forwarded_whole_and_counted_unparsed()
     {
         string large = ToolCall(new string('y', 5000));

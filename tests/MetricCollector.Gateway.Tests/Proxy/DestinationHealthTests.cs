@@ -1,4 +1,5 @@
 using System.Net;
+using MetricCollector.Gateway.Proxy;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
@@ -18,6 +19,7 @@ public sealed class DestinationHealthTests : IAsyncLifetime
     private readonly ProxyConfigFile _config = new();
     private readonly RefusedPort _deadPanic = RefusedPort.Hold();
     private readonly RefusedPort _deadStrict = RefusedPort.Hold();
+    private readonly CapturedLogs _logs = new();
     private RunningGateway _gateway = null!;
 
     public async Task InitializeAsync()
@@ -37,7 +39,7 @@ public sealed class DestinationHealthTests : IAsyncLifetime
             .Cluster("dead-panic", _deadPanic.Url, DeadClusterHealthCheck)
             .Cluster("dead-strict", _deadStrict.Url, DeadClusterHealthCheck.Replace("\"HealthCheck\": {", "\"HealthCheck\": { \"AvailableDestinationsPolicy\": \"HealthyAndUnknown\",", StringComparison.Ordinal))
             .Write();
-        _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
+        _gateway = await RunningGateway.StartAsync(_logs, "--proxy-config", _config.Path);
     }
 
     public async Task DisposeAsync()
@@ -48,6 +50,7 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         _config.Dispose();
         _deadPanic.Dispose();
         _deadStrict.Dispose();
+        _logs.Dispose();
     }
 
     // Probes time out after 5 s, not 1: on a busy machine a slow answer from the healthy destination must not count as a failure.
@@ -94,5 +97,26 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         metrics = await _gateway.MetricsAsync();
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="panic",cluster="dead-panic",error="request"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_errors_total{route="strict",cluster="dead-strict",error="no_available_destinations"}"""));
+    }
+
+    [Fact]
+    public async Task Requests_refused_503_for_want_of_a_healthy_destination_are_logged_once_not_once_each()
+    {
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () =>
+            MetricsText.Value(metrics = await _gateway.MetricsAsync(), """gateway_destination_healthy{cluster="dead-strict",destination="d1"}""") == 0), metrics);
+
+        const int Requests = 30;
+        for (int i = 0; i < Requests; i++)
+        {
+            using var strict = await _gateway.Client.GetAsync("/strict/x");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, strict.StatusCode);
+        }
+
+        // YARP's own warning for each ("No available destinations after load balancing for cluster 'dead-strict'.")
+        // would be a line per request; the gateway's upstream error log has one for the kind.
+        Assert.Equal(Requests, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_upstream_errors_total{route="strict",cluster="dead-strict",error="no_available_destinations"}"""));
+        Assert.DoesNotContain(_logs.Entries, e => e.Category.StartsWith("Yarp.ReverseProxy.LoadBalancing", StringComparison.Ordinal));
+        Assert.Single(_logs.Entries, e => e.Category == typeof(UpstreamErrorLog).FullName && e.Message.Contains("no_available_destinations", StringComparison.Ordinal));
     }
 }

@@ -72,6 +72,24 @@ public sealed class MissingClusterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_of_a_route_without_its_cluster_are_counted_without_a_log_line_each()
+    {
+        // A client hammering such a route must not write a line per request (YARP's own Information line for each,
+        // "Route 'ghost-route' has no cluster information."): the warning at start-up names the route, the metrics count them.
+        const int Requests = 50;
+        for (int i = 0; i < Requests; i++)
+        {
+            using var response = await _gateway.Client.GetAsync("/ghost/x");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        }
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(Requests, MetricsText.Value(metrics, """gateway_requests_total{route="ghost-route",cluster="ghost",method="GET",code="503"}"""));
+        Assert.DoesNotContain(_logs.Entries, e => e.Message.Contains("has no cluster information", StringComparison.Ordinal));
+        Assert.Single(MissingClusterWarnings());
+    }
+
+    [Fact]
     public async Task A_reload_that_leaves_a_route_without_its_cluster_is_warned_about_again()
     {
         _config.Route("phantom-route", "phantom", "/phantom/{**rest}").Write();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 
@@ -17,15 +18,59 @@ public sealed class StreamingTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        (_upstream, string address) = await LoopbackUpstream.StartAsync(app => app.MapPost("/mcp", async (HttpContext context) =>
+        (_upstream, string address) = await LoopbackUpstream.StartAsync(app =>
         {
-            context.Response.ContentType = "text/event-stream";
-            await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
-            await context.Response.Body.FlushAsync();
-            await _releaseSecondEvent.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n");
-        }));
-        _config.Route("mcp", "core-mcp-server", "/mcp/{**rest}").Cluster("core-mcp-server", address + "/").Write();
+            app.UseWebSockets();
+            app.MapPost("/mcp", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
+                await context.Response.Body.FlushAsync();
+                await _releaseSecondEvent.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n");
+            });
+            // An event every 50 ms until the client goes.
+            app.MapGet("/events", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "text/event-stream";
+                try
+                {
+                    for (int i = 0; !context.RequestAborted.IsCancellationRequested; i++)
+                    {
+                        await context.Response.WriteAsync($"data: {i}\n\n", context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                        await Task.Delay(50, context.RequestAborted);
+                    }
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            });
+            // Echoes each message until the client's close, which it answers.
+            app.Map("/ws", async (HttpContext context) =>
+            {
+                using var socket = await context.WebSockets.AcceptWebSocketAsync();
+                var buffer = new byte[1024];
+                while (true)
+                {
+                    var received = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                        return;
+                    }
+
+                    await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, CancellationToken.None);
+                }
+            });
+        });
+        _config
+            .Route("mcp", "core-mcp-server", "/mcp/{**rest}")
+            .Route("events", "streams", "/events")
+            .Route("ws", "streams", "/ws")
+            .Cluster("core-mcp-server", address + "/")
+            .Cluster("streams", address + "/")
+            .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
     }
 
@@ -65,5 +110,52 @@ public sealed class StreamingTests : IAsyncLifetime
         string metrics = await _gateway.MetricsAsync();
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_upstream_duration_seconds_count{cluster="core-mcp-server",destination="d1"}"""));
+    }
+
+    [Fact]
+    public async Task An_event_stream_the_client_leaves_midway_is_counted_once_with_its_status_and_its_whole_time()
+    {
+        using (var response = await _gateway.Client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("data: 0", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)));
+            await Task.Delay(600);
+        }
+
+        const string Series = "route=\"events\",cluster=\"streams\",method=\"GET\",code=\"200\"";
+        const string Canceled = """gateway_upstream_errors_total{route="events",cluster="streams",error="response_body_canceled"}""";
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), Canceled) == 1), metrics);
+        Assert.Equal(1, MetricsText.Value(metrics, $"gateway_requests_total{{{Series}}}"));
+        Assert.Equal(1, MetricsText.Count(metrics, "gateway_requests_total"));
+        Assert.True(MetricsText.Value(metrics, $"gateway_request_duration_seconds_sum{{{Series}}}") >= 0.6, metrics);
+        Assert.Equal(0, MetricsText.Value(metrics, """gateway_requests_in_flight{route="events",cluster="streams"}"""));
+    }
+
+    [Fact]
+    public async Task A_websocket_session_works_through_the_gateway_and_is_counted_as_101_with_its_whole_time()
+    {
+        using (var socket = new ClientWebSocket())
+        {
+            var address = new UriBuilder(_gateway.Address) { Scheme = "ws", Path = "/ws" }.Uri;
+            await socket.ConnectAsync(address, CancellationToken.None);
+            await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+            var buffer = new byte[64];
+            var received = await socket.ReceiveAsync(buffer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal("hello", System.Text.Encoding.UTF8.GetString(buffer, 0, received.Count));
+
+            string during = await _gateway.MetricsAsync();
+            Assert.Equal(1, MetricsText.Value(during, """gateway_requests_in_flight{route="ws",cluster="streams"}"""));
+            await Task.Delay(600);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(15));
+        }
+
+        const string Series = "route=\"ws\",cluster=\"streams\",method=\"GET\",code=\"101\"";
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), $"gateway_requests_total{{{Series}}}") == 1), metrics);
+        Assert.Equal(1, MetricsText.Count(metrics, "gateway_requests_total"));
+        Assert.True(MetricsText.Value(metrics, $"gateway_request_duration_seconds_sum{{{Series}}}") >= 0.6, metrics);
+        Assert.Equal(0, MetricsText.Value(metrics, """gateway_requests_in_flight{route="ws",cluster="streams"}"""));
     }
 }

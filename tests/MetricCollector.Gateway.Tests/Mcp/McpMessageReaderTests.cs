@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Text;
+using CsCheck;
+using MetricCollector.Gateway.Mcp;
+
+namespace MetricCollector.Gateway.Tests.Mcp;
+
+/// <summary>
+/// <see cref="McpMessageReader"/> on bodies a client controls: whatever the bytes, it returns calls (a body that is not
+/// JSON-RPC is one <c>malformed</c> call) and never throws, since a throw fails the request in the gateway, before it
+/// reaches CoreMCPServer.
+/// </summary>
+public sealed class McpMessageReaderTests
+{
+    private static readonly McpToolLabels Tools = new(new McpInstrumentationOptions());
+
+    private static List<McpCall> Read(byte[] body) => McpMessageReader.ReadCalls(new ReadOnlySequence<byte>(body), Tools);
+
+    private static byte[] Body(string before, byte[] value, string after) =>
+        [.. Encoding.UTF8.GetBytes(before), .. value, .. Encoding.UTF8.GetBytes(after)];
+
+    // The three strings the reader decodes: the method, the id and the tool name.
+    private static readonly (string Before, string After)[] StringsRead =
+    [
+        ("""{"jsonrpc":"2.0","id":1,"method":" """.TrimEnd(), "\"}"),
+        ("""{"jsonrpc":"2.0","method":"tools/call","id":" """.TrimEnd(), "\"}"),
+        ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":" """.TrimEnd(), "\"}}"),
+    ];
+
+    [Theory]
+    [InlineData(0, "61C3")]              // "a" and a truncated two-byte sequence
+    [InlineData(2, "FF")]                // a byte that is never UTF-8
+    [InlineData(2, "EDA080")]            // an encoded surrogate, which UTF-8 forbids
+    [InlineData(0, "5C7564383030")]      // \ud800: an escaped lone high surrogate
+    [InlineData(0, "5C7564633030")]      // \udc00: an escaped lone low surrogate
+    [InlineData(2, "5C7564383030")]
+    public void A_method_or_tool_name_that_is_not_unicode_makes_the_body_malformed_without_throwing(int where, string hex)
+    {
+        var (before, after) = StringsRead[where];
+
+        var call = Assert.Single(Read(Body(before, Convert.FromHexString(hex), after)));
+
+        Assert.Equal(McpMethods.Malformed, call.Method);
+    }
+
+    [Theory]
+    [InlineData("FF")]
+    [InlineData("5C7564633030")]
+    public void An_id_that_is_not_unicode_is_kept_as_it_stands(string hex)
+    {
+        var (before, after) = StringsRead[1];
+
+        var call = Assert.Single(Read(Body(before, Convert.FromHexString(hex), after)));
+
+        Assert.Equal("tools/call", call.Method);
+        Assert.Equal("\"" + Encoding.UTF8.GetString(Convert.FromHexString(hex)) + "\"", call.Id);
+    }
+
+    [Fact]
+    public void Ids_are_read_whole_wherever_the_body_is_split_between_buffer_segments()
+    {
+        // Kestrel hands a body over in 4 KiB blocks: a batch's id can lie across two of them. Ids are raw JSON text,
+        // escapes and all, as the response's ids are matched (JsonElement.GetRawText).
+        byte[] body = """[{"jsonrpc":"2.0","id":12345,"method":"ping"},{"jsonrpc":"2.0","id":"a\"b","method":"ping"}]"""u8.ToArray();
+        for (int split = 1; split < body.Length; split++)
+        {
+            var calls = McpMessageReader.ReadCalls(Split(body, split), Tools);
+
+            Assert.Equal(["12345", "\"a\\\"b\""], calls.ConvertAll(c => c.Id));
+        }
+    }
+
+    private static ReadOnlySequence<byte> Split(byte[] body, int at)
+    {
+        var first = new Segment(body.AsMemory(0, at), 0);
+        var second = new Segment(body.AsMemory(at), at);
+        first.SetNext(second);
+        return new ReadOnlySequence<byte>(first, 0, second, second.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public void SetNext(Segment next) => Next = next;
+    }
+
+    [Fact]
+    public void Any_bytes_in_the_strings_it_reads_give_calls_and_never_an_exception()
+    {
+        Gen.Select(Gen.Int[0, StringsRead.Length - 1], Gen.Byte.Array[0, 12]).Sample(
+            (where, value) =>
+            {
+                var (before, after) = StringsRead[where];
+                return Read(Body(before, value, after)).Count == 1;
+            },
+            iter: 20_000,
+            print: t => $"{t.Item1}: {Convert.ToHexString(t.Item2)}");
+    }
+}
