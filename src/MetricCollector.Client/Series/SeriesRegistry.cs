@@ -12,6 +12,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
 {
     private readonly ConcurrentDictionary<string, object> _byIdentity = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly MetricDefinitions _metrics = new();
     private CounterSeries[] _counters = [];
     private GaugeSeries[] _gauges = [];
 
@@ -43,7 +44,8 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
 
     /// <summary>
     /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole) from
-    /// a definition built once and checked against <see cref="SeriesRules"/>, only when the series is new.
+    /// a definition built once and checked against <see cref="SeriesRules"/> and its metric's first definition
+    /// (<see cref="MetricDefinitions"/>), only when the series is new.
     /// </summary>
     /// <exception cref="ArgumentException">The definition breaks one of the collector's rules.</exception>
     private T GetOrAdd<T>(
@@ -58,8 +60,10 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
     {
         ArgumentNullException.ThrowIfNull(name);
         KeyValuePair<string, string>[] sorted = labels is null ? [] : [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)];
+        SeriesRules.RequireValues(sorted);
         string identity = Identity(kind, name, sorted);
-        if (_byIdentity.TryGetValue(identity, out var existing))
+        // Buckets or objectives given again must be the metric's: that takes the lock.
+        if (buckets is null && objectives is null && _byIdentity.TryGetValue(identity, out var existing))
         {
             return (T)existing;
         }
@@ -68,10 +72,12 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         {
             if (_byIdentity.TryGetValue(identity, out existing))
             {
+                _metrics.Check(kind, name, sorted, buckets, objectives);
                 return (T)existing;
             }
 
             SeriesRules.Validate(kind, name, sorted, help, buckets, objectives);
+            _metrics.Check(kind, name, sorted, buckets, objectives);
             var created = create(new SeriesDefinition(name, kind, sorted, help, buckets?.ToArray(), objectives?.ToArray()));
             _byIdentity[identity] = created;
             return created;

@@ -117,7 +117,7 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     public async Task A_record_the_collector_refuses_is_logged_once_with_its_reason_and_the_rest_of_the_batch_applies()
     {
         await using var test = TestClient.Create(_gateway.Address);
-        var refused = test.Client.Counter("gateway_requests_total");
+        var refused = test.Client.Counter("e2e_taken");
         var accepted = test.Client.Counter("e2e_accepted_total");
 
         refused.Inc();
@@ -129,6 +129,13 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(1, await SampleAsync("e2e_accepted_total"));
         Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 2, Retried: 0, Dropped: 0), test.Client.Statistics);
         string logged = Assert.Single(test.Logs.WithEventId(1));
-        Assert.Contains("reserved_name", logged, StringComparison.Ordinal);
+        Assert.Contains("definition_conflict", logged, StringComparison.Ordinal);
     }
 }
+        // Another sender defined the name as a gauge: the client cannot know, the collector refuses the counter.
+        using (var other = new HttpClient())
+        {
+            using var body = new StringContent("""{"metric_name":"e2e_taken","metric_type":"gauge","value":1}""", System.Text.Encoding.UTF8, "application/json");
+            (await other.PostAsync(new Uri(_gateway.Address, "/record"), body)).EnsureSuccessStatusCode();
+        }
+

@@ -212,6 +212,52 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Label_values_and_help_the_collector_would_refuse_throw_at_creation()
+    {
+        var tooLong = Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", new Dictionary<string, string> { ["pool"] = new string('x', 1025) }));
+        Assert.Contains("'pool'", tooLong.Message, StringComparison.Ordinal);
+        Assert.Contains("1024", tooLong.Message, StringComparison.Ordinal);
+        Assert.Contains("unpaired surrogate", Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", new Dictionary<string, string> { ["pool"] = "a\ud800" })).Message, StringComparison.Ordinal);
+        Assert.Contains("unpaired surrogate", Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", help: "Free \udc00 slots.")).Message, StringComparison.Ordinal);
+        var missing = Assert.Throws<ArgumentException>(() => Client.Gauge("pool_free", new Dictionary<string, string> { ["pool"] = null! }));
+        Assert.Contains("'pool' has no value", missing.Message, StringComparison.Ordinal);
+        // A pair is one character, and 1024 of them are allowed.
+        Client.Gauge("pool_free", new Dictionary<string, string> { ["pool"] = string.Concat(Enumerable.Repeat("\ud83d\ude00", 1024)) });
+    }
+
+    [Theory]
+    [InlineData("gateway_requests_total")]
+    [InlineData("metric_collector_series")]
+    public void A_reserved_metric_name_throws_at_creation(string name)
+    {
+        var error = Assert.Throws<ArgumentException>(() => Client.Gauge(name));
+
+        Assert.Equal("name", error.ParamName);
+        Assert.Contains("reserved", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_metric_defined_again_differently_throws_at_creation_naming_the_first_definition()
+    {
+        Client.Counter("jobs_total", new Dictionary<string, string> { ["queue"] = "a" });
+        Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "a" });
+        Client.Summary("tool_seconds", [new SummaryObjective(0.5, 0.05)]);
+
+        Assert.Contains("already a counter", Assert.Throws<ArgumentException>(() => Client.Gauge("jobs_total")).Message, StringComparison.Ordinal);
+        Assert.Contains("counter 'jobs_total'", Assert.Throws<ArgumentException>(() => Client.Gauge("jobs")).Message, StringComparison.Ordinal);
+        Assert.Contains("queue", Assert.Throws<ArgumentException>(() => Client.Counter("jobs_total", new Dictionary<string, string> { ["lane"] = "a" })).Message, StringComparison.Ordinal);
+        Assert.Contains("buckets", Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [0.1, 2], new Dictionary<string, string> { ["step"] = "b" })).Message, StringComparison.Ordinal);
+        Assert.Contains("buckets", Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [0.1, 2], new Dictionary<string, string> { ["step"] = "a" })).Message, StringComparison.Ordinal);
+        Assert.Contains("objectives", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(0.9, 0.01)])).Message, StringComparison.Ordinal);
+        Assert.Contains("step_seconds", Assert.Throws<ArgumentException>(() => Client.Gauge("step_seconds_count")).Message, StringComparison.Ordinal);
+
+        // The same definition again, or one leaving the buckets to the first, is the same metric.
+        Assert.Same(Client.Histogram("step_seconds", labels: new Dictionary<string, string> { ["step"] = "a" }), Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "a" }));
+        Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "c" });
+        Client.Counter("jobs", new Dictionary<string, string> { ["queue"] = "b" });
+    }
+
+    [Fact]
     public async Task Label_names_that_only_resemble_reserved_ones_le_on_a_gauge_and_a_zero_bound_are_accepted_and_sent()
     {
         Client.Histogram("step_seconds", [0, 0.5, 1], new Dictionary<string, string> { ["le_ok"] = "1", ["_x"] = "2" }).Observe(0.2);
