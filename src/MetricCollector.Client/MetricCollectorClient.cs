@@ -127,6 +127,8 @@ public sealed class MetricCollectorClient : IAsyncDisposable
                 : $"before the host's shutdown deadline{last}";
         }
 
+        // From here a counter increment or gauge value is dropped and counted where it is recorded.
+        _counters.MarkStopped();
         long undelivered = await _sender.AbandonAsync();
         if (undelivered > 0)
         {
