@@ -36,7 +36,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _time = time;
         _buffer = new ObservationBuffer(_options.ObservationCapacity, _counters);
         _registry = new SeriesRegistry(_counters, _buffer);
-        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _counters), _counters, logger, time);
+        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _options.MaxBatchBytes, _counters), _counters, logger, time);
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 

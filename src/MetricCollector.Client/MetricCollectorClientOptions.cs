@@ -27,6 +27,14 @@ public sealed class MetricCollectorClientOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// The largest body of one batch, in bytes (default 1,048,576): a batch is closed before it would grow past it. The
+    /// collector refuses a body over its <c>MaxBodyBytes</c> (1 MiB by default) whole with 413, so keep this at or below
+    /// it. A busy histogram's record (1000 observations) is about 20 kB; one record larger than this is sent alone.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How often the sender takes what was recorded and sends it (default 1 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);

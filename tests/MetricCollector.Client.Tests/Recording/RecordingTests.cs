@@ -285,6 +285,26 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_batch_is_closed_before_its_body_passes_the_largest_batch_size_in_bytes()
+    {
+        await using var small = TestClient.Create(_collector.Address, o => o.MaxBatchBytes = 1024);
+        for (int i = 0; i < 40; i++)
+        {
+            small.Client.Counter("jobs_total", new Dictionary<string, string> { ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Inc();
+        }
+
+        Assert.True(await small.Client.FlushAsync());
+
+        var bodies = _collector.Server.LogEntries.Select(e => e.RequestMessage.BodyAsBytes!.Length).ToArray();
+        Assert.True(bodies.Length > 1);
+        // Each closed when the next record would not fit; the last holds what was left.
+        Assert.All(bodies[..^1], length => Assert.InRange(length, 900, 1024));
+        Assert.InRange(bodies[^1], 1, 1024);
+        Assert.Equal(40, _collector.Batches.Sum(b => b.Records.Length));
+        Assert.Equal(40, small.Client.Statistics.Sent);
+    }
+
+    [Fact]
     public async Task More_than_a_thousand_observations_of_one_series_are_split_into_records_the_schema_allows()
     {
         await using var large = TestClient.Create(_collector.Address, o => o.ObservationCapacity = 2500);
