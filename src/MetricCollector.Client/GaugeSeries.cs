@@ -48,6 +48,13 @@ public sealed class GaugeSeries
         }
     }
 
+    /// <summary>The latest value, when one was ever set (for a refresh, which sends it unchanged).</summary>
+    internal bool TryLatest(out double value)
+    {
+        value = BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+        return Volatile.Read(ref _version) != 0;
+    }
+
     /// <summary>The latest value, when it was set since the last call.</summary>
     /// <remarks>
     /// A <see cref="Set"/> racing with this call may have its value read here and its version seen next time; the value

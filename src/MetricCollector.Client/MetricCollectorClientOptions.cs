@@ -40,6 +40,15 @@ public sealed class MetricCollectorClientOptions
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// How often every counter and gauge is sent even when it did not change (default 1 min): a gauge with its latest
+    /// value, a counter with an increment of 0. A collector that restarted without a snapshot has forgotten them, and
+    /// one with a <c>SeriesTimeToLive</c> would let a series expire while the component still holds it; within this
+    /// interval of its return each is there again. <c>00:00:00</c> sends only what changed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// The most histogram and summary observations buffered between flushes (default 100,000, 16 bytes each); beyond it
     /// the oldest are dropped and counted. Counters and gauges take no room here: they are summed or overwritten in place.
     /// </summary>

@@ -45,6 +45,11 @@ internal sealed class BatchSender : IDisposable
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
 
+    private readonly TimeSpan _refreshInterval;
+
+    // When unchanged series were last sent again (the first drain sends only what was recorded); under the flush lock.
+    private long _lastRefresh;
+
     // Why what waits was not delivered, for the shutdown warning; the last failure before the circuit opened.
     private volatile string? _waitReason;
     private volatile string? _circuitProblem;
@@ -59,6 +64,8 @@ internal sealed class BatchSender : IDisposable
         _logger = logger;
         _apiKey = options.ApiKey;
         _time = time;
+        _refreshInterval = options.RefreshInterval;
+        _lastRefresh = time.GetTimestamp();
         _pipeline = DeliveryPipeline.Create(options, counters, logger, time, problem => _circuitProblem = problem);
         _delayedWarnings = new WarningGate(time, WarningInterval);
         _dropWarnings = new WarningGate(time, WarningInterval);
@@ -79,7 +86,7 @@ internal sealed class BatchSender : IDisposable
                     return false;
                 }
 
-                _writer.Drain().ForEach(_pending.Enqueue);
+                _writer.Drain(RefreshDue()).ForEach(_pending.Enqueue);
                 return await SendPendingAsync(cancellationToken);
             }
             finally
@@ -111,6 +118,24 @@ internal sealed class BatchSender : IDisposable
         {
             _flushLock.Release();
         }
+    }
+
+    /// <summary>Whether unchanged series are to be sent again now (every <c>RefreshInterval</c>); starts the next interval when so.</summary>
+    private bool RefreshDue()
+    {
+        if (_refreshInterval <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        long now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_lastRefresh, now) < _refreshInterval)
+        {
+            return false;
+        }
+
+        _lastRefresh = now;
+        return true;
     }
 
     /// <summary>Why what still waits was not delivered (after a flush returned false), or null when nothing failed.</summary>

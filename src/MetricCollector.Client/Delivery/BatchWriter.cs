@@ -15,15 +15,23 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
     /// <summary>The most values one histogram or summary record may carry (the schema's <c>values</c> limit).</summary>
     internal const int MaxValuesPerRecord = 1000;
 
-    public List<PendingBatch> Drain()
+    /// <summary>Takes what was recorded since the last call and writes it as batches.</summary>
+    /// <param name="refresh">Also every counter and gauge that did not change: a counter with 0, a gauge with its latest value.</param>
+    /// <returns>The batches, in order.</returns>
+    public List<PendingBatch> Drain(bool refresh = false)
     {
-        var records = new List<(SeriesDefinition Series, double Value, List<double>? Values)>();
+        // Carried: the values a record holds, for Dropped should it never be delivered; a refresh carries none.
+        var records = new List<(SeriesDefinition Series, double Value, List<double>? Values, int Carried)>();
         foreach (var counter in registry.Counters)
         {
             double increment = counter.Drain();
             if (increment > 0)
             {
-                records.Add((counter.Definition, increment, null));
+                records.Add((counter.Definition, increment, null, 1));
+            }
+            else if (refresh && !counter.Definition.Withheld)
+            {
+                records.Add((counter.Definition, 0, null, 0));
             }
         }
 
@@ -31,7 +39,11 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         {
             if (gauge.TryDrain(out double value))
             {
-                records.Add((gauge.Definition, value, null));
+                records.Add((gauge.Definition, value, null, 1));
+            }
+            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value))
+            {
+                records.Add((gauge.Definition, value, null, 0));
             }
         }
 
@@ -43,7 +55,7 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
             {
                 values = new List<double>();
                 observations[observation.Series] = values;
-                records.Add((observation.Series, 0, values));
+                records.Add((observation.Series, 0, values, 0));
             }
 
             values.Add(observation.Value);
@@ -59,7 +71,7 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         var body = new ArrayBufferWriter<byte>(4096);
         var series = new List<SeriesDefinition>();
         int carried = 0;
-        foreach (var (definition, value, observed) in records)
+        foreach (var (definition, value, observed, single) in records)
         {
             record.ResetWrittenCount();
             using (var json = new Utf8JsonWriter(record))
@@ -79,7 +91,7 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
             body.Write(series.Count == 0 ? "["u8 : ","u8);
             body.Write(record.WrittenSpan);
             series.Add(definition);
-            carried += observed?.Count ?? 1;
+            carried += observed?.Count ?? single;
         }
 
         if (series.Count > 0)

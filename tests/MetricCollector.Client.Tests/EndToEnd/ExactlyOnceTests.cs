@@ -136,6 +136,28 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_the_collector_restarts_without_its_state_unchanged_gauges_and_counters_are_sent_again()
+    {
+        var first = await RunningGateway.StartAsync();
+        int port = first.Address.Port;
+        await using var test = TestClient.Create(first.Address, o => o.RefreshInterval = TimeSpan.FromMilliseconds(300));
+        test.Client.Gauge("e2e_pool_size").Set(12);
+        test.Client.Counter("e2e_restart_jobs_total").Inc(5);
+        Assert.True(await test.Client.FlushAsync());
+        await first.DisposeAsync();
+
+        // The same address, nothing remembered (no snapshot): what the component holds must come back without a change.
+        await using var second = await RunningGateway.StartAsync("--urls", $"http://127.0.0.1:{port}");
+        await Task.Delay(400);
+        Assert.True(await test.Client.FlushAsync());
+
+        string metrics = await second.MetricsAsync();
+        Assert.Equal(12, MetricsText.Value(metrics, "e2e_pool_size"));
+        // The counter starts again from what was added since: a reset, as Prometheus reads one.
+        Assert.Equal(0, MetricsText.Value(metrics, "e2e_restart_jobs_total"));
+    }
+
+    [Fact]
     public async Task A_record_the_collector_refuses_is_logged_once_with_its_reason_and_the_rest_of_the_batch_applies()
     {
         // Another sender defined the name as a gauge: the client cannot know, the collector refuses the counter.

@@ -70,6 +70,26 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_refresh_interval_unchanged_counters_and_gauges_are_sent_again()
+    {
+        await using var refreshing = TestClient.Create(_collector.Address, o => o.RefreshInterval = TimeSpan.FromSeconds(2));
+        refreshing.Client.Counter("jobs_total").Inc(2);
+        refreshing.Client.Gauge("pool_free").Set(3);
+        // Past the first interval: this flush refreshes, so the next one, at once, has nothing to send.
+        await Task.Delay(2100);
+        Assert.True(await refreshing.Client.FlushAsync());
+        Assert.True(await refreshing.Client.FlushAsync());
+        Assert.Single(_collector.Batches);
+
+        await Task.Delay(2100);
+        Assert.True(await refreshing.Client.FlushAsync());
+
+        // The counter with nothing added, the gauge with its latest value.
+        Assert.Equal([0.0, 3], _collector.Batches[1].Records.Select(r => r.GetProperty("value").GetDouble()));
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 4, Rejected: 0, Retried: 0, Dropped: 0), refreshing.Client.Statistics);
+    }
+
+    [Fact]
     public async Task A_gauge_sends_its_latest_value_as_a_set()
     {
         var free = Client.Gauge("sandbox_pool_free", Pool);
