@@ -6,25 +6,26 @@ namespace MetricCollector.Client.Series;
 
 /// <summary>
 /// Every series the component has asked for, one handle per (type, name, label values): asking twice gives the same
-/// handle, so increments from everywhere meet in one accumulator. The sender reads immutable snapshots of the lists.
+/// handle, so increments from everywhere meet in one accumulator. The sender reads the lists of counters and gauges
+/// without a lock (<see cref="SeriesList{T}"/>).
 /// </summary>
 internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer buffer)
 {
     private readonly ConcurrentDictionary<string, object> _byIdentity = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly MetricDefinitions _metrics = new();
-    private CounterSeries[] _counters = [];
-    private GaugeSeries[] _gauges = [];
+    private readonly SeriesList<CounterSeries> _counters = new();
+    private readonly SeriesList<GaugeSeries> _gauges = new();
 
-    public CounterSeries[] Counters => Volatile.Read(ref _counters);
+    public ReadOnlySpan<CounterSeries> Counters => _counters.Items;
 
-    public GaugeSeries[] Gauges => Volatile.Read(ref _gauges);
+    public ReadOnlySpan<GaugeSeries> Gauges => _gauges.Items;
 
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
         GetOrAdd(SeriesKind.Counter, name, labels, help, null, null, definition =>
         {
             var series = new CounterSeries(definition, counters);
-            Volatile.Write(ref _counters, [.. _counters, series]);
+            _counters.Add(series);
             return series;
         });
 
@@ -32,7 +33,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         GetOrAdd(SeriesKind.Gauge, name, labels, help, null, null, definition =>
         {
             var series = new GaugeSeries(definition, counters);
-            Volatile.Write(ref _gauges, [.. _gauges, series]);
+            _gauges.Add(series);
             return series;
         });
 
@@ -43,7 +44,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, definition => new SummarySeries(definition, buffer));
 
     /// <summary>
-    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole) from
+    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the lists are appended one at a time) from
     /// a definition built once and checked against <see cref="SeriesRules"/> and its metric's first definition
     /// (<see cref="MetricDefinitions"/>), only when the series is new.
     /// </summary>

@@ -47,6 +47,20 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_hundred_thousand_series_are_created_in_time_linear_in_their_number()
+    {
+        // Each new counter used to copy the array of all counters before it: 100,000 took 40 s, under the registry's lock.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (int i = 0; i < 100_000; i++)
+        {
+            Client.Counter("jobs_total", new Dictionary<string, string> { ["id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            Client.Gauge("pool_free", new Dictionary<string, string> { ["id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        Assert.InRange(watch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task Asking_for_a_series_again_gives_the_same_handle_whatever_the_label_order()
     {
         var first = Client.Counter("jobs_total", new Dictionary<string, string> { ["a"] = "1", ["b"] = "2" });
