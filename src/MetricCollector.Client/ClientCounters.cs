@@ -11,6 +11,15 @@ internal sealed class ClientCounters
     private long _sent;
     private long _rejected;
     private long _retried;
+    private volatile bool _stopped;
+
+    /// <summary>
+    /// Whether the client has stopped sending: from then on a counter increment or a gauge value is counted as dropped
+    /// at once (the observation buffer refuses its writes for the same reason), as nothing would ever send it.
+    /// </summary>
+    public bool Stopped => _stopped;
+
+    public void MarkStopped() => _stopped = true;
 
     public void CountSent(long records) => Interlocked.Add(ref _sent, records);
 

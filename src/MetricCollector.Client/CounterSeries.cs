@@ -20,8 +20,21 @@ public sealed class CounterSeries
 
     internal SeriesDefinition Definition { get; }
 
-    /// <summary>Adds one. Never blocks, never throws, allocates nothing.</summary>
-    public void Inc() => Interlocked.Increment(ref _count);
+    /// <summary>Adds one. Never blocks, never throws, allocates nothing. After the client stopped it counts as dropped.</summary>
+    public void Inc()
+    {
+        if (_counters.Stopped)
+        {
+            _counters.CountDropped(DropReason.Stopped);
+            return;
+        }
+
+        Interlocked.Increment(ref _count);
+        if (_counters.Stopped)
+        {
+            ReclaimAfterStop();
+        }
+    }
 
     /// <summary>Adds <paramref name="amount"/>; a negative or non-finite amount is not sent and counts as dropped.</summary>
     /// <param name="amount">The increment, at least 0.</param>
@@ -33,16 +46,42 @@ public sealed class CounterSeries
             return;
         }
 
+        if (_counters.Stopped)
+        {
+            _counters.CountDropped(DropReason.Stopped);
+            return;
+        }
+
         double seen = Volatile.Read(ref _amount);
         while (true)
         {
             double actual = Interlocked.CompareExchange(ref _amount, seen + amount, seen);
             if (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(seen))
             {
+                if (_counters.Stopped)
+                {
+                    ReclaimAfterStop();
+                }
+
                 return;
             }
 
             seen = actual;
+        }
+    }
+
+    /// <summary>
+    /// An increment that passed the check just as the client stopped may have landed after the final drain: whatever is
+    /// still here now would never be sent, so it is taken and counted as dropped (what the final drain took, it counted).
+    /// </summary>
+    private void ReclaimAfterStop()
+    {
+        long count = Interlocked.Exchange(ref _count, 0);
+        double amount = Interlocked.Exchange(ref _amount, 0d);
+        long values = count + (amount > 0 ? 1 : 0);
+        if (values > 0)
+        {
+            _counters.CountDropped(DropReason.Stopped, values);
         }
     }
 

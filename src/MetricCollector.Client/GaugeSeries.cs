@@ -12,7 +12,7 @@ public sealed class GaugeSeries
     private long _bits;
     private long _version;
 
-    // Read and written by the sender only.
+    // The version last taken by TryDrain.
     private long _sentVersion;
 
     internal GaugeSeries(SeriesDefinition definition, ClientCounters counters)
@@ -33,8 +33,26 @@ public sealed class GaugeSeries
             return;
         }
 
+        if (_counters.Stopped)
+        {
+            _counters.CountDropped(DropReason.Stopped);
+            return;
+        }
+
         Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
         Interlocked.Increment(ref _version);
+        if (_counters.Stopped && TryDrain(out _))
+        {
+            // Set just as the client stopped, after its final drain: never to be sent.
+            _counters.CountDropped(DropReason.Stopped);
+        }
+    }
+
+    /// <summary>The latest value, when one was ever set (for a refresh, which sends it unchanged).</summary>
+    internal bool TryLatest(out double value)
+    {
+        value = BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
+        return Volatile.Read(ref _version) != 0;
     }
 
     /// <summary>The latest value, when it was set since the last call.</summary>
@@ -45,13 +63,14 @@ public sealed class GaugeSeries
     internal bool TryDrain(out double value)
     {
         long version = Volatile.Read(ref _version);
-        if (version == _sentVersion)
+        long sent = Volatile.Read(ref _sentVersion);
+        // Taken once: the sender, and a setter that finds the client stopped (see Set), may race for the last value.
+        if (version == sent || Interlocked.CompareExchange(ref _sentVersion, version, sent) != sent)
         {
             value = 0;
             return false;
         }
 
-        _sentVersion = version;
         value = BitConverter.Int64BitsToDouble(Volatile.Read(ref _bits));
         return true;
     }

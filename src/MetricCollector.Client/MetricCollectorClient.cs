@@ -36,7 +36,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _time = time;
         _buffer = new ObservationBuffer(_options.ObservationCapacity, _counters);
         _registry = new SeriesRegistry(_counters, _buffer);
-        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _counters), _counters, logger, time);
+        _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _options.MaxBatchBytes, _counters), _counters, logger, time);
         _loop = Task.Run(() => RunAsync(_stopping.Token));
     }
 
@@ -48,7 +48,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="CounterSeries.Inc()"/> on.</returns>
-    /// <exception cref="ArgumentException">The name or a label name breaks the collector's rules, or the help is not one line.</exception>
+    /// <exception cref="ArgumentException">The name, a label or the help breaks the collector's rules, or the metric was defined differently before.</exception>
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Counter(name, labels, help);
 
@@ -57,27 +57,27 @@ public sealed class MetricCollectorClient : IAsyncDisposable
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="GaugeSeries.Set"/> on.</returns>
-    /// <exception cref="ArgumentException">The name or a label name breaks the collector's rules, or the help is not one line.</exception>
+    /// <exception cref="ArgumentException">The name, a label or the help breaks the collector's rules, or the metric was defined differently before.</exception>
     public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Gauge(name, labels, help);
 
     /// <summary>The histogram series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
     /// <param name="name">The metric name.</param>
-    /// <param name="buckets">Strictly increasing upper bounds, each &gt;= 0, or null for the collector's default; fixed by the first call.</param>
+    /// <param name="buckets">Strictly increasing upper bounds, each &gt;= 0, or null for the collector's default; fixed by the metric's first definition (null takes those).</param>
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
-    /// <exception cref="ArgumentException">The name, a label name, the buckets or objectives, or the help break the collector's rules.</exception>
+    /// <exception cref="ArgumentException">The name, a label, the buckets or objectives, or the help break the collector's rules, or the metric was defined differently before.</exception>
     public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Histogram(name, buckets, labels, help);
 
     /// <summary>The summary series <paramref name="name"/> with <paramref name="labels"/>; the same handle for the same arguments.</summary>
     /// <param name="name">The metric name.</param>
-    /// <param name="objectives">The quantiles to expose, or null for the collector's default; fixed by the first call.</param>
+    /// <param name="objectives">The quantiles to expose, or null for the collector's default; fixed by the metric's first definition (null takes those).</param>
     /// <param name="labels">Label names and values, or null.</param>
     /// <param name="help">The help text, taken by the collector from the metric's first record.</param>
     /// <returns>The series, to keep and call <see cref="ObservedSeries.Observe"/> or <see cref="ObservedSeries.Measure"/> on.</returns>
-    /// <exception cref="ArgumentException">The name, a label name, the buckets or objectives, or the help break the collector's rules.</exception>
+    /// <exception cref="ArgumentException">The name, a label, the buckets or objectives, or the help break the collector's rules, or the metric was defined differently before.</exception>
     public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives = null, IReadOnlyDictionary<string, string>? labels = null, string? help = null) =>
         _registry.Summary(name, objectives, labels, help);
 
@@ -127,6 +127,8 @@ public sealed class MetricCollectorClient : IAsyncDisposable
                 : $"before the host's shutdown deadline{last}";
         }
 
+        // From here a counter increment or gauge value is dropped and counted where it is recorded.
+        _counters.MarkStopped();
         long undelivered = await _sender.AbandonAsync();
         if (undelivered > 0)
         {

@@ -27,9 +27,26 @@ public sealed class MetricCollectorClientOptions
     [Range(1, 1000)]
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// The largest body of one batch, in bytes (default 1,048,576): a batch is closed before it would grow past it. The
+    /// collector refuses a body over its <c>MaxBodyBytes</c> (1 MiB by default) whole with 413, so keep this at or below
+    /// it. A busy histogram's record (1000 observations) is about 20 kB; one record larger than this is sent alone.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How often the sender takes what was recorded and sends it (default 1 s).</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan FlushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often every counter and gauge is sent even when it did not change (default 1 min): a gauge with its latest
+    /// value, a counter with an increment of 0. A collector that restarted without a snapshot has forgotten them, and
+    /// one with a <c>SeriesTimeToLive</c> would let a series expire while the component still holds it; within this
+    /// interval of its return each is there again. <c>00:00:00</c> sends only what changed.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// The most histogram and summary observations buffered between flushes (default 100,000, 16 bytes each); beyond it

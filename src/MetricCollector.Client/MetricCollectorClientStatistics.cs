@@ -10,6 +10,7 @@ namespace MetricCollector.Client;
 /// <param name="Retried">Attempts repeated after a transient failure (5xx, 408, 429, timeout, connection error).</param>
 /// <param name="Dropped">
 /// Values lost before they could be sent: observations pushed out of the full buffer (the oldest go first), non-finite or
-/// negative values refused on the caller's thread, and what was still unsent when shutdown's deadline passed.
+/// negative values refused on the caller's thread, what was still unsent when shutdown gave up, and values recorded after
+/// the client stopped.
 /// </param>
 public sealed record MetricCollectorClientStatistics(long Sent, long Rejected, long Retried, long Dropped);

@@ -15,8 +15,8 @@ namespace MetricCollector.Client.Delivery;
 /// retries, or with the circuit open) stays at the head of the queue with its key and is tried again on the next flush;
 /// nothing new is taken from the buffer meanwhile, so an outage grows no queue: counters keep summing in place and
 /// the observation buffer drops its oldest values. A final refusal is never sent again: each of its records counts as
-/// rejected, whatever the answer's body says, and is logged (once per series and reason, or, for a batch refused
-/// whole, at most once a minute per status and type).
+/// rejected, whatever the answer's body says, and is logged at most once a minute per reason (naming one series and
+/// counting the others), or, for a batch refused whole, per status and type.
 /// </summary>
 internal sealed class BatchSender : IDisposable
 {
@@ -27,12 +27,14 @@ internal sealed class BatchSender : IDisposable
     private readonly Queue<PendingBatch> _pending = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
 
-    // Series (by identity) and reasons already logged as refused: each is logged once, not on every flush.
-    private readonly HashSet<(SeriesDefinition Series, string Reason)> _recordRefusalsLogged = [];
+    // Records refused one by one, by reason and whether for their definition: a collector at its series limit may
+    // refuse a record of each of 90,000 series in one flush, so these are tallied and logged at most once a minute each,
+    // naming one series and counting the rest.
+    private readonly Dictionary<(string Reason, bool Definition), RefusalTally> _recordRefusals = [];
 
     // Batches refused whole, by status and type: a wrong key refuses every batch, so these are tallied and logged at
     // most once a minute each.
-    private readonly Dictionary<(int Status, string Type), BatchRefusals> _batchRefusals = [];
+    private readonly Dictionary<(int Status, string Type), RefusalTally> _batchRefusals = [];
     private readonly long[] _dropsReported = new long[ClientCounters.DropReasons];
     private readonly Uri _recordUri;
     private readonly string? _apiKey;
@@ -44,6 +46,11 @@ internal sealed class BatchSender : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
+
+    private readonly TimeSpan _refreshInterval;
+
+    // When unchanged series were last sent again (the first drain sends only what was recorded); under the flush lock.
+    private long _lastRefresh;
 
     // Why what waits was not delivered, for the shutdown warning; the last failure before the circuit opened.
     private volatile string? _waitReason;
@@ -59,6 +66,8 @@ internal sealed class BatchSender : IDisposable
         _logger = logger;
         _apiKey = options.ApiKey;
         _time = time;
+        _refreshInterval = options.RefreshInterval;
+        _lastRefresh = time.GetTimestamp();
         _pipeline = DeliveryPipeline.Create(options, counters, logger, time, problem => _circuitProblem = problem);
         _delayedWarnings = new WarningGate(time, WarningInterval);
         _dropWarnings = new WarningGate(time, WarningInterval);
@@ -79,7 +88,7 @@ internal sealed class BatchSender : IDisposable
                     return false;
                 }
 
-                _writer.Drain().ForEach(_pending.Enqueue);
+                _writer.Drain(RefreshDue()).ForEach(_pending.Enqueue);
                 return await SendPendingAsync(cancellationToken);
             }
             finally
@@ -111,6 +120,24 @@ internal sealed class BatchSender : IDisposable
         {
             _flushLock.Release();
         }
+    }
+
+    /// <summary>Whether unchanged series are to be sent again now (every <c>RefreshInterval</c>); starts the next interval when so.</summary>
+    private bool RefreshDue()
+    {
+        if (_refreshInterval <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        long now = _time.GetTimestamp();
+        if (_time.GetElapsedTime(_lastRefresh, now) < _refreshInterval)
+        {
+            return false;
+        }
+
+        _lastRefresh = now;
+        return true;
     }
 
     /// <summary>Why what still waits was not delivered (after a flush returned false), or null when nothing failed.</summary>
@@ -206,42 +233,66 @@ internal sealed class BatchSender : IDisposable
             return;
         }
 
-        bool itemized = false;
+        // Per reason: the first refused record (its series named in the warning) and how many there were.
+        Dictionary<(string Reason, bool Definition), (SeriesDefinition Series, RefusedRecord Error, int Records)>? refused = null;
         foreach (var error in answer.Errors)
         {
             if (error.Index is int index && index >= 0 && index < records)
             {
-                itemized = true;
-                SettleRefusedRecord(batch.Series[index], error);
+                var series = batch.Series[index];
+                bool definition = error.RefusesDefinition;
+                if (definition)
+                {
+                    series.Withhold();
+                }
+
+                refused ??= [];
+                var kind = (error.Reason, definition);
+                refused[kind] = refused.TryGetValue(kind, out var first) ? first with { Records = first.Records + 1 } : (series, error, 1);
             }
         }
 
-        if (!itemized)
+        if (refused is null)
         {
             BatchRefused(records - accepted, answer);
+            return;
+        }
+
+        foreach (var ((_, definition), (series, error, count)) in refused)
+        {
+            RecordsRefused(series, error, definition, count);
         }
     }
 
-    private void SettleRefusedRecord(SeriesDefinition series, RefusedRecord error)
+    private void RecordsRefused(SeriesDefinition series, RefusedRecord error, bool definition, int records)
     {
-        bool definition = error.RefusesDefinition;
-        if (definition)
+        var kind = (error.Reason, definition);
+        if (!_recordRefusals.TryGetValue(kind, out var tally))
         {
-            series.Withhold();
+            tally = new RefusalTally(new WarningGate(_time, WarningInterval));
+            _recordRefusals[kind] = tally;
         }
 
-        if (_recordRefusalsLogged.Add((series, error.Reason)))
+        tally.Records += records;
+        if (!tally.Gate.TryPass())
         {
-            string detail = DeliveryLog.Sentence(error.Detail);
-            if (definition)
-            {
-                DeliveryLog.SeriesRefused(_logger, series.ToString(), error.Reason, error.Field, detail);
-            }
-            else
-            {
-                DeliveryLog.RecordRefused(_logger, series.ToString(), error.Reason, error.Field, detail);
-            }
+            return;
         }
+
+        string detail = DeliveryLog.Sentence(error.Detail);
+        string others = tally.Records > 1
+            ? $"{(tally.Records - 1).ToString(CultureInfo.InvariantCulture)} more records were refused for the same reason since the last report. "
+            : "";
+        if (definition)
+        {
+            DeliveryLog.SeriesRefused(_logger, series.ToString(), error.Reason, error.Field, detail, others);
+        }
+        else
+        {
+            DeliveryLog.RecordRefused(_logger, series.ToString(), error.Reason, error.Field, detail, others);
+        }
+
+        tally.Records = 0;
     }
 
     private void BatchRefused(int records, CollectorAnswer answer)
@@ -250,7 +301,7 @@ internal sealed class BatchSender : IDisposable
         var kind = (status, answer.Type ?? "");
         if (!_batchRefusals.TryGetValue(kind, out var tally))
         {
-            tally = new BatchRefusals(new WarningGate(_time, WarningInterval));
+            tally = new RefusalTally(new WarningGate(_time, WarningInterval));
             _batchRefusals[kind] = tally;
         }
 
@@ -324,8 +375,8 @@ internal sealed class BatchSender : IDisposable
         _ => "recorded after the client stopped",
     };
 
-    /// <summary>Batches of one status and type refused whole since their last warning.</summary>
-    private sealed class BatchRefusals(WarningGate gate)
+    /// <summary>Records (and batches) of one kind of refusal since its last warning.</summary>
+    private sealed class RefusalTally(WarningGate gate)
     {
         public WarningGate Gate { get; } = gate;
 

@@ -6,23 +6,32 @@ namespace MetricCollector.Client.Delivery;
 
 /// <summary>
 /// Takes everything recorded since the last call (counter sums, changed gauges, buffered observations) and writes it as
-/// batches of at most <c>batchSize</c> records in the collector's wire format. Records of a series whose definition the
+/// batches of at most <c>batchSize</c> records and <c>maxBatchBytes</c> bytes (a record larger than that goes alone) in the
+/// collector's wire format. Records of a series whose definition the
 /// collector refused are counted as rejected instead: sending them would only be refused again.
 /// </summary>
-internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buffer, int batchSize, ClientCounters counters)
+internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buffer, int batchSize, int maxBatchBytes, ClientCounters counters)
 {
     /// <summary>The most values one histogram or summary record may carry (the schema's <c>values</c> limit).</summary>
     internal const int MaxValuesPerRecord = 1000;
 
-    public List<PendingBatch> Drain()
+    /// <summary>Takes what was recorded since the last call and writes it as batches.</summary>
+    /// <param name="refresh">Also every counter and gauge that did not change: a counter with 0, a gauge with its latest value.</param>
+    /// <returns>The batches, in order.</returns>
+    public List<PendingBatch> Drain(bool refresh = false)
     {
-        var records = new List<(SeriesDefinition Series, double Value, List<double>? Values)>();
+        // Carried: the values a record holds, for Dropped should it never be delivered; a refresh carries none.
+        var records = new List<(SeriesDefinition Series, double Value, List<double>? Values, int Carried)>();
         foreach (var counter in registry.Counters)
         {
             double increment = counter.Drain();
             if (increment > 0)
             {
-                records.Add((counter.Definition, increment, null));
+                records.Add((counter.Definition, increment, null, 1));
+            }
+            else if (refresh && !counter.Definition.Withheld)
+            {
+                records.Add((counter.Definition, 0, null, 0));
             }
         }
 
@@ -30,7 +39,11 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         {
             if (gauge.TryDrain(out double value))
             {
-                records.Add((gauge.Definition, value, null));
+                records.Add((gauge.Definition, value, null, 1));
+            }
+            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value))
+            {
+                records.Add((gauge.Definition, value, null, 0));
             }
         }
 
@@ -42,7 +55,7 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
             {
                 values = new List<double>();
                 observations[observation.Series] = values;
-                records.Add((observation.Series, 0, values));
+                records.Add((observation.Series, 0, values, 0));
             }
 
             values.Add(observation.Value);
@@ -51,34 +64,47 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         int withheld = records.RemoveAll(record => record.Series.Withheld);
         counters.CountRejected(withheld);
 
+        // Each record is written on its own first, so that a batch is closed before it would pass either limit: the
+        // collector refuses a body over its MaxBodyBytes whole (413), and a busy histogram's record alone is ~20 kB.
         var batches = new List<PendingBatch>();
-        for (int start = 0; start < records.Count; start += batchSize)
+        var record = new ArrayBufferWriter<byte>(256);
+        var body = new ArrayBufferWriter<byte>(4096);
+        var series = new List<SeriesDefinition>();
+        int carried = 0;
+        foreach (var (definition, value, observed, single) in records)
         {
-            batches.Add(Write(records.GetRange(start, Math.Min(batchSize, records.Count - start))));
+            record.ResetWrittenCount();
+            using (var json = new Utf8JsonWriter(record))
+            {
+                WriteRecord(json, definition, value, observed);
+            }
+
+            // '[' or ',' before the record, ']' after it.
+            if (series.Count > 0 && (series.Count == batchSize || body.WrittenCount + record.WrittenCount + 2 > maxBatchBytes))
+            {
+                batches.Add(Close(body, series, carried));
+                body = new ArrayBufferWriter<byte>(4096);
+                series = [];
+                carried = 0;
+            }
+
+            body.Write(series.Count == 0 ? "["u8 : ","u8);
+            body.Write(record.WrittenSpan);
+            series.Add(definition);
+            carried += observed?.Count ?? single;
+        }
+
+        if (series.Count > 0)
+        {
+            batches.Add(Close(body, series, carried));
         }
 
         return batches;
     }
 
-    private static PendingBatch Write(List<(SeriesDefinition Series, double Value, List<double>? Values)> records)
+    private static PendingBatch Close(ArrayBufferWriter<byte> body, List<SeriesDefinition> series, int values)
     {
-        var body = new ArrayBufferWriter<byte>(128 * records.Count);
-        var series = new SeriesDefinition[records.Count];
-        int values = 0;
-        using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartArray();
-            for (int i = 0; i < records.Count; i++)
-            {
-                var record = records[i];
-                series[i] = record.Series;
-                values += record.Values?.Count ?? 1;
-                WriteRecord(json, record.Series, record.Value, record.Values);
-            }
-
-            json.WriteEndArray();
-        }
-
+        body.Write("]"u8);
         return new PendingBatch(Guid.CreateVersion7().ToString(), body.WrittenMemory, series, values);
     }
 

@@ -3,18 +3,18 @@ using Microsoft.Extensions.Logging;
 namespace MetricCollector.Client.Delivery;
 
 /// <summary>
-/// The client's log lines. Every warning here is either once per series or rate-limited by its caller. The collector's
+/// The client's log lines. Every warning here is rate-limited by its caller. The collector's
 /// <c>detail</c> is passed through <see cref="Sentence"/> first: it ends in a period of its own.
 /// </summary>
 internal static partial class DeliveryLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Warning,
-        Message = "The metric collector refused series {Series} ({Reason} at '{Field}'): {Detail}. Its definition cannot change, so its values are no longer sent and count as Rejected")]
-    public static partial void SeriesRefused(ILogger logger, string series, string reason, string field, string detail);
+        Message = "The metric collector refused series {Series} ({Reason} at '{Field}'): {Detail}. Its definition cannot change, so its values are no longer sent and count as Rejected. {Others}Logged at most once a minute for each reason")]
+    public static partial void SeriesRefused(ILogger logger, string series, string reason, string field, string detail, string others);
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Warning,
-        Message = "The metric collector refused a record of {Series} ({Reason} at '{Field}'): {Detail}. It is not sent again; later values of this series are sent again, and logged only if refused for another reason")]
-    public static partial void RecordRefused(ILogger logger, string series, string reason, string field, string detail);
+        Message = "The metric collector refused a record of {Series} ({Reason} at '{Field}'): {Detail}. It is not sent again; later values of this series are sent again. {Others}Logged at most once a minute for each reason")]
+    public static partial void RecordRefused(ILogger logger, string series, string reason, string field, string detail, string others);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning,
         Message = "The metric collector refused {Records} records in {Batches} batches with {Status} ({Type}): {Detail}. They count as Rejected and are not sent again. {Cause}Logged at most once a minute for each status and type")]

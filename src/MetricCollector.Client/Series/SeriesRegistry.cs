@@ -6,24 +6,26 @@ namespace MetricCollector.Client.Series;
 
 /// <summary>
 /// Every series the component has asked for, one handle per (type, name, label values): asking twice gives the same
-/// handle, so increments from everywhere meet in one accumulator. The sender reads immutable snapshots of the lists.
+/// handle, so increments from everywhere meet in one accumulator. The sender reads the lists of counters and gauges
+/// without a lock (<see cref="SeriesList{T}"/>).
 /// </summary>
 internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer buffer)
 {
     private readonly ConcurrentDictionary<string, object> _byIdentity = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private CounterSeries[] _counters = [];
-    private GaugeSeries[] _gauges = [];
+    private readonly MetricDefinitions _metrics = new();
+    private readonly SeriesList<CounterSeries> _counters = new();
+    private readonly SeriesList<GaugeSeries> _gauges = new();
 
-    public CounterSeries[] Counters => Volatile.Read(ref _counters);
+    public ReadOnlySpan<CounterSeries> Counters => _counters.Items;
 
-    public GaugeSeries[] Gauges => Volatile.Read(ref _gauges);
+    public ReadOnlySpan<GaugeSeries> Gauges => _gauges.Items;
 
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
         GetOrAdd(SeriesKind.Counter, name, labels, help, null, null, definition =>
         {
             var series = new CounterSeries(definition, counters);
-            Volatile.Write(ref _counters, [.. _counters, series]);
+            _counters.Add(series);
             return series;
         });
 
@@ -31,7 +33,7 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         GetOrAdd(SeriesKind.Gauge, name, labels, help, null, null, definition =>
         {
             var series = new GaugeSeries(definition, counters);
-            Volatile.Write(ref _gauges, [.. _gauges, series]);
+            _gauges.Add(series);
             return series;
         });
 
@@ -42,8 +44,9 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, definition => new SummarySeries(definition, buffer));
 
     /// <summary>
-    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the snapshots stay whole) from
-    /// a definition built once and checked against <see cref="SeriesRules"/>, only when the series is new.
+    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the lists are appended one at a time) from
+    /// a definition built once and checked against <see cref="SeriesRules"/> and its metric's first definition
+    /// (<see cref="MetricDefinitions"/>), only when the series is new.
     /// </summary>
     /// <exception cref="ArgumentException">The definition breaks one of the collector's rules.</exception>
     private T GetOrAdd<T>(
@@ -58,8 +61,10 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
     {
         ArgumentNullException.ThrowIfNull(name);
         KeyValuePair<string, string>[] sorted = labels is null ? [] : [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)];
+        SeriesRules.RequireValues(sorted);
         string identity = Identity(kind, name, sorted);
-        if (_byIdentity.TryGetValue(identity, out var existing))
+        // Buckets or objectives given again must be the metric's: that takes the lock.
+        if (buckets is null && objectives is null && _byIdentity.TryGetValue(identity, out var existing))
         {
             return (T)existing;
         }
@@ -68,10 +73,12 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         {
             if (_byIdentity.TryGetValue(identity, out existing))
             {
+                _metrics.Check(kind, name, sorted, buckets, objectives);
                 return (T)existing;
             }
 
             SeriesRules.Validate(kind, name, sorted, help, buckets, objectives);
+            _metrics.Check(kind, name, sorted, buckets, objectives);
             var created = create(new SeriesDefinition(name, kind, sorted, help, buckets?.ToArray(), objectives?.ToArray()));
             _byIdentity[identity] = created;
             return created;

@@ -14,6 +14,9 @@ internal static class SeriesRules
 {
     private const string NamePattern = "^[a-zA-Z_][a-zA-Z0-9_]*$";
 
+    // The collector's ExpositionNames.ReservedPrefixes (not linked: that file needs the collector's public MetricType).
+    private static readonly string[] ReservedPrefixes = ["metric_collector_", "gateway_", "__"];
+
     public static void Validate(
         SeriesKind kind,
         string name,
@@ -25,6 +28,14 @@ internal static class SeriesRules
         if (!MetricNames.IsValid(name, RecordLimits.MaxNameLength))
         {
             throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
+        }
+
+        foreach (string prefix in ReservedPrefixes)
+        {
+            if (name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"The metric name '{name}' starts with '{prefix}', which is reserved for the collector's and the gateway's own metrics.", nameof(name));
+            }
         }
 
         if (labels.Count > RecordLimits.MaxLabels)
@@ -44,15 +55,26 @@ internal static class SeriesRules
                 throw new ArgumentException($"The label name '{label}' is reserved on {(kind == SeriesKind.Histogram ? "histograms" : "summaries")}: the collector writes it.", nameof(labels));
             }
 
-            if (value is null)
+            if (CodePoints.Count(value) > RecordLimits.MaxLabelValueLength)
             {
-                throw new ArgumentException($"The label '{label}' has no value.", nameof(labels));
+                throw new ArgumentException($"The value of label '{label}' has {CodePoints.Count(value)} characters; the collector takes at most {RecordLimits.MaxLabelValueLength}.", nameof(labels));
+            }
+
+            if (HasUnpairedSurrogate(value))
+            {
+                // JSON would carry it as U+FFFD, merging it with every other such value: the collector refuses it.
+                throw new ArgumentException($"The value of label '{label}' contains an unpaired surrogate, which is not a Unicode character.", nameof(labels));
             }
         }
 
         if (help is not null && (help.Contains('\n', StringComparison.Ordinal) || CodePoints.Count(help) > RecordLimits.MaxHelpLength))
         {
             throw new ArgumentException($"The help text must be one line of at most {RecordLimits.MaxHelpLength} characters.", nameof(help));
+        }
+
+        if (help is not null && HasUnpairedSurrogate(help))
+        {
+            throw new ArgumentException("The help text contains an unpaired surrogate, which is not a Unicode character.", nameof(help));
         }
 
         if (buckets is not null)
@@ -64,6 +86,36 @@ internal static class SeriesRules
         {
             ValidateObjectives(objectives);
         }
+    }
+
+    /// <summary>Throws when a label has no value: before anything else, as the series' identity is made of the values.</summary>
+    public static void RequireValues(IReadOnlyList<KeyValuePair<string, string>> labels)
+    {
+        foreach (var (label, value) in labels)
+        {
+            if (value is null)
+            {
+                throw new ArgumentException($"The label '{Quote(label ?? "")}' has no value.", nameof(labels));
+            }
+        }
+    }
+
+    private static bool HasUnpairedSurrogate(string text)
+    {
+        int i = text.AsSpan().IndexOfAnyInRange('\ud800', '\udfff');
+        while (i >= 0 && i < text.Length)
+        {
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
+            {
+                return true;
+            }
+
+            i += 2;
+            int next = i < text.Length ? text.AsSpan(i).IndexOfAnyInRange('\ud800', '\udfff') : -1;
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return false;
     }
 
     private static void ValidateBuckets(IReadOnlyList<double> buckets)

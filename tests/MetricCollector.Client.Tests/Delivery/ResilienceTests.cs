@@ -218,6 +218,26 @@ public sealed class ResilienceTests : IDisposable
         Assert.Contains("sent again", Assert.Single(test.Logs.WithEventId(9)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Many_series_refused_for_a_limit_are_logged_once_a_minute_with_their_number_not_once_each()
+    {
+        // Probed against the real gateway: 90,000 series over MaxSeriesPerMetric logged 90,000 warnings in one flush.
+        string errors = string.Join(",", Enumerable.Range(0, 50).Select(i => $$"""{"index":{{i}},"field":"/labels","reason":"metric_series_limit","detail":"jobs holds its limit of 10 series."}"""));
+        AlwaysAnswer(422, $$"""{"type":"urn:metric-collector:problem:metric_series_limit","status":422,"accepted":0,"rejected":50,"errors":[{{errors}}]}""");
+        await using var test = TestClient.Create(_collector.Address);
+        for (int i = 0; i < 50; i++)
+        {
+            test.Client.Counter("jobs_total", new Dictionary<string, string> { ["id"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) }).Inc();
+        }
+
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(50, test.Client.Statistics.Rejected);
+        string logged = Assert.Single(test.Logs.WithEventId(9));
+        Assert.Contains("jobs_total{id=\"0\"}", logged, StringComparison.Ordinal);
+        Assert.Contains("49 more", logged, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(413, "batch_too_large")]
     [InlineData(400, "malformed_json")]

@@ -104,6 +104,23 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Counter_increments_and_gauge_values_after_stopping_are_dropped_and_counted()
+    {
+        await using var test = TestClient.Create(_collector.Address);
+        var jobs = test.Client.Counter("jobs_total");
+        var free = test.Client.Gauge("pool_free");
+        await test.Client.StopAsync();
+
+        jobs.Inc();
+        jobs.Inc(2);
+        free.Set(3);
+        await test.Client.StopAsync();
+
+        Assert.Equal(3, test.Client.Statistics.Dropped);
+        Assert.Empty(_collector.Batches);
+    }
+
+    [Fact]
     public async Task The_host_flushes_the_client_when_it_stops()
     {
         var builder = Host.CreateApplicationBuilder();

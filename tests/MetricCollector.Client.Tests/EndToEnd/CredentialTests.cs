@@ -81,10 +81,11 @@ public sealed class CredentialTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_series_refused_for_its_name_is_sent_once_then_its_values_are_counted_as_rejected_without_a_request()
+    public async Task A_series_refused_for_its_labels_is_sent_once_then_its_values_are_counted_as_rejected_without_a_request()
     {
         await using var test = TestClient.Create(_gateway.Address, o => o.ApiKey = RouterKey);
-        var refused = test.Client.Counter("gateway_mine_total");
+        // The key is bound to the router: a series claiming another component is refused for what defines it.
+        var refused = test.Client.Counter("e2e_auth_theirs_total", new Dictionary<string, string> { ["componentId"] = "sandbox" });
 
         for (int flush = 0; flush < 3; flush++)
         {
@@ -93,10 +94,10 @@ public sealed class CredentialTests : IAsyncLifetime
         }
 
         string metrics = await _gateway.MetricsAsync();
-        Assert.Equal(1, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"reserved_name\"}"));
+        Assert.Equal(1, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"forbidden\"}"));
         Assert.Equal(new MetricCollectorClientStatistics(Sent: 0, Rejected: 3, Retried: 0, Dropped: 0), test.Client.Statistics);
         string logged = Assert.Single(test.Logs.WithEventId(1));
-        Assert.Contains("reserved_name", logged, StringComparison.Ordinal);
+        Assert.Contains("forbidden", logged, StringComparison.Ordinal);
         Assert.DoesNotContain("..", logged, StringComparison.Ordinal);
     }
 }

@@ -114,10 +114,61 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Observations_filling_more_than_the_collectors_body_limit_go_in_batches_it_accepts()
+    {
+        // 100 busy histograms: 100 records of 1000 values, about 1.9 MB of JSON, past the collector's 1 MiB body limit.
+        await using var test = TestClient.Create(_gateway.Address);
+        var random = new Random(7);
+        for (int series = 0; series < 100; series++)
+        {
+            var latency = test.Client.Histogram("e2e_latency_seconds", labels: new Dictionary<string, string> { ["s"] = series.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            for (int i = 0; i < 1000; i++)
+            {
+                latency.Observe(random.NextDouble());
+            }
+        }
+
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(new MetricCollectorClientStatistics(Sent: 100, Rejected: 0, Retried: 0, Dropped: 0), test.Client.Statistics);
+        Assert.Equal(1000, await SampleAsync("e2e_latency_seconds_count{s=\"99\"}"));
+        Assert.Empty(test.Logs.WithEventId(2));
+    }
+
+    [Fact]
+    public async Task After_the_collector_restarts_without_its_state_unchanged_gauges_and_counters_are_sent_again()
+    {
+        var first = await RunningGateway.StartAsync();
+        int port = first.Address.Port;
+        await using var test = TestClient.Create(first.Address, o => o.RefreshInterval = TimeSpan.FromMilliseconds(300));
+        test.Client.Gauge("e2e_pool_size").Set(12);
+        test.Client.Counter("e2e_restart_jobs_total").Inc(5);
+        Assert.True(await test.Client.FlushAsync());
+        await first.DisposeAsync();
+
+        // The same address, nothing remembered (no snapshot): what the component holds must come back without a change.
+        await using var second = await RunningGateway.StartAsync("--urls", $"http://127.0.0.1:{port}");
+        await Task.Delay(400);
+        Assert.True(await test.Client.FlushAsync());
+
+        string metrics = await second.MetricsAsync();
+        Assert.Equal(12, MetricsText.Value(metrics, "e2e_pool_size"));
+        // The counter starts again from what was added since: a reset, as Prometheus reads one.
+        Assert.Equal(0, MetricsText.Value(metrics, "e2e_restart_jobs_total"));
+    }
+
+    [Fact]
     public async Task A_record_the_collector_refuses_is_logged_once_with_its_reason_and_the_rest_of_the_batch_applies()
     {
+        // Another sender defined the name as a gauge: the client cannot know, the collector refuses the counter.
+        using (var other = new HttpClient())
+        {
+            using var body = new StringContent("""{"metric_name":"e2e_taken","metric_type":"gauge","value":1}""", System.Text.Encoding.UTF8, "application/json");
+            (await other.PostAsync(new Uri(_gateway.Address, "/record"), body)).EnsureSuccessStatusCode();
+        }
+
         await using var test = TestClient.Create(_gateway.Address);
-        var refused = test.Client.Counter("gateway_requests_total");
+        var refused = test.Client.Counter("e2e_taken");
         var accepted = test.Client.Counter("e2e_accepted_total");
 
         refused.Inc();
@@ -129,6 +180,6 @@ public sealed class ExactlyOnceTests : IAsyncLifetime
         Assert.Equal(1, await SampleAsync("e2e_accepted_total"));
         Assert.Equal(new MetricCollectorClientStatistics(Sent: 1, Rejected: 2, Retried: 0, Dropped: 0), test.Client.Statistics);
         string logged = Assert.Single(test.Logs.WithEventId(1));
-        Assert.Contains("reserved_name", logged, StringComparison.Ordinal);
+        Assert.Contains("definition_conflict", logged, StringComparison.Ordinal);
     }
 }
