@@ -48,13 +48,21 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
 
     private static void Record(HttpContext context, McpRoute route, List<McpCall> calls, ResponseCaptureStream capture, double seconds)
     {
-        bool httpError = context.Response.StatusCode >= 400
-            || context.Features.Get<IForwarderErrorFeature>() is { Error: not ForwarderError.None };
-        var errors = httpError ? null : McpMessageReader.ReadErrors(capture.Captured);
+        var error = context.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;
+        // A client that left (an event stream closed midway, a call given up on) is not a failed call: the server may
+        // well have done its part.
+        bool canceled = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
+            || context.RequestAborted.IsCancellationRequested;
+        bool httpError = !canceled && (context.Response.StatusCode >= 400 || error != ForwarderError.None);
+        var errors = httpError || canceled ? null : McpMessageReader.ReadErrors(capture.Captured);
         foreach (var call in calls)
         {
             string outcome = "ok";
-            if (httpError)
+            if (canceled)
+            {
+                outcome = "canceled";
+            }
+            else if (httpError)
             {
                 outcome = "http_error";
             }

@@ -37,7 +37,7 @@ internal sealed class McpMetrics : IDisposable
         var factory = collector.Factory;
         Requests = factory.CreateCounter(
             "gateway_mcp_requests_total",
-            "MCP JSON-RPC messages through the proxy, by route, method, tool (tools/call) and outcome (ok, jsonrpc_error, http_error).",
+            "MCP JSON-RPC messages through the proxy, by route, method, tool (tools/call) and outcome (ok, jsonrpc_error, http_error, canceled).",
             ["route", "method", "tool", "outcome"]);
         Duration = collector.CreateHostHistogram(
             "gateway_mcp_request_duration_seconds",

@@ -29,6 +29,14 @@ public sealed class StreamingTests : IAsyncLifetime
                 await _releaseSecondEvent.Task.WaitAsync(TimeSpan.FromSeconds(30));
                 await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n");
             });
+            // One event, then nothing until the client goes.
+            app.MapPost("/mcp/hold", async (HttpContext context) =>
+            {
+                context.Response.ContentType = "text/event-stream";
+                await context.Response.WriteAsync("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\"}\n\n");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            });
             // An event every 50 ms until the client goes.
             app.MapGet("/events", async (HttpContext context) =>
             {
@@ -131,6 +139,27 @@ public sealed class StreamingTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Count(metrics, "gateway_requests_total"));
         Assert.True(MetricsText.Value(metrics, $"gateway_request_duration_seconds_sum{{{Series}}}") >= 0.6, metrics);
         Assert.Equal(0, MetricsText.Value(metrics, """gateway_requests_in_flight{route="events",cluster="streams"}"""));
+    }
+
+    /// <summary>A client that closes an MCP call's event stream midway gave up on it; neither the server nor the call failed.</summary>
+    [Fact]
+    public async Task An_mcp_event_stream_the_client_leaves_midway_is_counted_canceled_not_as_an_error()
+    {
+        using (var request = new HttpRequestMessage(HttpMethod.Post, "/mcp/hold"))
+        {
+            request.Content = new StringContent("""{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"search"}}""", Encoding.UTF8, "application/json");
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            using var response = await _gateway.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+            Assert.Equal("event: message", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)));
+        }
+
+        const string Call = """route="mcp",method="tools/call",tool="search",""";
+        string metrics = "";
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(metrics = await _gateway.MetricsAsync(), $$"""gateway_mcp_requests_total{{{Call}}outcome="canceled"}""") == 1), metrics);
+        Assert.Null(MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}outcome="http_error"}"""));
+        Assert.Null(MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Call}}outcome="ok"}"""));
     }
 
     [Fact]
