@@ -6,6 +6,9 @@ namespace MetricCollector.Gateway.Security;
 /// <param name="Roles">What the key may do.</param>
 internal sealed record ApiKey(byte[] Hash, string? ComponentId, IReadOnlySet<ApiKeyRole> Roles)
 {
-    /// <summary>What this key's Idempotency-Keys are prefixed with, so that one key cannot replay another's answers.</summary>
+    /// <summary>
+    /// What this key's Idempotency-Keys are prefixed with, so that one key cannot replay another's answers; at most
+    /// <see cref="global::MetricCollector.Recording.IdempotencyCache.MaxScopeLength"/> characters, or a snapshot's restore would drop its keys.
+    /// </summary>
     public string IdempotencyScope { get; } = Convert.ToHexString(Hash, 0, 8) + ":";
 }

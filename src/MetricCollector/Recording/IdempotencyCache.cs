@@ -15,6 +15,12 @@ internal sealed class IdempotencyCache
     /// <summary>The longest key accepted; a UUID is 36 characters, this leaves room for a sender's prefix.</summary>
     public const int MaxKeyLength = 128;
 
+    /// <summary>
+    /// The longest prefix a host may put before a sender's key to scope it to a credential (the gateway's, a hash and a
+    /// colon, is 17 characters): keys are held, and saved in snapshots, with it.
+    /// </summary>
+    public const int MaxScopeLength = 32;
+
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     // Entries in the order they were created, which is also the order in which they expire. An entry removed from
@@ -126,7 +132,7 @@ internal sealed class IdempotencyCache
         foreach (var item in answers)
         {
             // A hand-edited or older snapshot may hold anything: what no request could have left is skipped.
-            if (item is { Key: { } key, Answer.Rejected: not null } && IsValidKey(key) && double.IsFinite(item.AgeSeconds))
+            if (item is { Key: { } key, Answer.Rejected: not null } && IsHeldKey(key) && double.IsFinite(item.AgeSeconds))
             {
                 var age = TimeSpan.FromSeconds(Math.Max(0, item.AgeSeconds)) + downtime;
                 if (age < _window)
@@ -161,6 +167,10 @@ internal sealed class IdempotencyCache
 
         return remembered;
     }
+
+    // A key as RunOnceAsync may hold it: a valid key behind a credential's scope (visible ASCII as well).
+    private static bool IsHeldKey(string key) =>
+        key.Length is > 0 and <= MaxKeyLength + MaxScopeLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
 
     private async Task<IngestResult> RunFirstAsync(Entry entry, Func<Task<IngestResult>> apply)
     {

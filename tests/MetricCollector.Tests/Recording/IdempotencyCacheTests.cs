@@ -114,6 +114,23 @@ public sealed class IdempotencyCacheTests
         Assert.Equal(3, _cache.Count);
     }
 
+    /// <summary>
+    /// With API keys the gateway scopes each key to its credential (17 characters of hash and a colon before it), so a
+    /// sender's key of 112 to 128 characters, valid on the wire, is held as more than 128. Remember checked the held
+    /// key against the wire rule and dropped it: a retry after the restart was applied a second time.
+    /// </summary>
+    [Fact]
+    public async Task A_restored_key_scoped_to_a_credential_is_remembered_even_when_the_senders_key_was_128_characters()
+    {
+        string scoped = "0123456789ABCDEF:" + new string('k', IdempotencyCache.MaxKeyLength);
+
+        int remembered = _cache.Remember([new RememberedAnswer(scoped, 1, Applied)], TimeSpan.Zero);
+
+        Assert.Equal(1, remembered);
+        Assert.True((await _cache.RunOnceAsync(scoped, Apply, default)).Replayed);
+        Assert.Equal(0, _applied);
+    }
+
     [Theory]
     [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e", true)]
     [InlineData("batch:42", true)]
