@@ -134,10 +134,11 @@ internal sealed class IdempotencyCache
             // A hand-edited or older snapshot may hold anything: what no request could have left is skipped.
             if (item is { Key: { } key, Answer.Rejected: not null } && IsHeldKey(key) && double.IsFinite(item.AgeSeconds))
             {
-                var age = TimeSpan.FromSeconds(Math.Max(0, item.AgeSeconds)) + downtime;
-                if (age < _window)
+                // Compared in seconds: an age no TimeSpan holds would throw OverflowException and stop every start.
+                double ageSeconds = Math.Max(0, item.AgeSeconds) + downtime.TotalSeconds;
+                if (ageSeconds < _window.TotalSeconds)
                 {
-                    kept.Add((age, item));
+                    kept.Add((TimeSpan.FromSeconds(ageSeconds), item));
                 }
             }
         }

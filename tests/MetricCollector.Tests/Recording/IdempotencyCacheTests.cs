@@ -131,6 +131,29 @@ public sealed class IdempotencyCacheTests
         Assert.Equal(0, _applied);
     }
 
+    /// <summary>
+    /// A snapshot whose checksum holds may still carry any age (an older writer, a hand edit): an age beyond what a
+    /// TimeSpan holds threw OverflowException out of the restore, which stopped every start the same way.
+    /// </summary>
+    [Theory]
+    [InlineData(1e20)]
+    [InlineData(9.2e11)]
+    [InlineData(double.MaxValue)]
+    public async Task A_restored_key_of_an_age_no_timespan_holds_is_forgotten_and_the_others_are_remembered(double ageSeconds)
+    {
+        int remembered = _cache.Remember(
+            [new RememberedAnswer("ancient", ageSeconds, Applied), new RememberedAnswer("recent", 1, Applied)],
+            TimeSpan.FromDays(10_000_000));
+
+        Assert.Equal(0, remembered);
+        remembered = _cache.Remember(
+            [new RememberedAnswer("ancient", ageSeconds, Applied), new RememberedAnswer("recent", 1, Applied)],
+            TimeSpan.Zero);
+        Assert.Equal(1, remembered);
+        Assert.True((await _cache.RunOnceAsync("recent", Apply, default)).Replayed);
+        Assert.False((await _cache.RunOnceAsync("ancient", Apply, default)).Replayed);
+    }
+
     [Theory]
     [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e", true)]
     [InlineData("batch:42", true)]
