@@ -40,13 +40,18 @@ internal sealed class MetricDefinitions
                     nameof(labels));
             }
 
+            // Without them the first definition has the collector's defaults, which the client does not know: the
+            // collector would refuse other ones given later (409 definition_conflict), so they are refused here.
             if (buckets is not null)
             {
                 if (shape.Buckets is null)
                 {
-                    shape.Buckets = buckets;
+                    throw new ArgumentException(
+                        $"The histogram '{exposed}' was first defined without buckets, so it has the collector's default ones; omit them here, or give these in its first definition.",
+                        nameof(buckets));
                 }
-                else if (!shape.Buckets.SequenceEqual(buckets))
+
+                if (!shape.Buckets.SequenceEqual(buckets))
                 {
                     throw new ArgumentException(
                         $"The histogram '{exposed}' has the buckets [{string.Join(", ", shape.Buckets)}]; every series of it has those, not [{string.Join(", ", buckets)}]. Omit them to use the first.",
@@ -58,9 +63,12 @@ internal sealed class MetricDefinitions
             {
                 if (shape.Objectives is null)
                 {
-                    shape.Objectives = objectives;
+                    throw new ArgumentException(
+                        $"The summary '{exposed}' was first defined without objectives, so it has the collector's default ones; omit them here, or give these in its first definition.",
+                        nameof(objectives));
                 }
-                else if (!shape.Objectives.SequenceEqual(objectives))
+
+                if (!shape.Objectives.SequenceEqual(objectives))
                 {
                     throw new ArgumentException(
                         $"The summary '{exposed}' has other objectives than these; every series of it has the first ones. Omit them to use the first.",
@@ -134,8 +142,8 @@ internal sealed class MetricDefinitions
 
         public string[] LabelNames { get; } = labelNames;
 
-        public IReadOnlyList<double>? Buckets { get; set; }
+        public IReadOnlyList<double>? Buckets { get; init; }
 
-        public IReadOnlyList<SummaryObjective>? Objectives { get; set; }
+        public IReadOnlyList<SummaryObjective>? Objectives { get; init; }
     }
 }

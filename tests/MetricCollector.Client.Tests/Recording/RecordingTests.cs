@@ -291,6 +291,30 @@ public sealed class RecordingTests : IAsyncLifetime
         Client.Counter("jobs", new Dictionary<string, string> { ["queue"] = "b" });
     }
 
+    /// <summary>
+    /// A histogram or summary first defined without buckets or objectives has the collector's defaults, which the
+    /// client does not know. Buckets or objectives given later were taken as the metric's, for that series and every
+    /// later one: the collector, whose metric the first record defined with its defaults, refused those series a second
+    /// later (409 definition_conflict), the refusal this check exists to throw at creation instead.
+    /// </summary>
+    [Fact]
+    public void Buckets_or_objectives_given_after_a_first_definition_without_them_throw_at_creation()
+    {
+        Client.Histogram("step_seconds", labels: new Dictionary<string, string> { ["step"] = "a" });
+        Client.Summary("tool_seconds", labels: new Dictionary<string, string> { ["tool"] = "a" });
+
+        var buckets = Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "b" }));
+        Assert.Equal("buckets", buckets.ParamName);
+        Assert.Contains("default", buckets.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "a" }));
+        var objectives = Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(0.9, 0.01)], new Dictionary<string, string> { ["tool"] = "b" }));
+        Assert.Equal("objectives", objectives.ParamName);
+
+        // Leaving them to the first is still the same metric.
+        Client.Histogram("step_seconds", labels: new Dictionary<string, string> { ["step"] = "c" });
+        Client.Summary("tool_seconds", labels: new Dictionary<string, string> { ["tool"] = "c" });
+    }
+
     [Fact]
     public async Task Label_names_that_only_resemble_reserved_ones_le_on_a_gauge_and_a_zero_bound_are_accepted_and_sent()
     {
