@@ -71,13 +71,14 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         var body = new ArrayBufferWriter<byte>(4096);
         var series = new List<SeriesDefinition>();
         int carried = 0;
+        // One writer for every record, reset each time: a refresh writes every series, and a writer each is garbage.
+        using var json = new Utf8JsonWriter(record);
         foreach (var (definition, value, observed, single) in records)
         {
             record.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(record))
-            {
-                WriteRecord(json, definition, value, observed);
-            }
+            json.Reset(record);
+            WriteRecord(json, definition, value, observed);
+            json.Flush();
 
             // '[' or ',' before the record, ']' after it.
             if (series.Count > 0 && (series.Count == batchSize || body.WrittenCount + record.WrittenCount + 2 > maxBatchBytes))
