@@ -60,7 +60,7 @@ internal static class SeriesRules
                 throw new ArgumentException($"The value of label '{label}' has {CodePoints.Count(value)} characters; the collector takes at most {RecordLimits.MaxLabelValueLength}.", nameof(labels));
             }
 
-            if (HasUnpairedSurrogate(value))
+            if (CodePoints.IndexOfUnpairedSurrogate(value) >= 0)
             {
                 // JSON would carry it as U+FFFD, merging it with every other such value: the collector refuses it.
                 throw new ArgumentException($"The value of label '{label}' contains an unpaired surrogate, which is not a Unicode character.", nameof(labels));
@@ -72,7 +72,7 @@ internal static class SeriesRules
             throw new ArgumentException($"The help text must be one line of at most {RecordLimits.MaxHelpLength} characters.", nameof(help));
         }
 
-        if (help is not null && HasUnpairedSurrogate(help))
+        if (help is not null && CodePoints.IndexOfUnpairedSurrogate(help) >= 0)
         {
             throw new ArgumentException("The help text contains an unpaired surrogate, which is not a Unicode character.", nameof(help));
         }
@@ -98,24 +98,6 @@ internal static class SeriesRules
                 throw new ArgumentException($"The label '{Quote(label ?? "")}' has no value.", nameof(labels));
             }
         }
-    }
-
-    private static bool HasUnpairedSurrogate(string text)
-    {
-        int i = text.AsSpan().IndexOfAnyInRange('\ud800', '\udfff');
-        while (i >= 0 && i < text.Length)
-        {
-            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
-            {
-                return true;
-            }
-
-            i += 2;
-            int next = i < text.Length ? text.AsSpan(i).IndexOfAnyInRange('\ud800', '\udfff') : -1;
-            i = next < 0 ? -1 : i + next;
-        }
-
-        return false;
     }
 
     private static void ValidateBuckets(IReadOnlyList<double> buckets)

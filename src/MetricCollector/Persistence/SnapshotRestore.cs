@@ -193,7 +193,7 @@ internal static class SnapshotRestore
                 return "a series: " + tooLong;
             }
 
-            if (UnpairedSurrogates.IndexOf(value) >= 0)
+            if (CodePoints.IndexOfUnpairedSurrogate(value) >= 0)
             {
                 return $"a series' value of label '{Echo.Of(name)}' holds half a surrogate pair, which is no Unicode character";
             }

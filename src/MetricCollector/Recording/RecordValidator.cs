@@ -30,7 +30,7 @@ internal static class RecordValidator
         }
 
         // Records read from JSON were checked for the escapes by the reader; these are records built in code.
-        if (record.Help is { } text && UnpairedSurrogates.IndexOf(text) is >= 0 and int at)
+        if (record.Help is { } text && CodePoints.IndexOfUnpairedSurrogate(text) is >= 0 and int at)
         {
             return UnpairedSurrogates.Rejection("/help", null, text[at]);
         }
@@ -81,7 +81,7 @@ internal static class RecordValidator
             return Invalid(RejectionReason.LabelValueTooLong, LabelField(name), tooLong);
         }
 
-        return UnpairedSurrogates.IndexOf(value) is >= 0 and int at ? UnpairedSurrogates.Rejection(LabelField(name), name, value[at]) : null;
+        return CodePoints.IndexOfUnpairedSurrogate(value) is >= 0 and int at ? UnpairedSurrogates.Rejection(LabelField(name), name, value[at]) : null;
     }
 
     private static string LabelField(string name) => "/labels/" + JsonPointer.Escape(name);

@@ -9,29 +9,10 @@ namespace MetricCollector.Recording;
 /// one before) is no Unicode character. Newtonsoft reads it as U+FFFD, and UTF-8 can write it no other way, so
 /// <c>"a\ud800"</c> and <c>"a\udbff"</c> would land in one series without a word: a string that holds one is refused,
 /// naming its field. The readers find the escapes in the body (once parsed, the reference path's text has lost
-/// them); <see cref="RecordValidator"/> finds the characters in records built in code.
+/// them); <see cref="RecordValidator"/> finds the characters in records built in code (<see cref="CodePoints.IndexOfUnpairedSurrogate"/>).
 /// </summary>
 internal static class UnpairedSurrogates
 {
-    /// <summary>The index of the first surrogate in <paramref name="text"/> that is not half of a pair, or -1.</summary>
-    public static int IndexOf(ReadOnlySpan<char> text)
-    {
-        int i = text.IndexOfAnyInRange('\ud800', '\udfff');
-        while (i >= 0)
-        {
-            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1]))
-            {
-                return i;
-            }
-
-            i += 2;
-            int next = text[i..].IndexOfAnyInRange('\ud800', '\udfff');
-            i = next < 0 ? -1 : i + next;
-        }
-
-        return -1;
-    }
-
     /// <summary>
     /// The refusal of a string at <paramref name="field"/> holding <paramref name="unit"/> unpaired;
     /// <paramref name="label"/> names the label when the string is a label's value.
