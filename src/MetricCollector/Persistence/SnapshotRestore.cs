@@ -176,26 +176,15 @@ internal static class SnapshotRestore
         return ExpositionNames.Exposed(definition.Name, definition.Type) == definition.Name ? null : "a counter's name must end in _total, as the collector exposes it";
     }
 
-    /// <summary>Why a series' label values could not come from a record, or null: a value missing, too long, or half a surrogate pair.</summary>
+    /// <summary>Why a series' label values could not come from a record (a value missing, too long, or half a surrogate pair), or null.</summary>
     private static string? LabelValuesProblem(MetricDefinition definition, SnapshotSeries series)
     {
         for (int i = 0; i < series.Labels.Count; i++)
         {
-            string name = definition.LabelNames[i];
-            string? value = series.Labels[i];
-            if (value is null)
+            // The record rules' own check of a label (its name passed already, with the definition).
+            if (RecordValidator.CheckLabel(definition.Type, definition.LabelNames[i], series.Labels[i]) is { } rejection)
             {
-                return $"a series has no value for label '{Echo.Of(name)}'";
-            }
-
-            if (RecordValidator.LabelValueProblem(name, value, RecordLimits.MaxLabelValueLength) is { } tooLong)
-            {
-                return "a series: " + tooLong;
-            }
-
-            if (CodePoints.IndexOfUnpairedSurrogate(value) >= 0)
-            {
-                return $"a series' value of label '{Echo.Of(name)}' holds half a surrogate pair, which is no Unicode character";
+                return "a series: " + rejection.Detail;
             }
         }
 

@@ -63,7 +63,8 @@ internal static class RecordValidator
         return null;
     }
 
-    private static RecordRejection? CheckLabel(MetricType type, string name, string? value)
+    /// <summary>The refusal of one label of a record of <paramref name="type"/> (its name, then its value), or null.</summary>
+    internal static RecordRejection? CheckLabel(MetricType type, string name, string? value)
     {
         // Every label of every record passes here: the field's pointer is built only for a refusal.
         if (LabelNameProblem(type, name) is { } problem)
