@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MetricCollector.Gateway.Proxy;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -51,8 +52,7 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
         var error = context.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;
         // A client that left (an event stream closed midway, a call given up on) is not a failed call: the server may
         // well have done its part.
-        bool canceled = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled
-            || context.RequestAborted.IsCancellationRequested;
+        bool canceled = GatewayInstrumentationMiddleware.IsCanceledByClient(error) || context.RequestAborted.IsCancellationRequested;
         bool httpError = !canceled && (context.Response.StatusCode >= 400 || error != ForwarderError.None);
         var errors = httpError || canceled ? null : McpMessageReader.ReadErrors(capture.Captured);
         foreach (var call in calls)

@@ -45,6 +45,10 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
         }
     }
 
+    /// <summary>Whether <paramref name="error"/> is one of YARP's errors for a client that cancelled or went away.</summary>
+    internal static bool IsCanceledByClient(ForwarderError error) =>
+        error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+
     /// <summary>The <c>code</c> label of a request that returned: the status sent, or 499 for a client that went away first.</summary>
     private static int StatusOf(HttpContext context, IForwarderErrorFeature? error)
     {
@@ -56,8 +60,8 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
 
         switch (error?.Error)
         {
-            // YARP's errors for a client that cancelled or went away (it answers them 400 when nothing was sent yet).
-            case ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled:
+            // YARP answers these 400 when nothing was sent yet.
+            case { } canceled when IsCanceledByClient(canceled):
                 return ClientClosedRequest;
 
             // Reading from or writing to the client failed: its exception says whether the client is gone (499) or
