@@ -128,35 +128,35 @@ internal sealed class IdempotencyCache
     /// <returns>How many keys are remembered.</returns>
     public int Remember(IReadOnlyList<RememberedAnswer?> answers, TimeSpan downtime)
     {
-        var kept = new List<(TimeSpan Age, RememberedAnswer Answer)>(answers.Count);
+        var kept = new List<(double AgeSeconds, RememberedAnswer Answer)>(answers.Count);
         foreach (var item in answers)
         {
             // A hand-edited or older snapshot may hold anything: what no request could have left is skipped.
             if (item is { Key: { } key, Answer.Rejected: not null } && IsHeldKey(key) && double.IsFinite(item.AgeSeconds))
             {
-                // Compared in seconds: an age no TimeSpan holds would throw OverflowException and stop every start.
+                // Kept in seconds: an age no TimeSpan holds would throw OverflowException and stop every start.
                 double ageSeconds = Math.Max(0, item.AgeSeconds) + downtime.TotalSeconds;
                 if (ageSeconds < _window.TotalSeconds)
                 {
-                    kept.Add((TimeSpan.FromSeconds(ageSeconds), item));
+                    kept.Add((ageSeconds, item));
                 }
             }
         }
 
         // Oldest first, as _order must be: eviction takes from its head.
-        kept.Sort(static (left, right) => right.Age.CompareTo(left.Age));
+        kept.Sort(static (left, right) => right.AgeSeconds.CompareTo(left.AgeSeconds));
         int remembered = 0;
         lock (_gate)
         {
             long now = _time.GetTimestamp();
-            foreach (var (age, item) in kept)
+            foreach (var (ageSeconds, item) in kept)
             {
                 if (_entries.ContainsKey(item.Key))
                 {
                     continue;
                 }
 
-                var entry = new Entry(item.Key, now - (long)(age.TotalSeconds * _time.TimestampFrequency));
+                var entry = new Entry(item.Key, now - (long)(ageSeconds * _time.TimestampFrequency));
                 entry.Result.SetResult(item.Answer);
                 _entries.Add(item.Key, entry);
                 _order.Enqueue(entry);
