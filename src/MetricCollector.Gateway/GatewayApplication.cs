@@ -4,6 +4,7 @@ using MetricCollector.Gateway.Hosting;
 using MetricCollector.Gateway.Proxy;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -71,6 +72,8 @@ internal static class GatewayApplication
             Args = commandLine.Remaining,
             ContentRootPath = ContentRoot(commandLine.Remaining) ?? AppContext.BaseDirectory,
         });
+        // Before the first socket of the process, the demo's stand-ins' included: .NET reads the setting only then.
+        InlineSocketCompletions.Prepare(builder.Configuration);
         WebApplication? app = null;
         try
         {
@@ -146,9 +149,10 @@ internal static class GatewayApplication
         StartupFaultLog.AddTo(builder.Services);
         ConfigurationShape.Check(builder.Configuration);
         builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<KestrelLimitsSetup>();
-        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
-        builder.Services.AddSingleton<IConfigureOptions<HostOptions>>(sp => sp.GetRequiredService<KestrelLimitsSetup>());
+        builder.Services.AddSingleton<GatewayServerSetup>();
+        builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<GatewayServerSetup>());
+        builder.Services.AddSingleton<IConfigureOptions<SocketTransportOptions>>(sp => sp.GetRequiredService<GatewayServerSetup>());
+        builder.Services.AddSingleton<IConfigureOptions<HostOptions>>(sp => sp.GetRequiredService<GatewayServerSetup>());
         builder.Services.AddSingleton<ShutdownDelayService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDelayService>());
         builder.Services.AddMetricCollector();

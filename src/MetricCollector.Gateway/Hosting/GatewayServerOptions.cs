@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace MetricCollector.Gateway.Hosting;
 
 /// <summary>
-/// Limits for slow or oversized clients and the shutdown deadline, bound from <c>Gateway:Server</c>. Kestrel's own
+/// Limits for slow or oversized clients, the shutdown deadline and the scheduling of requests, bound from <c>Gateway:Server</c>. Kestrel's own
 /// defaults are generous for a gateway that every component talks to; these are set deliberately (see docs/gateway.md).
 /// </summary>
 internal sealed class GatewayServerOptions
@@ -56,4 +56,13 @@ internal sealed class GatewayServerOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", MaxShutdownTime)]
     public TimeSpan ShutdownDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// Runs each request on the socket thread that read it instead of handing it to the thread pool (Kestrel's
+    /// <c>UnsafePreferInlineScheduling</c>, with .NET's inline socket completions; default false). For instances that
+    /// take mostly single-record pushes: those measured 15-30% more records/s at a fifth less CPU each, while proxied
+    /// requests gained nothing, their p99 rose by a third to a half during scrapes, and batches of 1000 waited up to
+    /// ten times longer at p99: a long request holds its socket thread and every connection on it (docs/gateway.md).
+    /// </summary>
+    public bool InlineScheduling { get; set; }
 }

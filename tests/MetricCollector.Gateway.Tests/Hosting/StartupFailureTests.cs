@@ -21,6 +21,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--MetricCollector:SeriesTimeToLive=60", "MetricCollector:SeriesTimeToLive", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:KeepAliveTimeout=abc", "Gateway:Server:KeepAliveTimeout", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:ShutdownDelay=-00:00:01", "Gateway:Server:ShutdownDelay", "between 00:00:00 and")]
+    [InlineData("--Gateway:Server:InlineScheduling=yes", "Gateway:Server:InlineScheduling", "true or false")]
     [InlineData("--urls=notaurl", "--urls", "'notaurl'")]
     [InlineData("--urls=http://127.0.0.1:99999", "http://127.0.0.1:99999", "0 to 65535")]
     [InlineData("--ReverseProxy:Clusters:request-router:Destinations:d1:Address=not-a-url", "cluster 'request-router'", "destination 'd1'", "absolute http or https URL")]
