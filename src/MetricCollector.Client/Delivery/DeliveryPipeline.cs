@@ -42,15 +42,27 @@ internal static class DeliveryPipeline
             });
         }
 
+        // A probe of the half-open circuit that is cancelled (the client stopping, a caller's token) proved nothing:
+        // Polly would count it a success and close the circuit, and the final flush would then wait out its deadline
+        // on the dead collector. It counts as a failure instead, so the circuit stays open.
+        var circuit = new CircuitBreakerStateProvider();
+        Func<CircuitBreakerPredicateArguments<HttpResponseMessage>, ValueTask<bool>> isTransient = transient;
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
-            ShouldHandle = transient,
+            StateProvider = circuit,
+            ShouldHandle = args => IsCancelled(args.Context, args.Outcome) && circuit.CircuitState == CircuitState.HalfOpen ? PredicateResult.True() : isTransient(args),
             FailureRatio = options.CircuitBreakerFailureRatio,
             MinimumThroughput = options.CircuitBreakerMinimumThroughput,
             SamplingDuration = options.CircuitBreakerSamplingDuration,
             BreakDuration = options.CircuitBreakerBreakDuration,
             OnOpened = args =>
             {
+                if (IsCancelled(args.Context, args.Outcome))
+                {
+                    // Open again after a cancelled probe: nothing new failed, and the last problem still stands.
+                    return default;
+                }
+
                 string problem = Describe(args.Outcome);
                 opened(problem);
                 DeliveryLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, problem);
@@ -78,6 +90,10 @@ internal static class DeliveryPipeline
 
         return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > maxDelay ? maxDelay : wait;
     }
+
+    /// <summary>Whether the attempt ended because its caller cancelled it, not because the collector failed.</summary>
+    private static bool IsCancelled(ResilienceContext context, Outcome<HttpResponseMessage> outcome) =>
+        outcome.Exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested;
 
     private static string Describe(Outcome<HttpResponseMessage> outcome) =>
         outcome.Exception?.Message ?? $"{(int)(outcome.Result?.StatusCode ?? HttpStatusCode.InternalServerError)} {outcome.Result?.ReasonPhrase}";

@@ -1,5 +1,7 @@
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
 
 namespace MetricCollector.Client.Tests.Delivery;
 
@@ -72,10 +74,48 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancelled_probe_of_the_half_open_circuit_keeps_it_open_so_stopping_makes_no_further_attempt()
+    {
+        var attempts = new CountingHandler();
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
+        await using var test = TestClient.Create(
+            _collector.Address,
+            o =>
+            {
+                o.MaxRetryAttempts = 1;
+                o.CircuitBreakerMinimumThroughput = 2;
+                o.CircuitBreakerBreakDuration = TimeSpan.FromMilliseconds(500);
+                o.AttemptTimeout = TimeSpan.FromMinutes(1);
+                o.ShutdownTimeout = TimeSpan.FromMinutes(10);
+            },
+            () => attempts);
+        test.Client.Counter("jobs_total").Inc();
+        Assert.False(await test.Client.FlushAsync());
+        // Once the break is over, the next attempt is the half-open circuit's probe: it hangs, and is cancelled.
+        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => test.Client.FlushAsync(cancel.Token));
+        int attemptsBeforeStop = attempts.Attempts;
+
+        await test.Client.StopAsync();
+
+        Assert.Equal(3, attemptsBeforeStop);
+        Assert.Equal(attemptsBeforeStop, attempts.Attempts);
+        Assert.Empty(test.Logs.WithEventId(6));
+        Assert.Contains("(last: 503 Service Unavailable)", Assert.Single(test.Logs.WithEventId(5)), StringComparison.Ordinal);
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+        string logged = Assert.Single(test.Logs.WithEventId(7));
+        Assert.Contains("circuit to the collector was open", logged, StringComparison.Ordinal);
+        Assert.Contains("503 Service Unavailable", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stopping_while_the_collector_is_too_slow_says_the_shutdown_deadline_passed()
     {
-        _collector.Server.Given(WireMock.RequestBuilders.Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
-            .RespondWith(WireMock.ResponseBuilders.Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
         await using var test = TestClient.Create(_collector.Address, o =>
         {
             o.AttemptTimeout = TimeSpan.FromSeconds(30);
