@@ -30,7 +30,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
         else if (keys.Count == 0)
         {
-            result = await IngestAsync(context, stamp);
+            result = await IngestAsync(context, stamp, ticket: null);
         }
         else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
@@ -50,7 +50,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
     // Its own method so that the closure it needs is allocated only for requests that carry a key.
     private async Task<IngestResult> IngestOnceAsync(HttpContext context, string scopedKey, StampedLabel? stamp)
     {
-        (var result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, () => IngestAsync(context, stamp).AsTask(), context.RequestAborted);
+        (var result, bool replayed) = await idempotency.RunOnceAsync(scopedKey, ticket => IngestAsync(context, stamp, ticket).AsTask(), context.RequestAborted);
         if (replayed)
         {
             context.Response.Headers[ReplayedHeader] = "true";
@@ -60,7 +60,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
     }
 
     // A ValueTask: the body has almost always arrived with the headers, and a completed ValueTask allocates nothing.
-    private async ValueTask<IngestResult> IngestAsync(HttpContext context, StampedLabel? stamp)
+    private async ValueTask<IngestResult> IngestAsync(HttpContext context, StampedLabel? stamp, IdempotencyTicket? ticket)
     {
         var request = context.Request;
         if (RecordBodyEncoding.Refusal(request) is { } refusal)
@@ -80,7 +80,10 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
             return ingestion.Refuse(TooLarge(maxBytes));
         }
 
-        var result = ingestion.Ingest(RecordBodyEncoding.WithoutByteOrderMark(body.Memory), stamp);
+        var records = RecordBodyEncoding.WithoutByteOrderMark(body.Memory);
+        var result = ticket is { } once
+            ? await once.ApplyAsync((ingestion, records, stamp), static state => state.ingestion.Ingest(state.records, state.stamp), context.RequestAborted)
+            : ingestion.Ingest(records, stamp);
         if (stamp is not null && ClaimsAnotherComponent(result))
         {
             auth.CountForbidden("record");

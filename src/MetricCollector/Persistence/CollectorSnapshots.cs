@@ -109,9 +109,12 @@ internal sealed partial class CollectorSnapshots : IDisposable
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            // The keys before the series: every answer taken then has applied what it answers by the time they are.
-            var answered = _idempotency?.Answered();
-            var snapshot = SnapshotCapture.Capture(_collector, _time.GetUtcNow()) with { IdempotencyKeys = answered };
+            // The keys with the series, while no body with a key is being applied: a key is saved exactly when what it
+            // applied is, so a retry after a crash is neither applied twice nor answered without its records.
+            var now = _time.GetUtcNow();
+            var snapshot = _idempotency is null
+                ? SnapshotCapture.Capture(_collector, now)
+                : _idempotency.CaptureWithAnswers(answered => SnapshotCapture.Capture(_collector, now) with { IdempotencyKeys = answered });
             await SnapshotFile.WriteAsync(_path, snapshot, cancellationToken).ConfigureAwait(false);
             _written.Inc();
         }

@@ -27,6 +27,10 @@ internal sealed class IdempotencyCache
     // _entries early (abandoned) stays here until it reaches the head and is then skipped.
     private readonly Queue<Entry> _order = new();
     private readonly Lock _gate = new();
+
+    // Passed by each body while it applies its records and gets its answer (IdempotencyTicket.ApplyAsync), closed while
+    // a snapshot is captured (CaptureWithAnswers): a snapshot holds a key exactly when it holds what the key applied.
+    private readonly SnapshotGate _applying = new();
     private readonly TimeProvider _time;
     private readonly PrometheusMetricCollector _collector;
     private readonly TimeSpan _window;
@@ -59,9 +63,10 @@ internal sealed class IdempotencyCache
     /// <summary>
     /// Runs <paramref name="apply"/> for the first body with <paramref name="key"/> and remembers its result; a later body
     /// with the same key gets that result (<c>Replayed</c> true) without running anything. When the first run fails or
-    /// is cancelled the key is forgotten, so that the sender's retry is applied.
+    /// is cancelled the key is forgotten, so that the sender's retry is applied. <paramref name="apply"/> applies the
+    /// records through the <see cref="IdempotencyTicket"/> it is given, so that a snapshot never holds them without the key.
     /// </summary>
-    public async Task<(IngestResult Result, bool Replayed)> RunOnceAsync(string key, Func<Task<IngestResult>> apply, CancellationToken cancellationToken)
+    public async Task<(IngestResult Result, bool Replayed)> RunOnceAsync(string key, Func<IdempotencyTicket, Task<IngestResult>> apply, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -99,11 +104,14 @@ internal sealed class IdempotencyCache
     }
 
     /// <summary>
-    /// The keys answered and still remembered, oldest first, for a snapshot. Taken before the series are, so that what
-    /// each answer applied is in the same snapshot; a key still being applied is left out (its sender gets an answer,
-    /// or retries and is applied after the restart).
+    /// Runs <paramref name="capture"/> (a snapshot of the series) while no body with a key is being applied, giving it
+    /// the keys answered and still remembered, oldest first: each of them has applied all it answers by then, and no
+    /// other key has applied anything. Bodies with a key wait until it returns; bodies without one do not.
     /// </summary>
-    public List<RememberedAnswer> Answered()
+    public T CaptureWithAnswers<T>(Func<List<RememberedAnswer>, T> capture) => _applying.Capture(() => capture(Answered()));
+
+    /// <summary>The keys answered and still remembered, oldest first.</summary>
+    private List<RememberedAnswer> Answered()
     {
         lock (_gate)
         {
@@ -173,11 +181,28 @@ internal sealed class IdempotencyCache
     private static bool IsHeldKey(string key) =>
         key.Length is > 0 and <= MaxKeyLength + MaxScopeLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
 
-    private async Task<IngestResult> RunFirstAsync(Entry entry, Func<Task<IngestResult>> apply)
+    /// <summary>Applies a body's records and answers its key as one step for <see cref="CaptureWithAnswers"/>.</summary>
+    internal async ValueTask<IngestResult> ApplyAsync<TState>(Entry entry, TState state, Func<TState, IngestResult> ingest, CancellationToken cancellationToken)
+    {
+        await _applying.EnterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var result = ingest(state);
+            entry.Result.TrySetResult(result);
+            return result;
+        }
+        finally
+        {
+            _applying.Exit();
+        }
+    }
+
+    private async Task<IngestResult> RunFirstAsync(Entry entry, Func<IdempotencyTicket, Task<IngestResult>> apply)
     {
         try
         {
-            var result = await apply();
+            // A body refused before anything was applied (too large, say) is answered here instead of by the ticket.
+            var result = await apply(new IdempotencyTicket(this, entry));
             entry.Result.TrySetResult(result);
             return result;
         }
@@ -220,7 +245,7 @@ internal sealed class IdempotencyCache
     // An entry replaced after it failed or was evicted is not its key's any more; called under _gate.
     private bool IsCurrent(Entry entry) => _entries.TryGetValue(entry.Key, out var held) && ReferenceEquals(held, entry);
 
-    private sealed class Entry(string key, long created)
+    internal sealed class Entry(string key, long created)
     {
         public string Key { get; } = key;
 

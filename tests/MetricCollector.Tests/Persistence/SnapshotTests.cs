@@ -554,10 +554,10 @@ public sealed class SnapshotTests : IDisposable
         var before = TestCollector.Create(options.Value, time: time);
         var beforeKeys = new IdempotencyCache(options, time, before);
         var beforeIngestion = new RecordIngestion(before, options);
-        await beforeKeys.RunOnceAsync("old", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        await beforeKeys.RunOnceAsync("old", _ => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
         time.Advance(TimeSpan.FromMinutes(6));
-        await beforeKeys.RunOnceAsync("batch-7", () => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
-        var (refused, _) = await beforeKeys.RunOnceAsync("refused", () => Task.FromResult(beforeIngestion.Ingest(conflict)), CancellationToken.None);
+        await beforeKeys.RunOnceAsync("batch-7", _ => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        var (refused, _) = await beforeKeys.RunOnceAsync("refused", _ => Task.FromResult(beforeIngestion.Ingest(conflict)), CancellationToken.None);
         await new CollectorSnapshots(before, options, time, NullLogger<CollectorSnapshots>.Instance, beforeKeys).WriteAsync(CancellationToken.None);
 
         // Down for 3 minutes: "old" is 9 minutes old, still within the 10-minute window, until 1 minute later.
@@ -567,10 +567,10 @@ public sealed class SnapshotTests : IDisposable
         var afterIngestion = new RecordIngestion(after, options);
         await new CollectorSnapshots(after, options, time, NullLogger<CollectorSnapshots>.Instance, afterKeys).RestoreAsync(CancellationToken.None);
 
-        var (retried, replayed) = await afterKeys.RunOnceAsync("batch-7", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        var (retried, replayed) = await afterKeys.RunOnceAsync("batch-7", _ => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
         Assert.True(replayed);
         Assert.Equal((202, 1), (retried.StatusCode, retried.Accepted));
-        var (refusedAgain, refusedReplayed) = await afterKeys.RunOnceAsync("refused", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        var (refusedAgain, refusedReplayed) = await afterKeys.RunOnceAsync("refused", _ => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
         Assert.True(refusedReplayed);
         Assert.Equal(409, refusedAgain.StatusCode);
         Assert.True(refusedAgain.IsBatch);
@@ -581,7 +581,7 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(20, Pushed(await after.ExposeAsync())["jobs_total"]);
 
         time.Advance(TimeSpan.FromMinutes(1));
-        var (_, oldReplayed) = await afterKeys.RunOnceAsync("old", () => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        var (_, oldReplayed) = await afterKeys.RunOnceAsync("old", _ => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
         Assert.False(oldReplayed);
         Assert.Equal(30, Pushed(await after.ExposeAsync())["jobs_total"]);
     }

@@ -24,11 +24,7 @@ public sealed class IdempotencyCacheTests
         _cache = new IdempotencyCache(Options.Create(options), _time, _collector);
     }
 
-    private Task<IngestResult> Apply()
-    {
-        Interlocked.Increment(ref _applied);
-        return Task.FromResult(Applied);
-    }
+    private Task<IngestResult> Apply(IdempotencyTicket ticket) => ticket.ApplyAsync(this, static test => test.ApplyNow(), default).AsTask();
 
     private async Task<double> ReplaysAsync() =>
         TestCollector.Samples(await _collector.ExposeAsync())["metric_collector_idempotent_replays_total"];
@@ -37,7 +33,7 @@ public sealed class IdempotencyCacheTests
     public async Task A_repeated_key_gets_the_first_result_without_applying_again()
     {
         var first = await _cache.RunOnceAsync("k1", Apply, default);
-        var second = await _cache.RunOnceAsync("k1", () => Task.FromResult(new IngestResult(true, 99, [], null)), default);
+        var second = await _cache.RunOnceAsync("k1", _ => Task.FromResult(new IngestResult(true, 99, [], null)), default);
 
         Assert.False(first.Replayed);
         Assert.True(second.Replayed);
@@ -50,7 +46,7 @@ public sealed class IdempotencyCacheTests
     public async Task A_duplicate_arriving_while_the_first_is_applied_waits_for_it_and_applies_nothing()
     {
         var release = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _cache.RunOnceAsync("k1", () => { Interlocked.Increment(ref _applied); return release.Task; }, default);
+        var first = _cache.RunOnceAsync("k1", _ => { Interlocked.Increment(ref _applied); return release.Task; }, default);
         var duplicate = _cache.RunOnceAsync("k1", Apply, default);
 
         Assert.False(duplicate.IsCompleted);
@@ -65,7 +61,7 @@ public sealed class IdempotencyCacheTests
     [Fact]
     public async Task A_first_attempt_that_fails_is_forgotten_so_the_retry_is_applied()
     {
-        await Assert.ThrowsAsync<OperationCanceledException>(() => _cache.RunOnceAsync("k1", () => throw new OperationCanceledException(), default));
+        await Assert.ThrowsAsync<OperationCanceledException>(() => _cache.RunOnceAsync("k1", _ => throw new OperationCanceledException(), default));
 
         var retry = await _cache.RunOnceAsync("k1", Apply, default);
 
@@ -77,7 +73,7 @@ public sealed class IdempotencyCacheTests
     public async Task A_waiting_duplicate_takes_over_when_the_first_attempt_fails()
     {
         var fail = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var first = _cache.RunOnceAsync("k1", () => fail.Task, default);
+        var first = _cache.RunOnceAsync("k1", _ => fail.Task, default);
         var duplicate = _cache.RunOnceAsync("k1", Apply, default);
 
         fail.SetException(new IOException("client went away"));
@@ -175,5 +171,81 @@ public sealed class IdempotencyCacheTests
         public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
         public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+    }
+    [Fact]
+    public async Task A_snapshot_taken_once_a_keyed_body_has_applied_its_records_holds_its_key_though_the_body_has_not_finished()
+    {
+        var rest = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var run = _cache.RunOnceAsync(
+            "k1",
+            async ticket =>
+            {
+                await ticket.ApplyAsync(this, static test => test.ApplyNow(), default);
+                // The rest of the request, such as writing the answer, is still to come.
+                return await rest.Task;
+            },
+            default);
+
+        var keys = _cache.CaptureWithAnswers(answered => answered.ConvertAll(answer => answer.Key));
+
+        Assert.Equal(1, _applied);
+        Assert.Equal(["k1"], keys);
+        rest.SetResult(Applied);
+        Assert.False((await run).Replayed);
+    }
+
+    [Fact]
+    public async Task A_keyed_body_waits_while_a_snapshot_is_captured_and_is_not_in_it()
+    {
+        using var capturing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var capture = Task.Run(() => _cache.CaptureWithAnswers(answered =>
+        {
+            capturing.Set();
+            release.Wait();
+            return answered.Count;
+        }));
+        capturing.Wait();
+
+        var run = _cache.RunOnceAsync("k1", Apply, default);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        int appliedDuringCapture = Volatile.Read(ref _applied);
+        release.Set();
+
+        Assert.Equal(0, appliedDuringCapture);
+        Assert.Equal(0, await capture);
+        Assert.False((await run).Replayed);
+        Assert.Equal(1, _applied);
+    }
+
+    [Fact]
+    public async Task A_keyed_body_whose_sender_leaves_while_a_snapshot_is_captured_is_not_applied_and_its_retry_is()
+    {
+        using var capturing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        using var senderLeaves = new CancellationTokenSource();
+        var capture = Task.Run(() => _cache.CaptureWithAnswers(answered =>
+        {
+            capturing.Set();
+            release.Wait();
+            return answered.Count;
+        }));
+        capturing.Wait();
+
+        var abandoned = _cache.RunOnceAsync("k1", ticket => ticket.ApplyAsync(this, static test => test.ApplyNow(), senderLeaves.Token).AsTask(), senderLeaves.Token);
+        await senderLeaves.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        release.Set();
+        await capture;
+        var retry = await _cache.RunOnceAsync("k1", Apply, default);
+
+        Assert.False(retry.Replayed);
+        Assert.Equal(1, _applied);
+    }
+
+    private IngestResult ApplyNow()
+    {
+        Interlocked.Increment(ref _applied);
+        return Applied;
     }
 }
