@@ -140,7 +140,7 @@ internal sealed class IdempotencyCache
         foreach (var item in answers)
         {
             // A hand-edited or older snapshot may hold anything: what no request could have left is skipped.
-            if (item is { Key: { } key, Answer.Rejected: not null } && IsHeldKey(key) && double.IsFinite(item.AgeSeconds))
+            if (item is { Key: { } key } && IsHeldKey(key) && double.IsFinite(item.AgeSeconds) && CouldHaveAnswered(item.Answer))
             {
                 // Kept in seconds: an age no TimeSpan holds would throw OverflowException and stop every start.
                 double ageSeconds = Math.Max(0, item.AgeSeconds) + downtime.TotalSeconds;
@@ -176,6 +176,30 @@ internal sealed class IdempotencyCache
 
         return remembered;
     }
+
+    // An answer as a request could have had it: replaying any other could fail while it is written (500).
+    private static bool CouldHaveAnswered(IngestResult? answer)
+    {
+        if (answer is not { Accepted: >= 0, Rejected: { } rejected }
+            || (!answer.IsBatch && rejected.Count > 1)
+            || (answer.BodyRejection is { } body && !IsComplete(body)))
+        {
+            return false;
+        }
+
+        foreach (var item in rejected)
+        {
+            if (item is not { Index: >= 0, Rejection: { } rejection } || !IsComplete(rejection))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    // Every refusal names its reason and says what to change; its field may be empty (the whole body).
+    private static bool IsComplete(RecordRejection rejection) => Enum.IsDefined(rejection.Reason) && rejection.Detail.Length > 0;
 
     // A key as RunOnceAsync may hold it: a valid key behind a credential's scope (visible ASCII as well).
     private static bool IsHeldKey(string key) =>

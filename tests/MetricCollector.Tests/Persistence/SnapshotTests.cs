@@ -586,6 +586,94 @@ public sealed class SnapshotTests : IDisposable
         Assert.Equal(30, Pushed(await after.ExposeAsync())["jobs_total"]);
     }
 
+    /// <summary>
+    /// A hand-edited snapshot may hold answers no request could have given; replaying one would fail while its answer
+    /// is written (500), so it is skipped at restore and its key applied again, while the rest of the file is restored.
+    /// </summary>
+    [Theory]
+    [InlineData("a null refused record", """{"answer":{"rejected":[null]}}""")]
+    [InlineData("a refused record without its rejection", """{"answer":{"rejected":[{"index":0,"rejection":null}]}}""")]
+    [InlineData("a rejection without its detail", """{"answer":{"rejected":[{"index":0,"rejection":{"reason":"definition_conflict","field":"","detail":null}}]}}""")]
+    [InlineData("a negative index", """{"answer":{"rejected":[{"index":-1,"rejection":{"reason":"definition_conflict","field":"","detail":"d"}}]}}""")]
+    [InlineData("a reason given as a number no reason has", """{"answer":{"rejected":[{"index":0,"rejection":{"reason":999,"field":"","detail":"d"}}]}}""")]
+    [InlineData("a negative accepted count", """{"answer":{"accepted":-5}}""")]
+    [InlineData("two refusals of one record", """{"answer":{"rejected":[{"index":0,"rejection":{"reason":"definition_conflict","field":"","detail":"d"}},{"index":0,"rejection":{"reason":"series_limit","field":"","detail":"d"}}]}}""")]
+    [InlineData("a body rejection without its detail", """{"answer":{"bodyRejection":{"reason":"body_too_large","field":"","detail":null}}}""")]
+    public async Task A_remembered_answer_no_request_could_have_given_is_skipped_and_the_rest_restored(string edit, string change)
+    {
+        _ = edit;
+        var options = Options.Create(new MetricCollectorOptions { SnapshotPath = SnapshotPath });
+        var before = TestCollector.Create(options.Value);
+        var beforeKeys = new IdempotencyCache(options, TimeProvider.System, before);
+        var beforeIngestion = new RecordIngestion(before, options);
+        byte[] jobs = """{"metric_name":"jobs","metric_type":"counter","value":10}"""u8.ToArray();
+        await beforeKeys.RunOnceAsync("kept", _ => Task.FromResult(beforeIngestion.Ingest(jobs)), CancellationToken.None);
+        await beforeKeys.RunOnceAsync("edited", _ => Task.FromResult(beforeIngestion.Ingest("""{"metric_name":"jobs","metric_type":"gauge","value":1}"""u8.ToArray())), CancellationToken.None);
+        await new CollectorSnapshots(before, options, TimeProvider.System, NullLogger<CollectorSnapshots>.Instance, beforeKeys).WriteAsync(CancellationToken.None);
+        await EditSnapshotAsync(document => Merge(document["idempotencyKeys"]![1]!.AsObject(), System.Text.Json.Nodes.JsonNode.Parse(change)!.AsObject()));
+
+        var after = TestCollector.Create(options.Value);
+        var afterKeys = new IdempotencyCache(options, TimeProvider.System, after);
+        var afterIngestion = new RecordIngestion(after, options);
+        await new CollectorSnapshots(after, options, TimeProvider.System, NullLogger<CollectorSnapshots>.Instance, afterKeys).RestoreAsync(CancellationToken.None);
+
+        Assert.True((await afterKeys.RunOnceAsync("kept", _ => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None)).Replayed);
+        var (edited, replayed) = await afterKeys.RunOnceAsync("edited", _ => Task.FromResult(afterIngestion.Ingest(jobs)), CancellationToken.None);
+        Assert.False(replayed);
+        Assert.Equal(202, edited.StatusCode);
+        Assert.Equal(20, Pushed(await after.ExposeAsync())["jobs_total"]);
+    }
+
+    [Fact]
+    public async Task A_remembered_refusal_without_its_field_is_replayed_as_naming_the_whole_body()
+    {
+        var options = Options.Create(new MetricCollectorOptions { SnapshotPath = SnapshotPath });
+        var before = TestCollector.Create(options.Value);
+        var beforeKeys = new IdempotencyCache(options, TimeProvider.System, before);
+        var beforeIngestion = new RecordIngestion(before, options);
+        await beforeKeys.RunOnceAsync("k", _ => Task.FromResult(beforeIngestion.Ingest("""{"metric_name":"jobs","metric_type":"counter","value":-1}"""u8.ToArray())), CancellationToken.None);
+        await new CollectorSnapshots(before, options, TimeProvider.System, NullLogger<CollectorSnapshots>.Instance, beforeKeys).WriteAsync(CancellationToken.None);
+        await EditSnapshotAsync(document => document["idempotencyKeys"]![0]!["answer"]!["rejected"]![0]!["rejection"]!["field"] = null);
+
+        var after = TestCollector.Create(options.Value);
+        var afterKeys = new IdempotencyCache(options, TimeProvider.System, after);
+        await new CollectorSnapshots(after, options, TimeProvider.System, NullLogger<CollectorSnapshots>.Instance, afterKeys).RestoreAsync(CancellationToken.None);
+        var (answer, replayed) = await afterKeys.RunOnceAsync("k", _ => throw new InvalidOperationException("applied again"), CancellationToken.None);
+
+        Assert.True(replayed);
+        Assert.Equal(400, answer.StatusCode);
+        Assert.Equal("", Assert.Single(answer.Rejected).Rejection.Field);
+    }
+
+    // Sets each property of change on target, merging objects, replacing anything else.
+    private static void Merge(System.Text.Json.Nodes.JsonObject target, System.Text.Json.Nodes.JsonObject change)
+    {
+        foreach (var (name, value) in change.ToList())
+        {
+            change.Remove(name);
+            if (value is System.Text.Json.Nodes.JsonObject inner && target[name] is System.Text.Json.Nodes.JsonObject existing)
+            {
+                Merge(existing, inner);
+            }
+            else
+            {
+                target[name] = value;
+            }
+        }
+    }
+
+    /// <summary>Changes the snapshot's JSON and writes it back with a matching checksum, as a hand edit would.</summary>
+    private async Task EditSnapshotAsync(Action<System.Text.Json.Nodes.JsonObject> edit)
+    {
+        string text = await File.ReadAllTextAsync(SnapshotPath);
+        int newline = text.IndexOf('\n', StringComparison.Ordinal);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(text[(newline + 1)..])!.AsObject();
+        edit(document);
+        byte[] json = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
+        string header = text[..text.IndexOf("sha256=", StringComparison.Ordinal)] + "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(json)) + "\n";
+        await File.WriteAllBytesAsync(SnapshotPath, [.. System.Text.Encoding.ASCII.GetBytes(header), .. json]);
+    }
+
     private sealed class RecordingLogger : ILogger<CollectorSnapshots>
     {
         public List<string> Messages { get; } = [];
