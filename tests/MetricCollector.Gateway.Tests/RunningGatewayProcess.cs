@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace MetricCollector.Gateway.Tests;
 
 /// <summary>
@@ -9,13 +6,11 @@ namespace MetricCollector.Gateway.Tests;
 /// </summary>
 internal sealed class RunningGatewayProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output;
+    private readonly CapturedProcess _process;
 
-    private RunningGatewayProcess(Process process, StringBuilder output, Uri address)
+    private RunningGatewayProcess(CapturedProcess process, Uri address)
     {
         _process = process;
-        _output = output;
         Address = address;
         Client = new HttpClient { BaseAddress = address };
     }
@@ -44,18 +39,10 @@ internal sealed class RunningGatewayProcess : IAsyncDisposable
             }
         }
 
-        var output = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
-        // Both streams are read as they come, so that the gateway never blocks on a full pipe.
-        process.OutputDataReceived += (_, line) => Append(output, line.Data);
-        process.ErrorDataReceived += (_, line) => Append(output, line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var gateway = new RunningGatewayProcess(process, output, address);
+        var gateway = new RunningGatewayProcess(CapturedProcess.Start(start, "the gateway"), address);
         if (!await Poll.UntilAsync(gateway.IsHealthyAsync))
         {
-            string written = gateway.Output;
+            string written = gateway._process.Output;
             await gateway.DisposeAsync();
             throw new InvalidOperationException($"The gateway did not become healthy; it wrote:\n{written}");
         }
@@ -63,39 +50,10 @@ internal sealed class RunningGatewayProcess : IAsyncDisposable
         return gateway;
     }
 
-    /// <summary>What the process has written to both streams so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
-        _process.Dispose();
-    }
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is not null)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
+        await _process.DisposeAsync();
     }
 
     private async Task<bool> IsHealthyAsync()

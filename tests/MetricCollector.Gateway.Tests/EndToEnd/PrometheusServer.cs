@@ -14,15 +14,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
+    private readonly CapturedProcess _process;
     private readonly DirectoryInfo _directory;
-    private readonly StringBuilder _log;
 
-    private PrometheusServer(Process process, DirectoryInfo directory, Uri address, StringBuilder log)
+    private PrometheusServer(CapturedProcess process, DirectoryInfo directory, Uri address)
     {
         _process = process;
         _directory = directory;
-        _log = log;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -51,24 +49,12 @@ internal sealed class PrometheusServer : IAsyncDisposable
         string configFile = Path.Combine(directory.FullName, "prometheus.yml");
         await File.WriteAllTextAsync(configFile, config.ToString());
 
-        var start = new ProcessStartInfo("prometheus")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("prometheus");
         start.ArgumentList.Add("--config.file=" + configFile);
         start.ArgumentList.Add("--storage.tsdb.path=" + Path.Combine(directory.FullName, "data"));
         start.ArgumentList.Add("--web.listen-address=127.0.0.1:" + port.ToString(CultureInfo.InvariantCulture));
         start.ArgumentList.Add("--log.level=warn");
-        var log = new StringBuilder();
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start prometheus");
-        process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        var server = new PrometheusServer(process, directory, new Uri($"http://127.0.0.1:{port}"), log);
+        var server = new PrometheusServer(CapturedProcess.Start(start, "prometheus"), directory, new Uri($"http://127.0.0.1:{port}"));
         try
         {
             await server.WaitForTargetsUpAsync(targets.Length);
@@ -135,7 +121,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException("prometheus exited: " + Log());
+                throw new InvalidOperationException("prometheus exited: " + _process.Output);
             }
 
             try
@@ -161,27 +147,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"Prometheus did not see {count} targets up: {last}\n{Log()}");
-    }
-
-    private string Log()
-    {
-        lock (_log)
-        {
-            return _log.ToString();
-        }
+        throw new TimeoutException($"Prometheus did not see {count} targets up: {last}\n{_process.Output}");
     }
 
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         _directory.Delete(recursive: true);
     }
 }
