@@ -32,21 +32,21 @@ declare -A lua=([single]=bench/record/single.lua [batch]=bench/record/batch.lua 
 declare -A per=([single]=1 [batch]=100 [batch1000]=1000 [pushgateway]=1 [single_inline]=1 [batch1000_inline]=1000)
 targets=(single pushgateway single_inline batch batch1000 batch1000_inline)
 
-accepted() { curl -s "http://127.0.0.1:$gw/metrics" | awk '/^metric_collector_records_total\{result="accepted"/ { print $2 }'; }
+accepted() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^metric_collector_records_total\{result="accepted"/ { print $2 }'; }
 for target in "${targets[@]}"; do BENCH_BATCH_SIZE=${per[$target]} bench_wrk "$connections" "$warmup" "${url[$target]}" "${lua[$target]}" >/dev/null; done
-before=$(accepted)
+before=$(accepted "$gw") before_inline=$(accepted "$gi")
 declare -A rps p50 p99 bad
-sent=0
+sent=0 sent_inline=0
 for round in $(seq "$rounds"); do
   for target in "${targets[@]}"; do
     read -r r a b n x < <(BENCH_BATCH_SIZE=${per[$target]} bench_wrk "$connections" "$seconds" "${url[$target]}" "${lua[$target]}")
     echo "round $round $target: $r req/s, p50 ${a} us, p99 ${b} us, non-2xx $x" >&2
     # what the default gateway's /metrics must account for
-    case $target in pushgateway | *_inline) ;; *) sent=$(( sent + n * per[$target] )) ;; esac
+    case $target in pushgateway) ;; *_inline) sent_inline=$(( sent_inline + n * per[$target] )) ;; *) sent=$(( sent + n * per[$target] )) ;; esac
     if [ -z "${rps[$target]:-}" ] || [ "$r" -gt "${rps[$target]}" ]; then rps[$target]=$r; p50[$target]=$a; p99[$target]=$b; bad[$target]=$x; fi
   done
 done
-after=$(accepted)
+after=$(accepted "$gw") after_inline=$(accepted "$gi")
 
 declare -A name=([single]="POST /record, 1 record" [batch]="POST /record, batch of 100" [batch1000]="POST /record, batch of 1000" [pushgateway]="Pushgateway push, 1 sample"
   [single_inline]="POST /record, 1 record, InlineScheduling" [batch1000_inline]="POST /record, batch of 1000, InlineScheduling")
@@ -62,4 +62,6 @@ done
 echo
 echo "wrk: 1 thread, $connections connections, ${seconds}s per run after a ${warmup}s warm-up, best of $rounds rounds;" \
   "Pushgateway $(prometheus-pushgateway --version 2>&1 | awk 'NR == 1 { print $3 }'). wrk counted $sent records answered by /record;" \
-  "/metrics accepted $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%d", a - b }') (requests in flight when wrk stops are answered but not counted by wrk)."
+  "/metrics accepted $(awk -v a="$after" -v b="$before" 'BEGIN { printf "%d", a - b }');" \
+  "the InlineScheduling gateway: wrk counted $sent_inline, /metrics accepted $(awk -v a="$after_inline" -v b="$before_inline" 'BEGIN { printf "%d", a - b }')" \
+  "(requests in flight when wrk stops are answered but not counted by wrk)."

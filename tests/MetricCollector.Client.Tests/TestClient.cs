@@ -25,10 +25,16 @@ internal sealed class TestClient : IAsyncDisposable
         Uri endpoint,
         Action<MetricCollectorClientOptions>? configure = null,
         Func<DelegatingHandler>? handler = null,
-        Action<IHttpClientBuilder>? http = null)
+        Action<IHttpClientBuilder>? http = null,
+        TimeProvider? time = null)
     {
         var logs = new CapturedLogs();
         var services = new ServiceCollection();
+        if (time is not null)
+        {
+            services.AddSingleton(time);
+        }
+
         services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
         var builder = services.AddMetricCollectorClient(o =>
         {

@@ -8,12 +8,14 @@ namespace MetricCollector.Gateway.Hosting;
 /// </summary>
 internal static class InlineSocketCompletions
 {
+    /// <summary>The environment variable .NET reads, once, at the process's first socket.</summary>
     public const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
     /// <summary>
     /// Sets <see cref="Variable"/> to <c>1</c> when <c>Gateway:Server:InlineScheduling</c> is true and the environment
-    /// does not already say otherwise. Called before any socket is made; in a process that already has sockets (a host
-    /// the gateway is composed into) it changes nothing, and that host sets the variable before it starts.
+    /// does not already say otherwise. Called by the gateway's own start, before any socket is made, with the settings
+    /// of <c>appsettings.json</c>, the environment and the command line (the proxy-config file is added later). A
+    /// process started from this one inherits the variable; the gateway starts none.
     /// </summary>
     public static void Prepare(IConfiguration configuration)
     {

@@ -30,7 +30,7 @@ internal sealed class IdempotencyCache
 
     // Passed by each body while it applies its records and gets its answer (IdempotencyTicket.ApplyAsync), closed while
     // a snapshot is captured (CaptureWithAnswers): a snapshot holds a key exactly when it holds what the key applied.
-    private readonly SnapshotGate _applying = new();
+    private readonly SnapshotGate _snapshotGate = new();
     private readonly TimeProvider _time;
     private readonly PrometheusMetricCollector _collector;
     private readonly TimeSpan _window;
@@ -108,7 +108,7 @@ internal sealed class IdempotencyCache
     /// the keys answered and still remembered, oldest first: each of them has applied all it answers by then, and no
     /// other key has applied anything. Bodies with a key wait until it returns; bodies without one do not.
     /// </summary>
-    public T CaptureWithAnswers<T>(Func<List<RememberedAnswer>, T> capture) => _applying.Capture(() => capture(Answered()));
+    public T CaptureWithAnswers<T>(Func<List<RememberedAnswer>, T> capture) => _snapshotGate.Capture(() => capture(Answered()));
 
     /// <summary>The keys answered and still remembered, oldest first.</summary>
     private List<RememberedAnswer> Answered()
@@ -208,7 +208,7 @@ internal sealed class IdempotencyCache
     /// <summary>Applies a body's records and answers its key as one step for <see cref="CaptureWithAnswers"/>.</summary>
     internal async ValueTask<IngestResult> ApplyAsync<TState>(Entry entry, TState state, Func<TState, IngestResult> ingest, CancellationToken cancellationToken)
     {
-        await _applying.EnterAsync(cancellationToken).ConfigureAwait(false);
+        await _snapshotGate.EnterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var result = ingest(state);
@@ -217,7 +217,7 @@ internal sealed class IdempotencyCache
         }
         finally
         {
-            _applying.Exit();
+            _snapshotGate.Exit();
         }
     }
 
@@ -269,6 +269,7 @@ internal sealed class IdempotencyCache
     // An entry replaced after it failed or was evicted is not its key's any more; called under _gate.
     private bool IsCurrent(Entry entry) => _entries.TryGetValue(entry.Key, out var held) && ReferenceEquals(held, entry);
 
+    /// <summary>A key, when it was first seen, and the answer its first body gave (or will give).</summary>
     internal sealed class Entry(string key, long created)
     {
         public string Key { get; } = key;

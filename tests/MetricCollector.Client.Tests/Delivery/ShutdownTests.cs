@@ -1,5 +1,6 @@
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 
@@ -76,23 +77,27 @@ public sealed class ShutdownTests : IDisposable
     [Fact]
     public async Task A_cancelled_probe_of_the_half_open_circuit_keeps_it_open_so_stopping_makes_no_further_attempt()
     {
+        // The client's clock is the test's: the break ends when the test says so, and never while the client stops.
+        var time = new FakeTimeProvider();
         var attempts = new CountingHandler();
         _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(10).RespondWith(Response.Create().WithStatusCode(503));
         await using var test = TestClient.Create(
             _collector.Address,
             o =>
             {
-                o.MaxRetryAttempts = 1;
+                o.MaxRetryAttempts = 0;
                 o.CircuitBreakerMinimumThroughput = 2;
-                o.CircuitBreakerBreakDuration = TimeSpan.FromMilliseconds(500);
+                o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(30);
                 o.AttemptTimeout = TimeSpan.FromMinutes(1);
                 o.ShutdownTimeout = TimeSpan.FromMinutes(10);
             },
-            () => attempts);
+            () => attempts,
+            time: time);
         test.Client.Counter("jobs_total").Inc();
         Assert.False(await test.Client.FlushAsync());
+        Assert.False(await test.Client.FlushAsync());
         // Once the break is over, the next attempt is the half-open circuit's probe: it hangs, and is cancelled.
-        await Task.Delay(TimeSpan.FromMilliseconds(900));
+        time.Advance(TimeSpan.FromSeconds(31));
         _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));

@@ -78,7 +78,8 @@ public sealed class InlineSchedulingTests : IAsyncLifetime
 
     private Task<RunningGatewayProcess> StartAsync(bool inlineScheduling, string? environmentSetting) =>
         RunningGatewayProcess.StartAsync(
-            new Dictionary<string, string?> { [InlineSocketCompletions.Variable] = environmentSetting },
+            // A socket thread count set in the test's environment would decide the count alone.
+            new Dictionary<string, string?> { [InlineSocketCompletions.Variable] = environmentSetting, ["DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT"] = null },
             "--proxy-config", _config.Path,
             "--Gateway:Server:InlineScheduling=" + (inlineScheduling ? "true" : "false"));
 

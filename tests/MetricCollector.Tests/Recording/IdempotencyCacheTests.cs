@@ -162,16 +162,6 @@ public sealed class IdempotencyCacheTests
         Assert.False(IdempotencyCache.IsValidKey(new string('k', IdempotencyCache.MaxKeyLength + 1)));
     }
 
-    private sealed class ManualTime : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
-    }
     [Fact]
     public async Task A_snapshot_taken_once_a_keyed_body_has_applied_its_records_holds_its_key_though_the_body_has_not_finished()
     {
@@ -207,10 +197,18 @@ public sealed class IdempotencyCacheTests
         }));
         capturing.Wait();
 
-        var run = _cache.RunOnceAsync("k1", Apply, default);
-        await Task.Delay(TimeSpan.FromMilliseconds(200));
-        int appliedDuringCapture = Volatile.Read(ref _applied);
-        release.Set();
+        Task<(IngestResult Result, bool Replayed)> run;
+        int appliedDuringCapture;
+        try
+        {
+            run = _cache.RunOnceAsync("k1", Apply, default);
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            appliedDuringCapture = Volatile.Read(ref _applied);
+        }
+        finally
+        {
+            release.Set();
+        }
 
         Assert.Equal(0, appliedDuringCapture);
         Assert.Equal(0, await capture);
@@ -232,10 +230,16 @@ public sealed class IdempotencyCacheTests
         }));
         capturing.Wait();
 
-        var abandoned = _cache.RunOnceAsync("k1", ticket => ticket.ApplyAsync(this, static test => test.ApplyNow(), senderLeaves.Token).AsTask(), senderLeaves.Token);
-        await senderLeaves.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        release.Set();
+        try
+        {
+            var abandoned = _cache.RunOnceAsync("k1", ticket => ticket.ApplyAsync(this, static test => test.ApplyNow(), senderLeaves.Token).AsTask(), senderLeaves.Token);
+            await senderLeaves.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        }
+        finally
+        {
+            release.Set();
+        }
         await capture;
         var retry = await _cache.RunOnceAsync("k1", Apply, default);
 
@@ -247,5 +251,16 @@ public sealed class IdempotencyCacheTests
     {
         Interlocked.Increment(ref _applied);
         return Applied;
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
+
+        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }
