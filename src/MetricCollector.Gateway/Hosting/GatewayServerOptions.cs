@@ -3,8 +3,9 @@ using System.ComponentModel.DataAnnotations;
 namespace MetricCollector.Gateway.Hosting;
 
 /// <summary>
-/// Limits for slow or oversized clients, the shutdown deadline and the scheduling of requests, bound from <c>Gateway:Server</c>. Kestrel's own
-/// defaults are generous for a gateway that every component talks to; these are set deliberately (see docs/gateway.md).
+/// Limits for slow or oversized clients, the shutdown deadline and the scheduling of requests, bound from
+/// <c>Gateway:Server</c>. Kestrel's own defaults are generous for a gateway that every component talks to; these are
+/// set deliberately (see docs/gateway.md).
 /// </summary>
 internal sealed class GatewayServerOptions
 {
