@@ -208,7 +208,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <summary>Applies a record and counts the outcome in the self-metrics.</summary>
     public RecordOutcome Record(MetricRecord record)
     {
-        var rejection = RecordUncounted(record);
+        var rejection = RecordUncounted(record, Now);
         if (rejection is null)
         {
             CountAccepted(1);
@@ -221,9 +221,14 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// Applies a record and counts a refusal, but leaves counting an accepted record to the caller: a batch counts
     /// its accepted records once (<see cref="CountAccepted"/>) rather than contending for the counter on every record.
     /// </summary>
-    internal RecordRejection? RecordUncounted(MetricRecord record)
+    /// <param name="record">The record.</param>
+    /// <param name="now">
+    /// When its series is updated (<see cref="Now"/>): a batch reads the clock once for all its records, which a time to
+    /// live measured in seconds cannot tell apart.
+    /// </param>
+    internal RecordRejection? RecordUncounted(MetricRecord record, long now)
     {
-        var rejection = RecordValidator.Validate(record) ?? CheckConfiguredLimits(record) ?? Apply(record);
+        var rejection = RecordValidator.Validate(record) ?? CheckConfiguredLimits(record) ?? Apply(record, now);
         if (rejection is not null)
         {
             Reject(rejection);
@@ -247,7 +252,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         _rejectionLog.Rejected(rejection);
     }
 
-    private RecordRejection? Apply(MetricRecord record)
+    private RecordRejection? Apply(MetricRecord record, long now)
     {
         var spin = default(SpinWait);
         while (true)
@@ -286,7 +291,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
             }
 
-            var result = metric.TryApply(record, labelValues!, _time.GetTimestamp(), timeToLive);
+            var result = metric.TryApply(record, labelValues!, now, timeToLive);
             if (result == SeriesApplyResult.Applied)
             {
                 return null;

@@ -30,6 +30,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 
         int accepted = 0;
         List<IndexedRejection>? rejected = null;
+        long now = collector.Now;
         try
         {
             for (int i = 0; i < batch.Items.Count; i++)
@@ -44,7 +45,7 @@ internal sealed class RecordIngestion(PrometheusMetricCollector collector, IOpti
 
                 if (rejection is null)
                 {
-                    rejection = collector.RecordUncounted(record!);
+                    rejection = collector.RecordUncounted(record!, now);
                 }
                 else
                 {
