@@ -2,7 +2,6 @@
 # Runs every test of the solution. The tests judge /metrics with outside oracles and run real servers, so this first
 # installs what they need when it is missing: Debian's prometheus (promtool, the Prometheus server),
 # python3-prometheus-client (the strict exposition parsers) and python3-yaml (to read the Kubernetes manifests).
-# The gateway's tests then run a second time with Gateway:Server:InlineScheduling on.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -25,15 +24,6 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test MetricCollector.sln --configuration Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
-# The gateway's tests once more with Gateway:Server:InlineScheduling on, as a process started with it runs: requests
-# on the socket threads, socket completions inline. Code that blocks a thread while waiting for a socket would hang
-# only then.
-if [ "$status" -eq 0 ]; then
-  echo "== the gateway's tests again with Gateway:Server:InlineScheduling on"
-  DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 Gateway__Server__InlineScheduling=true \
-    dotnet test tests/MetricCollector.Gateway.Tests --configuration Release --no-build "$@" 2>&1 | tee -a "$log"
-  status=${PIPESTATUS[0]}
-fi
 set -e
 
 # One plain closing line over all test assemblies.
