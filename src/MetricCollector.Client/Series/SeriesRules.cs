@@ -45,7 +45,7 @@ internal static class SeriesRules
 
         foreach (var (label, value) in labels)
         {
-            if (!MetricNames.IsValid(label, RecordLimits.MaxLabelNameLength) || label.StartsWith("__", StringComparison.Ordinal))
+            if (!MetricNames.IsValidLabelName(label))
             {
                 throw new ArgumentException($"The label name '{Quote(label)}' must match {NamePattern}, have at most {RecordLimits.MaxLabelNameLength} characters and not start with '__'.", nameof(labels));
             }

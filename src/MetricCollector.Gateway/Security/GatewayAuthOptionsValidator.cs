@@ -31,7 +31,7 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
             }
         }
 
-        if (!MetricCollector.Recording.MetricNames.IsValid(options.ComponentLabel, MetricCollector.Recording.RecordLimits.MaxLabelNameLength) || options.ComponentLabel.StartsWith("__", StringComparison.Ordinal))
+        if (!MetricCollector.Recording.MetricNames.IsValidLabelName(options.ComponentLabel))
         {
             return ValidateOptionsResult.Fail($"Gateway:Auth:ComponentLabel '{options.ComponentLabel}' is not a valid label name: letters, digits and '_', not starting with a digit or '__'.");
         }

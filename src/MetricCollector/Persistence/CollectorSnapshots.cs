@@ -85,8 +85,7 @@ internal sealed partial class CollectorSnapshots : IDisposable
         var (restored, skipped) = SnapshotRestore.Restore(_collector, snapshot);
         if (_idempotency is not null && snapshot.IdempotencyKeys is { } answered)
         {
-            var downtime = _time.GetUtcNow() - snapshot.WrittenAt;
-            _idempotency.Remember(answered, downtime > TimeSpan.Zero ? downtime : TimeSpan.Zero);
+            _idempotency.Remember(answered, snapshot.DowntimeUntil(_time.GetUtcNow()));
         }
 
         _restores.WithLabels("restored").Inc();

@@ -11,8 +11,14 @@ internal sealed record SnapshotDocument(int Version, DateTimeOffset WrittenAt, I
     public const int CurrentVersion = 1;
 
     /// <summary>
-    /// The <c>Idempotency-Key</c>s answered within the window, taken before the series, so that a retry after a
-    /// restart is answered rather than applied again. Absent in snapshots written before they were kept.
+    /// The <c>Idempotency-Key</c>s answered within the window, taken in one step with the series, so that a retry after
+    /// a restart is answered rather than applied again. Absent in snapshots written before they were kept.
     /// </summary>
     public IReadOnlyList<RememberedAnswer?>? IdempotencyKeys { get; init; }
+
+    /// <summary>
+    /// How long the collector was down by <paramref name="now"/>, which series and keys alike count as time without a
+    /// record (a clock set back counts as none).
+    /// </summary>
+    public TimeSpan DowntimeUntil(DateTimeOffset now) => now > WrittenAt ? now - WrittenAt : TimeSpan.Zero;
 }

@@ -14,8 +14,7 @@ internal static class SnapshotRestore
         var skipped = new List<string>();
         long now = collector.Now;
         double frequency = collector.TimestampFrequency;
-        // The downtime counts as time without a record (a clock set back counts as none).
-        double downtimeSeconds = Math.Max(0, (collector.UtcNow - snapshot.WrittenAt).TotalSeconds);
+        double downtimeSeconds = snapshot.DowntimeUntil(collector.UtcNow).TotalSeconds;
         foreach (var entry in snapshot.Metrics)
         {
             // A file whose checksum holds may still lack fields (an older writer's bug, a hand edit): such an entry is

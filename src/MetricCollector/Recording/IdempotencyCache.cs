@@ -57,8 +57,7 @@ internal sealed class IdempotencyCache
     }
 
     /// <summary>Visible ASCII (as an HTTP token would be), 1 to <see cref="MaxKeyLength"/> characters.</summary>
-    public static bool IsValidKey(string key) =>
-        key.Length is > 0 and <= MaxKeyLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
+    public static bool IsValidKey(string key) => IsVisibleAscii(key, MaxKeyLength);
 
     /// <summary>
     /// Runs <paramref name="apply"/> for the first body with <paramref name="key"/> and remembers its result; a later body
@@ -202,8 +201,10 @@ internal sealed class IdempotencyCache
     private static bool IsComplete(RecordRejection rejection) => Enum.IsDefined(rejection.Reason) && rejection.Detail.Length > 0;
 
     // A key as RunOnceAsync may hold it: a valid key behind a credential's scope (visible ASCII as well).
-    private static bool IsHeldKey(string key) =>
-        key.Length is > 0 and <= MaxKeyLength + MaxScopeLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
+    private static bool IsHeldKey(string key) => IsVisibleAscii(key, MaxKeyLength + MaxScopeLength);
+
+    private static bool IsVisibleAscii(string key, int maxLength) =>
+        key.Length > 0 && key.Length <= maxLength && !key.AsSpan().ContainsAnyExceptInRange('!', '~');
 
     /// <summary>Applies a body's records and answers its key as one step for <see cref="CaptureWithAnswers"/>.</summary>
     internal async ValueTask<IngestResult> ApplyAsync<TState>(Entry entry, TState state, Func<TState, IngestResult> ingest, CancellationToken cancellationToken)

@@ -6,6 +6,13 @@ namespace MetricCollector.Recording;
 /// </summary>
 internal static class MetricNames
 {
+    /// <summary>
+    /// A label name any record may carry: the name rule, at most <see cref="RecordLimits.MaxLabelNameLength"/>
+    /// characters, not starting with <c>__</c> (Prometheus' own).
+    /// </summary>
+    public static bool IsValidLabelName(string name) =>
+        IsValid(name, RecordLimits.MaxLabelNameLength) && !name.StartsWith("__", StringComparison.Ordinal);
+
     public static bool IsValid(string name, int maxLength)
     {
         if (name.Length == 0 || name.Length > maxLength || char.IsAsciiDigit(name[0]))

@@ -108,7 +108,7 @@ internal static class RecordValidator
     /// </summary>
     public static string? LabelNameProblem(MetricType type, string name)
     {
-        if (!MetricNames.IsValid(name, RecordLimits.MaxLabelNameLength) || name.StartsWith("__", StringComparison.Ordinal))
+        if (!MetricNames.IsValidLabelName(name))
         {
             return $"label name '{Echo.Of(name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$, have at most {RecordLimits.MaxLabelNameLength} characters and not start with __.";
         }
