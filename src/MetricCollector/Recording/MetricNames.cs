@@ -13,6 +13,13 @@ internal static class MetricNames
     public static bool IsValidLabelName(string name) =>
         IsValid(name, RecordLimits.MaxLabelNameLength) && !name.StartsWith("__", StringComparison.Ordinal);
 
+    /// <summary>
+    /// A name a counter may take: the name rule, and not <c>_total</c> alone, whose family name in OpenMetrics (the
+    /// exposed name without its <c>_total</c>) would be empty, which makes Prometheus refuse the whole scrape.
+    /// </summary>
+    public static bool IsValidCounterName(string name, int maxLength) =>
+        IsValid(name, maxLength) && !string.Equals(name, "_total", StringComparison.Ordinal);
+
     public static bool IsValid(string name, int maxLength)
     {
         if (name.Length == 0 || name.Length > maxLength || char.IsAsciiDigit(name[0]))

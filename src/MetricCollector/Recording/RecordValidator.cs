@@ -17,6 +17,12 @@ internal static class RecordValidator
                 $"metric_name '{Echo.Of(record.Name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
         }
 
+        if (record.Type == MetricType.Counter && !MetricNames.IsValidCounterName(record.Name, RecordLimits.MaxNameLength))
+        {
+            return Invalid(RejectionReason.SchemaViolation, "/metric_name",
+                "metric_name '_total' cannot name a counter: OpenMetrics names a counter's family without its _total suffix, which would leave no name.");
+        }
+
         if (record.Help is { Length: > RecordLimits.MaxHelpLength } longHelp && CodePoints.Count(longHelp) > RecordLimits.MaxHelpLength)
         {
             return Invalid(RejectionReason.SchemaViolation, "/help", $"help must have at most {RecordLimits.MaxHelpLength} characters.");

@@ -259,6 +259,16 @@ public sealed class RecordingTests : IAsyncLifetime
         Client.Gauge("pool_free", new Dictionary<string, string> { ["pool"] = string.Concat(Enumerable.Repeat("\ud83d\ude00", 1024)) });
     }
 
+    [Fact]
+    public void A_counter_named_only_total_throws_at_creation_and_other_kinds_may_take_the_name()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Client.Counter("_total"));
+
+        Assert.Equal("name", error.ParamName);
+        Assert.Contains("'_total' cannot name a counter", error.Message, StringComparison.Ordinal);
+        Client.Gauge("_total");
+    }
+
     [Theory]
     [InlineData("gateway_requests_total")]
     [InlineData("metric_collector_series")]

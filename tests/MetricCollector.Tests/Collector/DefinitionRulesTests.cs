@@ -91,6 +91,28 @@ public sealed class DefinitionRulesTests
         Assert.Equal(RejectionReason.DefinitionConflict, outcome.Rejection.Reason);
     }
 
+    /// <summary>
+    /// OpenMetrics names a counter's family without its _total: a counter named _total alone would write "# TYPE  counter"
+    /// with no name, which makes Prometheus refuse the whole scrape (found by a review, 2026-11-27).
+    /// </summary>
+    [Fact]
+    public async Task A_counter_named_only_total_is_refused_naming_the_field_and_the_exposition_stays_valid()
+    {
+        var collector = TestCollector.Create();
+
+        var outcome = await collector.RecordAsync(new MetricRecord("_total", MetricType.Counter) { Value = 1 });
+        var longer = await collector.RecordAsync(new MetricRecord("_total_total", MetricType.Counter) { Value = 1 });
+
+        Assert.Equal(RejectionReason.SchemaViolation, outcome.Rejection!.Reason);
+        Assert.Equal("/metric_name", outcome.Rejection.Field);
+        Assert.Contains("'_total' cannot name a counter", outcome.Rejection.Detail, StringComparison.Ordinal);
+        Assert.True(longer.IsAccepted);
+        string openMetrics = await collector.ExposeAsync(MetricCollector.Exposition.MetricsFormat.OpenMetrics);
+        Assert.DoesNotContain("# TYPE  ", openMetrics, StringComparison.Ordinal);
+        Assert.Contains("# TYPE _total counter", openMetrics, StringComparison.Ordinal);
+        Assert.True(await MetricCollector.Tests.Exposition.ExpositionOracles.PythonParseAsync(openMetrics, openMetrics: true) > 0);
+    }
+
     [Theory]
     [InlineData("metric_collector_records")]
     [InlineData("gateway_requests")]

@@ -388,6 +388,25 @@ public sealed class SnapshotTests : IDisposable
         Assert.DoesNotContain("k=\"old\"", await collector.ExposeAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_snapshot_counter_named_only_total_is_skipped_so_that_a_restart_cannot_break_every_scrape()
+    {
+        var collector = TestCollector.Create();
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            new SnapshotMetric(new MetricDefinition("_total", MetricType.Counter, [], null, null, "help"), [new SnapshotSeries([], 3, null, null, null)]),
+            new SnapshotMetric(new MetricDefinition("jobs_total", MetricType.Counter, [], null, null, "help"), [new SnapshotSeries([], 4, null, null, null)]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(1, restored);
+        Assert.StartsWith("_total: ", Assert.Single(skipped), StringComparison.Ordinal);
+        string openMetrics = await collector.ExposeAsync(MetricCollector.Exposition.MetricsFormat.OpenMetrics);
+        Assert.DoesNotContain("# TYPE  ", openMetrics, StringComparison.Ordinal);
+        Assert.Equal(4, TestCollector.Samples(await collector.ExposeAsync())["jobs_total"]);
+    }
+
     /// <summary>
     /// A snapshot whose checksum holds but whose JSON lacks fields (null where a definition, a name, a label list or a
     /// series belongs: an older writer's bug, a hand edit with the checksum recomputed) used to stop the start with a
