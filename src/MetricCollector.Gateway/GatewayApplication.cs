@@ -177,6 +177,16 @@ internal static class GatewayApplication
 
     private static void UseGatewayPipeline(WebApplication app)
     {
+        // Before routing, which would give //record to a catch-all route: the gateway's own paths are never forwarded.
+        app.Use(static (context, next) =>
+        {
+            if (ReservedPaths.WithSlashesMerged(context.Request.Path.Value) is { } reserved)
+            {
+                context.Request.Path = reserved;
+            }
+
+            return next(context);
+        });
         app.UseRouting();
         app.UseAuthorizationWhereRequired();
         app.UseUnmatchedRequests();

@@ -52,6 +52,46 @@ public sealed class ReservedPathTests : IAsyncLifetime
         Assert.Single(_upstream.LogEntries);
     }
 
+    /// <summary>
+    /// Routing matches a path with an empty segment only to a catch-all route: //record was forwarded to the upstream
+    /// (a reviewer's finding). With the slashes merged, the gateway answers its own paths however many slashes lead
+    /// them, and other paths are forwarded as they were written.
+    /// </summary>
+    [Fact]
+    public async Task The_gateways_own_paths_written_with_repeated_slashes_are_answered_by_the_gateway_not_forwarded()
+    {
+        Uri At(string path) => new(_gateway.Client.BaseAddress!.GetLeftPart(UriPartial.Authority) + path);
+
+        using var record = await _gateway.Client.PostAsync(At("//record"), new StringContent("""{"metric_name":"slashes","metric_type":"counter"}""", Encoding.UTF8, "application/json"));
+        using var metrics = await _gateway.Client.GetAsync(At("///metrics"));
+        using var live = await _gateway.Client.GetAsync(At("//healthz/"));
+        using var delete = await _gateway.Client.DeleteAsync(At("//metrics//never_pushed"));
+        using var wrongMethod = await _gateway.Client.GetAsync(At("//record"));
+        using var other = await _gateway.Client.GetAsync(At("//anything//else"));
+
+        Assert.Equal(HttpStatusCode.Accepted, record.StatusCode);
+        Assert.Contains("slashes_total 1", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, delete.StatusCode);
+        Assert.Contains("urn:metric-collector:problem:unknown_metric", await delete.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+        Assert.Equal("upstream", await other.Content.ReadAsStringAsync());
+        Assert.Equal("//anything//else", Assert.Single(_upstream.LogEntries).RequestMessage.AbsolutePath);
+    }
+
+    [Theory]
+    [InlineData("/record", null)]
+    [InlineData("//record", "/record")]
+    [InlineData("//RECORD/", "/RECORD/")]
+    [InlineData("/metrics//a_metric", "/metrics/a_metric")]
+    [InlineData("//metrics//a//b", null)]
+    [InlineData("//readyz", "/readyz")]
+    [InlineData("//recording", null)]
+    [InlineData("//", null)]
+    [InlineData(null, null)]
+    public void Repeated_slashes_are_merged_only_for_the_gateways_own_paths(string? path, string? expected) =>
+        Assert.Equal(expected, ReservedPaths.WithSlashesMerged(path));
+
     [Theory]
     [InlineData("POST", "/healthz", "GET, HEAD")]
     [InlineData("DELETE", "/healthz", "GET, HEAD")]
