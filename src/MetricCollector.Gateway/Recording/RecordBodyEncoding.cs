@@ -45,10 +45,16 @@ internal static class RecordBodyEncoding
 
     private static RecordRejection? ContentTypeRefusal(string? contentType)
     {
-        if (string.IsNullOrEmpty(contentType) || !MediaTypeHeaderValue.TryParse(WithoutEmptyParameters(contentType), out var mediaType) || !IsJson(mediaType))
+        if (string.IsNullOrEmpty(contentType))
         {
             return new RecordRejection(RejectionReason.UnsupportedMediaType, ContentTypeField,
-                $"Content-Type must be application/json (or application/<name>+json), not '{contentType}'.");
+                "the Content-Type header is missing: send Content-Type: application/json.");
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(WithoutEmptyParameters(contentType), out var mediaType) || !IsJson(mediaType))
+        {
+            return new RecordRejection(RejectionReason.UnsupportedMediaType, ContentTypeField,
+                $"Content-Type must be application/json (or application/<name>+json), not '{Echo.Of(contentType)}'.");
         }
 
         // Every charset, not only the first: a repeated one is ambiguous, and readers may take either, so it is
@@ -65,7 +71,7 @@ internal static class RecordBodyEncoding
             if (charset.Length > 0 && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase))
             {
                 return new RecordRejection(RejectionReason.UnsupportedMediaType, ContentTypeField,
-                    $"charset '{charset}' is not supported: the body must be JSON in UTF-8; send charset=utf-8 or no charset.");
+                    $"charset '{Echo.Of(charset.ToString())}' is not supported: the body must be JSON in UTF-8; send charset=utf-8 or no charset.");
             }
         }
 
@@ -147,6 +153,6 @@ internal static class RecordBodyEncoding
         }
 
         return new RecordRejection(RejectionReason.UnsupportedMediaType, ContentEncodingField,
-            $"Content-Encoding '{encodings}' is not supported: send the body uncompressed.");
+            $"Content-Encoding '{Echo.Of(encodings.ToString())}' is not supported: send the body uncompressed.");
     }
 }

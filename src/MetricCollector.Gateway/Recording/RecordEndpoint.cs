@@ -34,7 +34,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         }
         else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
         {
-            result = ingestion.Refuse(new RecordRejection(RejectionReason.InvalidIdempotencyKey, "",
+            result = ingestion.Refuse(new RecordRejection(RejectionReason.InvalidIdempotencyKey, "Idempotency-Key",
                 $"the Idempotency-Key header must be given once, as 1 to {IdempotencyCache.MaxKeyLength} visible ASCII characters."));
         }
         else

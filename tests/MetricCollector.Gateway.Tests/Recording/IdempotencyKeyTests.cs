@@ -118,6 +118,7 @@ public sealed class IdempotencyKeyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("urn:metric-collector:problem:invalid_idempotency_key", problem.GetProperty("type").GetString());
+        Assert.Equal("Idempotency-Key", problem.GetProperty("field").GetString());
         string metrics = await _gateway.MetricsAsync();
         Assert.Null(MetricsText.Value(metrics, "jobs_total"));
         Assert.Equal(1, MetricsText.Value(metrics, "metric_collector_records_total{result=\"rejected\",reason=\"invalid_idempotency_key\"}"));

@@ -131,6 +131,10 @@ public sealed class RecordEndpointTests : IAsyncLifetime
         var problem = await JsonAsync(response);
         Assert.Equal("urn:metric-collector:problem:unsupported_media_type", problem.GetProperty("type").GetString());
         Assert.Equal(415, problem.GetProperty("status").GetInt32());
+        Assert.Equal("Content-Type", problem.GetProperty("field").GetString());
+        Assert.Equal(
+            contentType is null ? "the Content-Type header is missing: send Content-Type: application/json." : $"Content-Type must be application/json (or application/<name>+json), not '{contentType}'.",
+            problem.GetProperty("detail").GetString());
         Assert.Equal(1, await SampleAsync("metric_collector_records_total{result=\"rejected\",reason=\"unsupported_media_type\"}"));
     }
 
