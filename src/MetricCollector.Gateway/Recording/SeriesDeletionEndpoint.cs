@@ -1,4 +1,5 @@
 using MetricCollector.Collector;
+using MetricCollector.Recording;
 using MetricCollector.Gateway.Security;
 
 namespace MetricCollector.Gateway.Recording;
@@ -18,29 +19,46 @@ internal static class SeriesDeletionEndpoint
             return;
         }
 
+        if (collector.LabelNamesOf(name) is not { } labelNames)
+        {
+            await UnknownMetricAsync(context, name);
+            return;
+        }
+
         var matchers = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (label, values) in context.Request.Query)
         {
             if (values.Count != 1)
             {
                 await ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_matcher", "Invalid label matcher",
-                    $"label '{label}' is given {values.Count} times; give each label at most once.", "/query/" + label);
+                    $"label '{Echo.Of(label)}' is given {values.Count} times; give each label at most once.", "/query/" + label);
+                return;
+            }
+
+            // A label the metric does not have matches no series: most likely a typo, which "deleted": 0 would hide.
+            if (!labelNames.Contains(label))
+            {
+                string known = labelNames.Count == 0 ? "it has no labels" : "its labels are " + string.Join(", ", labelNames);
+                await ProblemResponse.WriteAsync(context, StatusCodes.Status400BadRequest, "invalid_matcher", "Invalid label matcher",
+                    $"pushed metric '{Echo.Of(name)}' has no label '{Echo.Of(label)}'; {known}.", "/query/" + label);
                 return;
             }
 
             matchers[label] = values[0]!;
         }
 
-        int? deleted = collector.Delete(name, matchers);
-        if (deleted is null)
+        if (collector.Delete(name, matchers) is not { } deleted)
         {
-            await ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "unknown_metric", "Unknown metric",
-                $"no pushed metric is named '{name}'.", "/metric_name");
+            await UnknownMetricAsync(context, name);
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(new DeletionSummary(name, deleted.Value), context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(new DeletionSummary(name, deleted), context.RequestAborted);
     }
+
+    private static Task UnknownMetricAsync(HttpContext context, string name) =>
+        ProblemResponse.WriteAsync(context, StatusCodes.Status404NotFound, "unknown_metric", "Unknown metric",
+            $"no pushed metric is named '{Echo.Of(name)}'.", "/metric_name");
 
     public static async Task WipeAsync(HttpContext context, PrometheusMetricCollector collector, ApiKeyAuthenticator auth)
     {

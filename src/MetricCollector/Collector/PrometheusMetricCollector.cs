@@ -406,6 +406,11 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             ? new RecordRejection(RejectionReason.LabelValueTooLong, "/labels/" + JsonPointer.Escape(name), problem)
             : null;
 
+    /// <summary>The label names of a pushed metric, sorted ordinally; null when no pushed metric has that name.</summary>
+    /// <param name="name">The metric name as pushed, or as exposed (counters with <c>_total</c>).</param>
+    public IReadOnlyList<string>? LabelNamesOf(string name) =>
+        _metrics.TryGetValue(name, out var metric) || _metrics.TryGetValue(name + "_total", out metric) ? metric.Definition.LabelNames : null;
+
     /// <summary>
     /// Removes the series of a pushed metric whose labels have the given values, or all its series when there are no
     /// matchers; null when no pushed metric has that name. The metric's definition stays.

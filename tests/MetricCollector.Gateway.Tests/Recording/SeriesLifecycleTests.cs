@@ -62,6 +62,25 @@ public sealed class SeriesLifecycleTests : IAsyncLifetime
         Assert.Null(MetricsText.Value(await _gateway.MetricsAsync(), "wiped_gauge"));
     }
 
+    [Fact]
+    public async Task Delete_naming_a_label_the_metric_does_not_have_is_400_naming_it_and_deletes_nothing()
+    {
+        using var write = await PostAsync("""{"metric_name":"typo_gauge","metric_type":"gauge","value":1,"labels":{"pool":"a"}}""");
+
+        using var typo = await _gateway.Client.DeleteAsync("/metrics/typo_gauge?pol=a");
+        using var twice = await _gateway.Client.DeleteAsync("/metrics/typo_gauge?pool=a&pool=b");
+        using var right = await _gateway.Client.DeleteAsync("/metrics/typo_gauge?pool=b");
+
+        Assert.Equal(HttpStatusCode.BadRequest, typo.StatusCode);
+        var problem = JsonDocument.Parse(await typo.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("urn:metric-collector:problem:invalid_matcher", problem.GetProperty("type").GetString());
+        Assert.Equal("/query/pol", problem.GetProperty("field").GetString());
+        Assert.Equal("pushed metric 'typo_gauge' has no label 'pol'; its labels are pool.", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.BadRequest, twice.StatusCode);
+        Assert.Equal(0, JsonDocument.Parse(await right.Content.ReadAsStringAsync()).RootElement.GetProperty("deleted").GetInt32());
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), """typo_gauge{pool="a"}"""));
+    }
+
     [Theory]
     [InlineData("/metrics/")]
     [InlineData("/metrics/?poolName=p")]
