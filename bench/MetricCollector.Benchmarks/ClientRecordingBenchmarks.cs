@@ -13,6 +13,7 @@ namespace MetricCollector.Benchmarks;
 public class ClientRecordingBenchmarks
 {
     private static readonly Dictionary<string, string> Labels = new() { ["app_id"] = "a1", ["pool_name"] = "default" };
+    private static readonly double[] Buckets = [0.01, 0.1, 1];
 
     private ServiceProvider _services = null!;
     private MetricCollectorClient _client = null!;
@@ -36,7 +37,7 @@ public class ClientRecordingBenchmarks
         _client = _services.GetRequiredService<MetricCollectorClient>();
         _counter = _client.Counter("sandbox_allocations_total", Labels);
         _gauge = _client.Gauge("sandbox_pool_free", Labels);
-        _histogram = _client.Histogram("sandbox_allocation_seconds", [0.01, 0.1, 1], Labels);
+        _histogram = _client.Histogram("sandbox_allocation_seconds", Buckets, Labels);
     }
 
     [GlobalCleanup]
@@ -64,4 +65,7 @@ public class ClientRecordingBenchmarks
 
     [Benchmark(Description = "client.Counter(name, labels) lookup")]
     public CounterSeries Resolve() => _client.Counter("sandbox_allocations_total", Labels);
+
+    [Benchmark(Description = "client.Histogram(name, buckets, labels) lookup")]
+    public HistogramSeries ResolveHistogram() => _client.Histogram("sandbox_allocation_seconds", Buckets, Labels);
 }

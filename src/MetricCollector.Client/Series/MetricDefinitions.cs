@@ -10,14 +10,20 @@ internal sealed class MetricDefinitions
 {
     private const string TotalSuffix = "_total";
 
-    private readonly Dictionary<string, Shape> _byExposedName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MetricShape> _byExposedName = new(StringComparer.Ordinal);
 
     // Each exposition name taken (a histogram's _bucket, _count, _sum...), and the metric that took it.
     private readonly Dictionary<string, string> _claimed = new(StringComparer.Ordinal);
 
     /// <summary>Throws when the series does not fit its metric's first definition; records the metric when it is new.</summary>
+    /// <param name="kind">The series' type.</param>
+    /// <param name="name">The series' name.</param>
+    /// <param name="labels">Its labels, ordered by name.</param>
+    /// <param name="buckets">The buckets given, or null; kept as the metric's when it is new (the registry passes its own copy then, which the caller cannot change).</param>
+    /// <param name="objectives">The objectives given, or null; kept as the buckets are.</param>
+    /// <returns>The metric's first definition.</returns>
     /// <exception cref="ArgumentException">The type, label names, buckets or objectives differ, or the name clashes with another metric.</exception>
-    public void Check(
+    public MetricShape Check(
         SeriesKind kind,
         string name,
         IReadOnlyList<KeyValuePair<string, string>> labels,
@@ -76,7 +82,7 @@ internal sealed class MetricDefinitions
                 }
             }
 
-            return;
+            return shape;
         }
 
         string[] claims = Claimed(exposed, kind);
@@ -89,11 +95,14 @@ internal sealed class MetricDefinitions
             }
         }
 
-        _byExposedName[exposed] = new Shape(kind, [.. labels.Select(l => l.Key)]) { Buckets = buckets, Objectives = objectives };
+        var created = new MetricShape(kind, [.. labels.Select(l => l.Key)]) { Buckets = buckets, Objectives = objectives };
+        _byExposedName[exposed] = created;
         foreach (string claim in claims)
         {
             _claimed[claim] = exposed;
         }
+
+        return created;
     }
 
     /// <summary>The names a metric writes, as the collector's ExpositionNames.Claimed counts them.</summary>
@@ -135,15 +144,4 @@ internal sealed class MetricDefinitions
         SeriesKind.Histogram => "histogram",
         _ => "summary",
     };
-
-    private sealed class Shape(SeriesKind kind, string[] labelNames)
-    {
-        public SeriesKind Kind { get; } = kind;
-
-        public string[] LabelNames { get; } = labelNames;
-
-        public IReadOnlyList<double>? Buckets { get; init; }
-
-        public IReadOnlyList<SummaryObjective>? Objectives { get; init; }
-    }
 }

@@ -2,7 +2,8 @@ namespace MetricCollector.Client.Series;
 
 /// <summary>
 /// What a record says about its series besides the values: name, type, labels and the fixed settings. The registry
-/// makes one per series, so a definition is its series' identity: equality is by reference.
+/// makes one per series, so a definition is its series' identity: equality is by reference (the registry's table, which
+/// must find a series from the caller's labels, compares them by value with <see cref="SeriesIdentityComparer"/>).
 /// </summary>
 /// <param name="name">The metric name.</param>
 /// <param name="kind">The metric type.</param>

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Text;
 
 namespace MetricCollector.Client.Series;
 
@@ -11,7 +9,13 @@ namespace MetricCollector.Client.Series;
 /// </summary>
 internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer buffer)
 {
-    private readonly ConcurrentDictionary<string, object> _byIdentity = new(StringComparer.Ordinal);
+    // Written under _gate only and read without it. Looked up by what the caller passed (SeriesQuery), so that asking
+    // for a series again takes no lock, sorts nothing and allocates nothing; keyed by each series' definition.
+    private readonly ConcurrentDictionary<SeriesDefinition, RegisteredSeries>.AlternateLookup<SeriesQuery> _series =
+        new ConcurrentDictionary<SeriesDefinition, RegisteredSeries>(SeriesIdentityComparer.Instance).GetAlternateLookup<SeriesQuery>();
+
+    private readonly ClientCounters _clientCounters = counters;
+    private readonly ObservationBuffer _buffer = buffer;
     private readonly Lock _gate = new();
     private readonly MetricDefinitions _metrics = new();
     private readonly SeriesList<CounterSeries> _counters = new();
@@ -22,31 +26,33 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
     public ReadOnlySpan<GaugeSeries> Gauges => _gauges.Items;
 
     public CounterSeries Counter(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Counter, name, labels, help, null, null, definition =>
+        GetOrAdd(SeriesKind.Counter, name, labels, help, null, null, static (registry, definition) =>
         {
-            var series = new CounterSeries(definition, counters);
-            _counters.Add(series);
+            var series = new CounterSeries(definition, registry._clientCounters);
+            registry._counters.Add(series);
             return series;
         });
 
     public GaugeSeries Gauge(string name, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Gauge, name, labels, help, null, null, definition =>
+        GetOrAdd(SeriesKind.Gauge, name, labels, help, null, null, static (registry, definition) =>
         {
-            var series = new GaugeSeries(definition, counters);
-            _gauges.Add(series);
+            var series = new GaugeSeries(definition, registry._clientCounters);
+            registry._gauges.Add(series);
             return series;
         });
 
     public HistogramSeries Histogram(string name, IReadOnlyList<double>? buckets, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Histogram, name, labels, help, buckets, null, definition => new HistogramSeries(definition, buffer));
+        GetOrAdd(SeriesKind.Histogram, name, labels, help, buckets, null, static (registry, definition) => new HistogramSeries(definition, registry._buffer));
 
     public SummarySeries Summary(string name, IReadOnlyList<SummaryObjective>? objectives, IReadOnlyDictionary<string, string>? labels, string? help) =>
-        GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, definition => new SummarySeries(definition, buffer));
+        GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, static (registry, definition) => new SummarySeries(definition, registry._buffer));
 
     /// <summary>
-    /// The existing handle, or one made by <paramref name="create"/> (under the lock, so the lists are appended one at a time) from
-    /// a definition built once and checked against <see cref="SeriesRules"/> and its metric's first definition
-    /// (<see cref="MetricDefinitions"/>), only when the series is new.
+    /// The existing handle, found without the lock when the buckets or objectives given (if any) are its metric's; or
+    /// one made by <paramref name="create"/> (under the lock, so the lists are appended one at a time) from a definition
+    /// built once and checked against <see cref="SeriesRules"/> and its metric's first definition
+    /// (<see cref="MetricDefinitions"/>), only when the series is new. <paramref name="create"/> is static, so that a
+    /// lookup allocates no closure.
     /// </summary>
     /// <exception cref="ArgumentException">The definition breaks one of the collector's rules.</exception>
     private T GetOrAdd<T>(
@@ -56,49 +62,52 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         string? help,
         IReadOnlyList<double>? buckets,
         IReadOnlyList<SummaryObjective>? objectives,
-        Func<SeriesDefinition, T> create)
+        Func<SeriesRegistry, SeriesDefinition, T> create)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(name);
-        KeyValuePair<string, string>[] sorted = labels is null ? [] : [.. labels.OrderBy(l => l.Key, StringComparer.Ordinal)];
-        SeriesRules.RequireValues(sorted);
-        string identity = Identity(kind, name, sorted);
-        // Buckets or objectives given again must be the metric's: that takes the lock.
-        if (buckets is null && objectives is null && _byIdentity.TryGetValue(identity, out var existing))
+        var query = new SeriesQuery(kind, name, labels);
+        // A series asked for again. A label without a value matches none (no series has one): it throws below.
+        if (_series.TryGetValue(query, out var found) && found.Accepts(buckets, objectives))
         {
-            return (T)existing;
+            return (T)found.Handle;
         }
 
+        var sorted = Sorted(labels);
+        SeriesRules.RequireValues(sorted);
         lock (_gate)
         {
-            if (_byIdentity.TryGetValue(identity, out existing))
+            if (_series.TryGetValue(query, out found))
             {
+                // Made meanwhile by another thread, or given other buckets or objectives than its metric's: the
+                // metric's check throws for those, with the message it gives a new series.
                 _metrics.Check(kind, name, sorted, buckets, objectives);
-                return (T)existing;
+                return (T)found.Handle;
             }
 
             SeriesRules.Validate(kind, name, sorted, help, buckets, objectives);
-            _metrics.Check(kind, name, sorted, buckets, objectives);
-            var created = create(new SeriesDefinition(name, kind, sorted, help, buckets?.ToArray(), objectives?.ToArray()));
-            _byIdentity[identity] = created;
+            // Copies, so that the caller changing its array changes neither what the series sends nor what later
+            // lookups are compared with.
+            double[]? ownBuckets = buckets is null ? null : [.. buckets];
+            SummaryObjective[]? ownObjectives = objectives is null ? null : [.. objectives];
+            var metric = _metrics.Check(kind, name, sorted, ownBuckets, ownObjectives);
+            var definition = new SeriesDefinition(name, kind, sorted, help, ownBuckets, ownObjectives);
+            var created = create(this, definition);
+            _series.Dictionary[definition] = new RegisteredSeries(created, metric);
             return created;
         }
     }
 
-    /// <summary>Type, name and labels, each part length-prefixed so that no label value can make two series look alike.</summary>
-    private static string Identity(SeriesKind kind, string name, KeyValuePair<string, string>[] labels)
+    /// <summary>The labels ordered by name: how a definition holds them, and the order the collector's checks assume.</summary>
+    private static KeyValuePair<string, string>[] Sorted(IReadOnlyDictionary<string, string>? labels)
     {
-        var builder = new StringBuilder().Append((int)kind).Append('|');
-        Append(builder, name);
-        foreach (var (key, value) in labels)
+        if (labels is null)
         {
-            Append(builder, key);
-            Append(builder, value);
+            return [];
         }
 
-        return builder.ToString();
-
-        static void Append(StringBuilder builder, string part) =>
-            builder.Append(part.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(part);
+        KeyValuePair<string, string>[] sorted = [.. labels];
+        Array.Sort(sorted, static (x, y) => string.CompareOrdinal(x.Key, y.Key));
+        return sorted;
     }
 }
