@@ -184,7 +184,8 @@ internal static class SampleText
             return "+Inf";
         }
 
-        string text = bound.ToString("g", CultureInfo.InvariantCulture);
+        // + 0.0 writes a bound sent as -0.0 as 0: the same bound, which le="-0" would spell as another label value.
+        string text = (bound + 0.0).ToString("g", CultureInfo.InvariantCulture);
         return openMetrics && text.AsSpan().IndexOfAny('.', 'e') < 0 ? text + ".0" : text;
     }
 

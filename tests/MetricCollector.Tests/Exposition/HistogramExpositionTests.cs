@@ -32,7 +32,9 @@ public sealed class HistogramExpositionTests
     private static readonly Gen<double[]> Buckets = Gen.Select(Bound.Array[1, 12], Gen.Int[0, 9], (bounds, inf) =>
     {
         var increasing = new List<double>(bounds.Length + 1);
-        foreach (double bound in bounds.Order())
+        // A bound of -0.0 is written le="0" on purpose, where prometheus-net writes "-0": compared as 0.0 here, and
+        // proved by A_bound_sent_as_negative_zero_is_written_as_zero.
+        foreach (double bound in bounds.Select(b => b + 0.0).Order())
         {
             if (increasing.Count == 0 || bound > increasing[^1])
             {
@@ -69,6 +71,18 @@ public sealed class HistogramExpositionTests
         from nan in Gen.Int[0, 9].Array[count]
         from removed in Gen.Int[0, 5].Array[count]
         select new FamilySpec(name, help, labelNames, buckets, Distinct(labelValues, observations, nan, removed, labelNames.Length));
+
+    [Fact]
+    public async Task A_bound_sent_as_negative_zero_is_written_as_zero()
+    {
+        var collector = TestCollector.Create();
+
+        var outcome = await collector.RecordAsync(new MetricRecord("neg_zero_seconds", MetricType.Histogram) { Value = 0, Buckets = [-0.0, 1] });
+
+        Assert.True(outcome.IsAccepted);
+        Assert.Contains("neg_zero_seconds_bucket{le=\"0\"} 1", await collector.ExposeAsync(), StringComparison.Ordinal);
+        Assert.Contains("neg_zero_seconds_bucket{le=\"0.0\"} 1", await collector.ExposeAsync(MetricsFormat.OpenMetrics), StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Our_writer_writes_every_generated_histogram_family_as_prometheus_net_does_in_both_formats()
