@@ -22,8 +22,9 @@ public static class MetricCollectorClientServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         // Bound when the host has a configuration; a bare service collection (a console tool, a test) works without one.
+        // Strict: a misspelled setting (Endpont) fails the start naming it instead of leaving the default in place.
         var options = services.AddOptions<MetricCollectorClientOptions>()
-            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(MetricCollectorClientOptions.SectionName).Bind(o))
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(MetricCollectorClientOptions.SectionName).Bind(o, b => b.ErrorOnUnknownConfiguration = true))
             .ValidateOnStart();
         if (configure is not null)
         {

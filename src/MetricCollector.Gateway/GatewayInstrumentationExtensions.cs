@@ -22,7 +22,7 @@ public static class GatewayInstrumentationExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<GatewayInstrumentationOptions>()
-            .BindConfiguration(GatewayInstrumentationOptions.SectionName)
+            .BindConfiguration(GatewayInstrumentationOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .Validate(o => o.DurationBuckets is null || (o.DurationBuckets.Length > 0 && RecordValidator.BucketsProblem(o.DurationBuckets, out _) is null), "Gateway:Instrumentation:DurationBuckets must be at least one finite bound, each >= 0, strictly increasing.")
             .ValidateOnStart();
@@ -30,7 +30,7 @@ public static class GatewayInstrumentationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamErrorLog>();
         services.AddOptions<McpInstrumentationOptions>()
-            .BindConfiguration(McpInstrumentationOptions.SectionName)
+            .BindConfiguration(McpInstrumentationOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpInstrumentationOptions>, McpInstrumentationOptionsValidator>());

@@ -24,7 +24,8 @@ public static class MetricCollectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<MetricCollectorOptions>()
-            .BindConfiguration(MetricCollectorOptions.SectionName)
+            // Strict, as every section of ours: a misspelled setting (MaxSerie) would leave its default without a word.
+            .BindConfiguration(MetricCollectorOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         if (configure is not null)

@@ -5,15 +5,29 @@ namespace MetricCollector.Gateway.Hosting;
 /// <summary>
 /// Refuses, before the host is built, settings the configuration binder would drop without a word: a list given as
 /// one value (<c>--MetricCollector:DefaultBuckets=0.1,0.5</c>, which binds nothing) and a key role that is not a role
-/// (the binder skips a list element it cannot convert, so <c>Roles:0=Scraper</c> left the key with the default role).
+/// (the binder skips a list element it cannot convert, so <c>Roles:0=Scraper</c> left the key with the default role),
+/// and a section under <c>Gateway</c> that none of the gateway's options reads (<c>Gateway:Sever</c>).
 /// </summary>
 internal static class ConfigurationShape
 {
     private static readonly string[] Lists =
         ["MetricCollector:DefaultBuckets", "Gateway:Instrumentation:DurationBuckets", "Gateway:Mcp:AllowedTools", "Gateway:Auth:Keys"];
 
+    // The sections under Gateway, each bound strictly to its options: a setting misspelled inside one stops the start
+    // (StartupFailure), and so does a section misspelled here, which no binder would ever read.
+    private static readonly string[] GatewaySections = ["Server", "Instrumentation", "Mcp", "Auth"];
+
     public static void Check(IConfiguration configuration)
     {
+        foreach (var section in configuration.GetSection("Gateway").GetChildren())
+        {
+            if (Array.FindIndex(GatewaySections, known => string.Equals(known, section.Key, StringComparison.OrdinalIgnoreCase)) < 0)
+            {
+                throw new GatewayStartupException(
+                    $"{section.Path} is not a setting: the sections under Gateway are {string.Join(", ", GatewaySections)}; check its spelling (README.md, Configuration).");
+            }
+        }
+
         foreach (string list in Lists)
         {
             CheckList(configuration.GetSection(list));

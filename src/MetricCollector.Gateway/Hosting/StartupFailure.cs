@@ -1,6 +1,10 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
+using MetricCollector.Collector;
+using MetricCollector.Gateway.Mcp;
+using MetricCollector.Gateway.Proxy;
+using MetricCollector.Gateway.Security;
 using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway.Hosting;
@@ -80,12 +84,27 @@ internal static partial class StartupFailure
         return $"{match.Groups["path"].Value} is '{match.Groups["value"].Value}', but must be {expected}.";
     }
 
-    private static string SectionOf(string typeName) => typeName switch
+    // The options types bound strictly, by the name the binder gives them.
+    private static readonly Type[] StrictOptions =
+        [typeof(MetricCollectorOptions), typeof(GatewayServerOptions), typeof(GatewayInstrumentationOptions), typeof(McpInstrumentationOptions), typeof(GatewayAuthOptions)];
+
+    private static string SectionOf(string typeName)
     {
-        "MetricCollector.Gateway.Security.ApiKeyOptions" => "A key under Gateway:Auth:Keys",
-        "MetricCollector.Gateway.Security.GatewayAuthOptions" => "Gateway:Auth",
-        _ => typeName,
-    };
+        if (typeName == typeof(ApiKeyOptions).FullName)
+        {
+            return "A key under Gateway:Auth:Keys";
+        }
+
+        foreach (var type in StrictOptions)
+        {
+            if (typeName == type.FullName && type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is string section)
+            {
+                return section;
+            }
+        }
+
+        return typeName;
+    }
 
     private static string Innermost(Exception exception)
     {

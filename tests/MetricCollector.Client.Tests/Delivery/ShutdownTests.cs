@@ -197,4 +197,18 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(_collector.Address, options.Endpoint);
         Assert.Equal(2, options.BatchSize);
     }
+
+    [Fact]
+    public async Task A_misspelled_client_setting_fails_the_hosts_start_naming_it()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["MetricCollectorClient:Endpoint"] = _collector.Address.ToString();
+        builder.Configuration["MetricCollectorClient:BatchSise"] = "2";
+        builder.Services.AddMetricCollectorClient();
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("'BatchSise'", error.Message, StringComparison.Ordinal);
+    }
 }

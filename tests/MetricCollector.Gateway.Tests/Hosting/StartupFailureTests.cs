@@ -27,6 +27,11 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--ReverseProxy:Clusters:request-router:Destinations:d1:Address=not-a-url", "cluster 'request-router'", "destination 'd1'", "absolute http or https URL")]
     [InlineData("--MetricCollector:DefaultBuckets=0.1,0.5", "MetricCollector:DefaultBuckets", "MetricCollector:DefaultBuckets:0=0.1")]
     [InlineData("--Gateway:Mcp:AllowedTools:0=bad name!", "Gateway:Mcp:AllowedTools:0", "letters, digits")]
+    [InlineData("--MetricCollector:MaxSerie=5", "MetricCollector has no setting 'MaxSerie'", "check its spelling")]
+    [InlineData("--Gateway:Server:ShutdownDelai=00:00:05", "Gateway:Server has no setting 'ShutdownDelai'", "check its spelling")]
+    [InlineData("--Gateway:Instrumentation:DurationBucket:0=1", "Gateway:Instrumentation has no setting 'DurationBucket'", "check its spelling")]
+    [InlineData("--Gateway:Mcp:MaxTool=3", "Gateway:Mcp has no setting 'MaxTool'", "check its spelling")]
+    [InlineData("--Gateway:Sever:ShutdownDelay=00:00:05", "Gateway:Sever is not a setting", "Server, Instrumentation, Mcp, Auth")]
     public async Task A_bad_setting_ends_the_start_with_exit_code_2_and_one_line_naming_it(string argument, params string[] expected)
     {
         var (code, error) = await RunAsync(argument);
