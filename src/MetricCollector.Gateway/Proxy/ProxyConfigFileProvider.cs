@@ -19,6 +19,10 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
     private readonly PhysicalFileProvider? _ownedFiles;
     private bool _loaded;
 
+    private const long RepeatWithinMilliseconds = 5000;
+    private string? _lastProblem;
+    private long _lastProblemAt;
+
     public ProxyConfigFileProvider(ProxyConfigFileSource source)
         : base(source)
     {
@@ -92,10 +96,17 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
 
     private void LogUnreadable(string problem)
     {
-        if (_source.Logger is { } logger)
+        // One write of the file is often seen as two changes (truncated, then written), each reloading the same bad
+        // content: said once, unless the problem changes or comes back later.
+        long now = Environment.TickCount64;
+        if (_source.Logger is not { } logger || (problem == _lastProblem && now - _lastProblemAt < RepeatWithinMilliseconds))
         {
-            LogUnreadable(logger, _source.FullPath, problem);
+            return;
         }
+
+        _lastProblem = problem;
+        _lastProblemAt = now;
+        LogUnreadable(logger, _source.FullPath, problem);
     }
 
     private void LogMissing()

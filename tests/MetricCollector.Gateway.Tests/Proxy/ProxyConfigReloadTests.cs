@@ -63,6 +63,11 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
 
         await AssertWarnedAndRoutesKeptAsync(logs, "LineNumber");
 
+        // The same bad content written again (as one write is often seen as two changes) is not said again.
+        await File.WriteAllTextAsync(_config.Path, """{ "ReverseProxy": { "Routes": { "router": """);
+        await Task.Delay(1000);
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("could not be read", StringComparison.Ordinal));
+
         // The file is still watched: a good edit is taken.
         _config.Route("reports", "request-router", "/reports/{**rest}").Write();
         Assert.True(await Poll.UntilAsync(async () =>
