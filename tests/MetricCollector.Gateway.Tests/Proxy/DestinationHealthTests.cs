@@ -76,6 +76,32 @@ public sealed class DestinationHealthTests : IAsyncLifetime
         Assert.Equal(10, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_upstream_duration_seconds_count{cluster="sandbox-manager",destination="d1"}"""));
     }
 
+    /// <summary>
+    /// A check turned off by a reload leaves its last verdict on the destination, which YARP then ignores: the metric
+    /// read it and stayed 0 for a destination taking traffic (a reviewer's finding), so an alert on it paged forever.
+    /// </summary>
+    [Fact]
+    public async Task A_reload_that_turns_the_active_check_off_shows_the_destination_healthy_as_YARP_then_uses_it()
+    {
+        const string Sick = """gateway_destination_healthy{cluster="sandbox-manager",destination="d2"}""";
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(await _gateway.MetricsAsync(), Sick) == 0));
+
+        using var withoutCheck = new ProxyConfigFile();
+        withoutCheck.Route("work", "sandbox-manager", "/work/{**rest}")
+            .Cluster("sandbox-manager", [_healthy.Url!, _sick.Url!], "\"LoadBalancingPolicy\": \"RoundRobin\"")
+            .Write(_config.Path);
+
+        Assert.True(await Poll.UntilAsync(async () => MetricsText.Value(await _gateway.MetricsAsync(), Sick) == 1));
+        var answers = new HashSet<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            using var response = await _gateway.Client.GetAsync("/work/job");
+            answers.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Contains("sick", answers);
+    }
+
     [Fact]
     public async Task With_no_healthy_destination_YARP_still_tries_them_all_unless_the_cluster_asks_for_HealthyAndUnknown()
     {
