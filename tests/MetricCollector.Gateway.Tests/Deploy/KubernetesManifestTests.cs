@@ -88,4 +88,53 @@ public sealed class KubernetesManifestTests
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Contains("cluster=\"core-mcp-server\"", await gateway.MetricsAsync(), StringComparison.Ordinal);
     }
+    /// <summary>
+    /// The kubelet updates a mounted ConfigMap by swapping a symbolic link (<c>..data</c>), which raises no change
+    /// event for the file the gateway watches: an edit in place was never applied (a reviewer's finding). With the
+    /// manifest's environment, the gateway, in a process of its own, applies it.
+    /// </summary>
+    [Fact]
+    public async Task A_configmap_updated_as_the_kubelet_does_it_is_applied_with_the_manifests_environment()
+    {
+        var deployment = await YamlAsync("deploy", "kubernetes", "deployment.yaml");
+        var container = deployment.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
+        var environment = container.GetProperty("env").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!, e => (string?)e.GetProperty("value").GetString());
+        environment.Remove("ASPNETCORE_HTTP_PORTS");
+        environment.Remove("Gateway__Server__ShutdownDelay");
+        using var upstream = WireMock.Server.WireMockServer.Start();
+        upstream.Given(WireMock.RequestBuilders.Request.Create().UsingGet()).RespondWith(WireMock.ResponseBuilders.Response.Create().WithBody("new route"));
+        string mount = Directory.CreateTempSubdirectory("configmap-").FullName;
+        try
+        {
+            // The kubelet's layout: the file links to ..data/, and ..data links to the current version's directory.
+            void Version(string name, string json)
+            {
+                Directory.CreateDirectory(Path.Combine(mount, name));
+                File.WriteAllText(Path.Combine(mount, name, "proxy-config.json"), json);
+            }
+
+            using var first = new MetricCollector.Gateway.Tests.Proxy.ProxyConfigFile();
+            Version("..v1", await File.ReadAllTextAsync(first.Route("old", "c", "/old/{**rest}").Cluster("c", upstream.Url!).Write()));
+            File.CreateSymbolicLink(Path.Combine(mount, "..data"), "..v1");
+            File.CreateSymbolicLink(Path.Combine(mount, "proxy-config.json"), "..data/proxy-config.json");
+            await using var gateway = await RunningGatewayProcess.StartAsync(environment, "--proxy-config", Path.Combine(mount, "proxy-config.json"));
+
+            using var second = new MetricCollector.Gateway.Tests.Proxy.ProxyConfigFile();
+            Version("..v2", await File.ReadAllTextAsync(second.Route("added", "c", "/added/{**rest}").Cluster("c", upstream.Url!).Write()));
+            File.CreateSymbolicLink(Path.Combine(mount, "..data_tmp"), "..v2");
+            // As the kubelet swaps it: one rename(2) over the old link (.NET's moves refuse a link to a directory).
+            var (renamed, output) = await ExpositionOracles.RunAsync("/bin/mv", ["-T", Path.Combine(mount, "..data_tmp"), Path.Combine(mount, "..data")], "");
+            Assert.True(renamed == 0, output);
+
+            Assert.True(await Poll.UntilAsync(async () =>
+            {
+                using var response = await gateway.Client.GetAsync("/added/x");
+                return response.StatusCode == HttpStatusCode.OK;
+            }));
+        }
+        finally
+        {
+            Directory.Delete(mount, recursive: true);
+        }
+    }
 }
