@@ -5,8 +5,8 @@ namespace MetricCollector.Gateway.Proxy;
 
 /// <summary>
 /// Sets <c>gateway_destination_healthy</c> before each scrape from YARP's health state: 1 unless the active or the
-/// passive health check, where the cluster has it on, finds the destination unhealthy (a destination not yet probed counts as healthy, as YARP
-/// routes to it), and removes the series of destinations a config reload took away.
+/// passive health check, where the cluster has it on, finds the destination unhealthy (a destination not yet probed
+/// counts as healthy, as YARP routes to it), and removes the series of destinations a config reload took away.
 /// </summary>
 internal sealed class DestinationHealthExporter(IProxyStateLookup proxyState, GatewayMetrics metrics, IMetricCollector collector) : IHostedService
 {
