@@ -6,6 +6,12 @@ internal enum DropReason
     /// <summary>A counter increment below zero: the collector would refuse it, counters never decrease.</summary>
     NegativeIncrement,
 
+    /// <summary>
+    /// A histogram or summary observation below zero: the collector would refuse the whole record it travels in, and
+    /// with it every other observation of that series in the same flush.
+    /// </summary>
+    NegativeObservation,
+
     /// <summary>NaN or an infinity: the collector accepts finite numbers only.</summary>
     NotFinite,
 

@@ -210,6 +210,28 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_negative_observation_is_dropped_and_counted_and_the_others_of_its_series_are_sent()
+    {
+        // The collector refuses a record with one negative value whole (400 at /values/n): sent, it took the others along.
+        var step = Client.Histogram("step_seconds", [1, 2]);
+        var tool = Client.Summary("tool_seconds");
+        step.Observe(0.5);
+        step.Observe(-0.001);
+        step.Observe(1.5);
+        tool.Observe(-1);
+        tool.Observe(0.2);
+
+        await Client.FlushAsync();
+
+        Assert.Equal([0.5, 1.5], Records.Single(r => r.GetProperty("metric_name").GetString() == "step_seconds").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.2], Records.Single(r => r.GetProperty("metric_name").GetString() == "tool_seconds").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(2, Client.Statistics.Dropped);
+        string logged = Assert.Single(_test.Logs.WithEventId(4));
+        Assert.Contains("2 negative histogram or summary observations", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("counter", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_negative_counter_increment_alone_is_reported_as_such()
     {
         Client.Counter("jobs_total").Inc(-1);
