@@ -15,6 +15,12 @@ internal enum DropReason
     /// <summary>NaN or an infinity: the collector accepts finite numbers only.</summary>
     NotFinite,
 
+    /// <summary>
+    /// A counter's increments since the last flush added up beyond the largest finite double: JSON cannot carry the sum,
+    /// and the collector would refuse it (value_overflow). One per counter record, however many increments it summed.
+    /// </summary>
+    Overflow,
+
     /// <summary>Pushed out of the full observation buffer by a newer observation.</summary>
     BufferFull,
 

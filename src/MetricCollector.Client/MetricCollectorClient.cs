@@ -158,7 +158,8 @@ public sealed class MetricCollectorClient : IAsyncDisposable
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    DeliveryLog.SendFailed(_logger, exception);
+                    // A send that fails is caught and logged where it happens: what reaches here failed outside one.
+                    DeliveryLog.FlushFailed(_logger, exception);
                 }
             }
         }

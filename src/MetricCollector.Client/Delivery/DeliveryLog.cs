@@ -42,6 +42,11 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Sending metrics failed unexpectedly; the batch waits for the next flush")]
     public static partial void SendFailed(ILogger logger, Exception exception);
 
+    // Not SendFailed: a failure outside a send (taking or writing the batch) leaves no batch waiting. The writer checks
+    // every value so that it cannot throw; this is the last word should a bug make it.
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "Flushing metrics failed unexpectedly; values taken for this flush may be lost without being counted as dropped")]
+    public static partial void FlushFailed(ILogger logger, Exception exception);
+
     /// <summary>The collector's text without its closing period, for a message that puts its own after it.</summary>
     public static string Sentence(string? detail)
     {
