@@ -17,7 +17,10 @@ public static class MetricCollectorClientServiceCollectionExtensions
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Changes the options after configuration was bound.</param>
-    /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or settings.</returns>
+    /// <returns>
+    /// The builder of the client's <see cref="HttpClient"/>, to add handlers or settings. The factory's per-request
+    /// logging is removed from it; <c>AddDefaultLogger()</c> on it adds that back.
+    /// </returns>
     public static IHttpClientBuilder AddMetricCollectorClient(this IServiceCollection services, Action<MetricCollectorClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -40,6 +43,10 @@ public static class MetricCollectorClientServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MetricCollectorClientLifetime>());
         // Each attempt has its own timeout in the resilience pipeline; HttpClient's 100 s must not cut across it.
-        return services.AddHttpClient(MetricCollectorClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // The factory's default logging writes four Information lines per request, several a second from a flush every
+        // second, more in an outage: the client logs its own lines instead, rate-limited. AddDefaultLogger() on the
+        // returned builder brings them back.
+        return services.AddHttpClient(MetricCollectorClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
     }
 }

@@ -32,8 +32,12 @@ internal static partial class DeliveryLog
         Message = "Circuit to the metric collector opened for {Seconds} s after repeated failures (last: {Problem}); batches wait meanwhile")]
     public static partial void CircuitOpened(ILogger logger, double seconds, string problem);
 
-    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Circuit to the metric collector closed: it answers again")]
-    public static partial void CircuitClosed(ILogger logger);
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning,
+        Message = "Circuit to the metric collector opened again {Times} times since the last report, each time for {Seconds} s, as its probes kept failing (last: {Problem}); batches wait meanwhile. Logged at most once a minute")]
+    public static partial void CircuitReopened(ILogger logger, long times, double seconds, string problem);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Circuit to the metric collector closed: it answers again{Reopened}")]
+    public static partial void CircuitClosed(ILogger logger, string reopened);
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning,
         Message = "Stopped with {Values} metric values not delivered {Reason}; they are counted as dropped")]
