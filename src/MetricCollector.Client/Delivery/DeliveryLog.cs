@@ -43,6 +43,10 @@ internal static partial class DeliveryLog
         Message = "Stopped with {Values} metric values not delivered {Reason}; they are counted as dropped")]
     public static partial void UndeliveredAtShutdown(ILogger logger, long values, string reason);
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning,
+        Message = "A metric value was recorded after the client stopped taking values; it is dropped and counted in Dropped, as every later one is, without another line. A hosted service that records while it stops must be registered after AddMetricCollectorClient: hosted services stop in reverse order of registration")]
+    public static partial void RecordedAfterStop(ILogger logger);
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Sending metrics failed unexpectedly; the batch waits for the next flush")]
     public static partial void SendFailed(ILogger logger, Exception exception);
 

@@ -42,7 +42,7 @@ internal sealed class ObservationBuffer
         {
             // After shutdown the writer is complete: nothing would send the value any more. (A full buffer never
             // refuses a write: it drops its oldest observation instead, counted by the channel's callback.)
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
         }
     }
 

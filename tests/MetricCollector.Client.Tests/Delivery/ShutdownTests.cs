@@ -1,5 +1,6 @@
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -181,6 +182,49 @@ public sealed class ShutdownTests : IDisposable
         await host.StopAsync();
 
         Assert.Equal(3, Assert.Single(Assert.Single(_collector.Batches).Records).GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_worker_registered_after_the_client_stops_first_and_its_last_values_are_sent()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        builder.Services.AddHostedService<RecordingWorker>();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.StopAsync();
+
+        Assert.Equal(2, Assert.Single(Assert.Single(_collector.Batches).Records).GetProperty("value").GetDouble());
+        Assert.Equal(0, host.Services.GetRequiredService<MetricCollectorClient>().Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Values_of_a_worker_that_stops_after_the_client_are_dropped_and_the_first_is_logged_once()
+    {
+        // Registered before the client, the worker stops after it: hosted services stop in reverse order.
+        var logs = new CapturedLogs();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddHostedService<RecordingWorker>();
+        builder.Services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.StopAsync();
+
+        Assert.Empty(_collector.Batches);
+        Assert.Equal(2, host.Services.GetRequiredService<MetricCollectorClient>().Statistics.Dropped);
+        string logged = Assert.Single(logs.WithEventId(12));
+        Assert.Contains("registered after AddMetricCollectorClient", logged, StringComparison.Ordinal);
     }
 
     [Fact]
