@@ -47,6 +47,36 @@ public sealed class ShutdownTests : IDisposable
     }
 
     [Fact]
+    public async Task Dropped_counts_an_abandoned_counter_or_gauge_record_as_one_and_each_call_after_the_stop_as_one()
+    {
+        // The README's units: a counter sums its increments into one record and a gauge keeps its latest value, so
+        // abandoned at shutdown each counts 1; an observation counts 1 each; after the stop every call counts 1.
+        using var dead = RefusedPort.Hold();
+        await using var test = TestClient.Create(new Uri(dead.Url), o => o.ShutdownTimeout = TimeSpan.Zero);
+        var jobs = test.Client.Counter("jobs_total");
+        var free = test.Client.Gauge("pool_free");
+        var step = test.Client.Histogram("step_seconds");
+        for (int i = 0; i < 5; i++)
+        {
+            jobs.Inc();
+            free.Set(i);
+        }
+
+        jobs.Inc(2.5);
+        step.Observe(0.1);
+        step.Observe(0.2);
+
+        await test.Client.StopAsync();
+        Assert.Equal(4, test.Client.Statistics.Dropped);
+
+        jobs.Inc();
+        jobs.Inc(2.5);
+        free.Set(1);
+        step.Observe(0.3);
+        Assert.Equal(8, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
     public async Task Stopping_behind_an_open_circuit_makes_no_further_attempt()
     {
         var attempts = new CountingHandler();
