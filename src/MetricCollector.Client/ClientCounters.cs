@@ -12,6 +12,10 @@ internal sealed class ClientCounters
     private long _rejected;
     private long _retried;
     private volatile bool _stopped;
+    private int _recordedAfterStop;
+
+    /// <summary>Told once, the first time a value recorded after the client stopped is dropped.</summary>
+    public Action? FirstRecordedAfterStop { get; set; }
 
     /// <summary>
     /// Whether the client has stopped sending: from then on a counter increment or a gauge value is counted as dropped
@@ -28,6 +32,20 @@ internal sealed class ClientCounters
     public void CountRetry() => Interlocked.Increment(ref _retried);
 
     public void CountDropped(DropReason reason, long values = 1) => Interlocked.Add(ref _dropped[(int)reason], values);
+
+    /// <summary>
+    /// Counts values recorded after the client stopped, on the caller's thread. The first is also told
+    /// (<see cref="FirstRecordedAfterStop"/>): no flush will report them, and a hosted service registered before the
+    /// client, so stopping after it, loses its last values this way.
+    /// </summary>
+    public void CountRecordedAfterStop(long values = 1)
+    {
+        CountDropped(DropReason.Stopped, values);
+        if (Interlocked.Exchange(ref _recordedAfterStop, 1) == 0)
+        {
+            FirstRecordedAfterStop?.Invoke();
+        }
+    }
 
     /// <summary>Values dropped so far for <paramref name="reason"/>.</summary>
     public long DroppedFor(DropReason reason) => Interlocked.Read(ref _dropped[(int)reason]);

@@ -25,7 +25,7 @@ public sealed class CounterSeries
     {
         if (_counters.Stopped)
         {
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
             return;
         }
 
@@ -48,7 +48,7 @@ public sealed class CounterSeries
 
         if (_counters.Stopped)
         {
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
             return;
         }
 
@@ -81,7 +81,7 @@ public sealed class CounterSeries
         long values = count + (amount > 0 ? 1 : 0);
         if (values > 0)
         {
-            _counters.CountDropped(DropReason.Stopped, values);
+            _counters.CountRecordedAfterStop(values);
         }
     }
 

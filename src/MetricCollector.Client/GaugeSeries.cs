@@ -35,7 +35,7 @@ public sealed class GaugeSeries
 
         if (_counters.Stopped)
         {
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
             return;
         }
 
@@ -44,7 +44,7 @@ public sealed class GaugeSeries
         if (_counters.Stopped && TryDrain(out _))
         {
             // Set just as the client stopped, after its final drain: never to be sent.
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
         }
     }
 

@@ -34,6 +34,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _options = options.Value;
         _logger = logger;
         _time = time;
+        _counters.FirstRecordedAfterStop = RecordedAfterStop;
         _buffer = new ObservationBuffer(_options.ObservationCapacity, _counters);
         _registry = new SeriesRegistry(_counters, _buffer);
         _sender = new BatchSender(_options, httpClientFactory, new BatchWriter(_registry, _buffer, _options.BatchSize, _options.MaxBatchBytes, _counters), _counters, logger, time);
@@ -145,6 +146,19 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _sender.Dispose();
     }
 
+    /// <summary>Logs, once, that a value came after the stop: on the caller's thread, which recording never throws at.</summary>
+    private void RecordedAfterStop()
+    {
+        try
+        {
+            DeliveryLog.RecordedAfterStop(_logger);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // A logger provider that throws (one disposed with the host, say) must not reach the caller: Dropped still counts.
+        }
+    }
+
     private async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(_options.FlushInterval, _time);
@@ -158,7 +172,8 @@ public sealed class MetricCollectorClient : IAsyncDisposable
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    DeliveryLog.SendFailed(_logger, exception);
+                    // A send that fails is caught and logged where it happens: what reaches here failed outside one.
+                    DeliveryLog.FlushFailed(_logger, exception);
                 }
             }
         }

@@ -14,10 +14,15 @@ public static class MetricCollectorClientServiceCollectionExtensions
     /// Adds a singleton <see cref="MetricCollectorClient"/>, its options bound from the <c>MetricCollectorClient</c>
     /// section and validated at start-up, its named <see cref="HttpClient"/>, and a hosted service that flushes it when
     /// the host stops: <c>services.AddMetricCollectorClient(o =&gt; o.Endpoint = new Uri("http://gateway:8080"))</c>.
+    /// Call it before registering the hosted services that record: the host stops hosted services in reverse order of
+    /// registration, so they then stop before the client, whose final flush sends what they record while stopping.
     /// </summary>
     /// <param name="services">The host's services.</param>
     /// <param name="configure">Changes the options after configuration was bound.</param>
-    /// <returns>The builder of the client's <see cref="HttpClient"/>, to add handlers or settings.</returns>
+    /// <returns>
+    /// The builder of the client's <see cref="HttpClient"/>, to add handlers or settings. The factory's per-request
+    /// logging is removed from it; <c>AddDefaultLogger()</c> on it adds that back.
+    /// </returns>
     public static IHttpClientBuilder AddMetricCollectorClient(this IServiceCollection services, Action<MetricCollectorClientOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -40,6 +45,10 @@ public static class MetricCollectorClientServiceCollectionExtensions
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MetricCollectorClientLifetime>());
         // Each attempt has its own timeout in the resilience pipeline; HttpClient's 100 s must not cut across it.
-        return services.AddHttpClient(MetricCollectorClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // The factory's default logging writes four Information lines per request, several a second from a flush every
+        // second, more in an outage: the client logs its own lines instead, rate-limited. AddDefaultLogger() on the
+        // returned builder brings them back.
+        return services.AddHttpClient(MetricCollectorClient.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
     }
 }

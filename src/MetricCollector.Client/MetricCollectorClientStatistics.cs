@@ -9,8 +9,10 @@ namespace MetricCollector.Client;
 /// </param>
 /// <param name="Retried">Attempts repeated after a transient failure (5xx, 408, 429, timeout, connection error).</param>
 /// <param name="Dropped">
-/// Values lost before they could be sent: observations pushed out of the full buffer (the oldest go first), non-finite or
-/// negative values refused on the caller's thread, what was still unsent when shutdown gave up, and values recorded after
-/// the client stopped.
+/// What was lost before it could be sent, counted in the unit it was held in: one per call for a value refused on the
+/// caller's thread (negative or not finite) or recorded after the client stopped; one per observation pushed out of the
+/// full buffer (the oldest go first) or still unsent when shutdown gave up; one per counter or gauge record (a counter's
+/// increments summed, a gauge's latest value) whose sum overflowed or that was still unsent when shutdown gave up,
+/// however many increments or sets it held.
 /// </param>
 public sealed record MetricCollectorClientStatistics(long Sent, long Rejected, long Retried, long Dropped);

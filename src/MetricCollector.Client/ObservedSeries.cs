@@ -18,7 +18,7 @@ public abstract class ObservedSeries
     }
 
     /// <summary>Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.</summary>
-    /// <param name="value">The observed value; a non-finite one counts as dropped.</param>
+    /// <param name="value">The observed value, at least 0; a negative or non-finite one is not sent and counts as dropped.</param>
     public void Observe(double value) => _buffer.Add(_definition, value);
 
     /// <summary>Starts a timer that observes the elapsed seconds when disposed: <c>using (series.Measure()) { ... }</c>.</summary>

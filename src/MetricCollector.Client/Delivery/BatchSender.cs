@@ -370,7 +370,11 @@ internal sealed class BatchSender : IDisposable
     private static string Describe(DropReason reason, long count) => reason switch
     {
         DropReason.NegativeIncrement => count == 1 ? "negative counter increment (counters never decrease)" : "negative counter increments (counters never decrease)",
+        DropReason.NegativeObservation => count == 1 ? "negative histogram or summary observation (observations are never negative)" : "negative histogram or summary observations (observations are never negative)",
         DropReason.NotFinite => "not finite (NaN or infinity)",
+        DropReason.Overflow => count == 1
+            ? "counter record whose increments within one flush added up beyond the largest finite double (about 1.8e308)"
+            : "counter records whose increments within one flush added up beyond the largest finite double (about 1.8e308)",
         DropReason.BufferFull => "pushed out of the full observation buffer (ObservationCapacity), oldest first",
         _ => "recorded after the client stopped",
     };

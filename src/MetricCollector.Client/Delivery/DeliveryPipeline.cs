@@ -46,6 +46,7 @@ internal static class DeliveryPipeline
         // Polly would count it a success and close the circuit, and the final flush would then wait out its deadline
         // on the dead collector. It counts as a failure instead, so the circuit stays open.
         var circuit = new CircuitBreakerStateProvider();
+        var circuitLog = new CircuitLog(logger, time);
         Func<CircuitBreakerPredicateArguments<HttpResponseMessage>, ValueTask<bool>> isTransient = transient;
         builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
         {
@@ -65,12 +66,12 @@ internal static class DeliveryPipeline
 
                 string problem = Describe(args.Outcome);
                 opened(problem);
-                DeliveryLog.CircuitOpened(logger, args.BreakDuration.TotalSeconds, problem);
+                circuitLog.Opened(args.BreakDuration.TotalSeconds, problem);
                 return default;
             },
             OnClosed = _ =>
             {
-                DeliveryLog.CircuitClosed(logger);
+                circuitLog.Closed();
                 return default;
             },
         });

@@ -8,6 +8,9 @@ internal sealed class WarningGate(TimeProvider time, TimeSpan interval)
 {
     private long _last = long.MinValue;
 
+    /// <summary>Starts the interval now, as if a warning had just passed (one logged elsewhere, say).</summary>
+    public void Restart() => Interlocked.Exchange(ref _last, time.GetTimestamp());
+
     public bool TryPass()
     {
         long now = time.GetTimestamp();

@@ -33,11 +33,16 @@ internal sealed class ObservationBuffer
         {
             _counters.CountDropped(DropReason.NotFinite);
         }
+        else if (value < 0)
+        {
+            // Refused here, on its own: in the batch the collector would refuse the series' whole record with it.
+            _counters.CountDropped(DropReason.NegativeObservation);
+        }
         else if (!_channel.Writer.TryWrite(new Observation(series, value)))
         {
             // After shutdown the writer is complete: nothing would send the value any more. (A full buffer never
             // refuses a write: it drops its oldest observation instead, counted by the channel's callback.)
-            _counters.CountDropped(DropReason.Stopped);
+            _counters.CountRecordedAfterStop();
         }
     }
 

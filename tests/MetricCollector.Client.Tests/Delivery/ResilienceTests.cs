@@ -173,6 +173,46 @@ public sealed class ResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_circuit_that_keeps_opening_again_is_logged_once_a_minute_with_the_number_of_reopenings()
+    {
+        // Each failed probe opens the circuit again, every break duration: it was logged each time, 240 lines an hour.
+        var outage = Guid.NewGuid();
+        _collector.Server.Given(Record).WithGuid(outage).AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var test = TestClient.Create(
+            _collector.Address,
+            o =>
+            {
+                o.MaxRetryAttempts = 0;
+                o.CircuitBreakerMinimumThroughput = 2;
+                o.CircuitBreakerBreakDuration = TimeSpan.FromSeconds(15);
+                o.ShutdownTimeout = TimeSpan.Zero;
+            },
+            time: time);
+        test.Client.Counter("jobs_total").Inc();
+        Assert.False(await test.Client.FlushAsync());
+        Assert.False(await test.Client.FlushAsync());
+
+        // A probe every 15 s fails for two minutes and a quarter: nine reopenings.
+        for (int probe = 0; probe < 9; probe++)
+        {
+            time.Advance(TimeSpan.FromSeconds(15));
+            Assert.False(await test.Client.FlushAsync());
+        }
+
+        _collector.Server.DeleteMapping(outage);
+        time.Advance(TimeSpan.FromSeconds(15));
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Single(test.Logs.WithEventId(5));
+        // At one minute and at two, each counting the four since; the ninth is told when the circuit closes.
+        var reopened = test.Logs.WithEventId(11);
+        Assert.Equal(2, reopened.Count);
+        Assert.All(reopened, line => Assert.Contains("opened again 4 times since the last report", line, StringComparison.Ordinal));
+        Assert.Contains("opened again once since the last report", Assert.Single(test.Logs.WithEventId(6)), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_series_refused_for_its_definition_is_logged_once_and_its_later_values_are_counted_as_rejected_without_being_sent()
     {
         AlwaysAnswer(409, """

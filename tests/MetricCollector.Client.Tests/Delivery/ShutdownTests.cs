@@ -1,5 +1,6 @@
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -43,6 +44,36 @@ public sealed class ShutdownTests : IDisposable
 
         Assert.Equal(4, test.Client.Statistics.Dropped);
         Assert.Contains("4 metric values not delivered", Assert.Single(test.Logs.WithEventId(7)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dropped_counts_an_abandoned_counter_or_gauge_record_as_one_and_each_call_after_the_stop_as_one()
+    {
+        // The README's units: a counter sums its increments into one record and a gauge keeps its latest value, so
+        // abandoned at shutdown each counts 1; an observation counts 1 each; after the stop every call counts 1.
+        using var dead = RefusedPort.Hold();
+        await using var test = TestClient.Create(new Uri(dead.Url), o => o.ShutdownTimeout = TimeSpan.Zero);
+        var jobs = test.Client.Counter("jobs_total");
+        var free = test.Client.Gauge("pool_free");
+        var step = test.Client.Histogram("step_seconds");
+        for (int i = 0; i < 5; i++)
+        {
+            jobs.Inc();
+            free.Set(i);
+        }
+
+        jobs.Inc(2.5);
+        step.Observe(0.1);
+        step.Observe(0.2);
+
+        await test.Client.StopAsync();
+        Assert.Equal(4, test.Client.Statistics.Dropped);
+
+        jobs.Inc();
+        jobs.Inc(2.5);
+        free.Set(1);
+        step.Observe(0.3);
+        Assert.Equal(8, test.Client.Statistics.Dropped);
     }
 
     [Fact]
@@ -181,6 +212,49 @@ public sealed class ShutdownTests : IDisposable
         await host.StopAsync();
 
         Assert.Equal(3, Assert.Single(Assert.Single(_collector.Batches).Records).GetProperty("value").GetDouble());
+    }
+
+    [Fact]
+    public async Task A_worker_registered_after_the_client_stops_first_and_its_last_values_are_sent()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        builder.Services.AddHostedService<RecordingWorker>();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.StopAsync();
+
+        Assert.Equal(2, Assert.Single(Assert.Single(_collector.Batches).Records).GetProperty("value").GetDouble());
+        Assert.Equal(0, host.Services.GetRequiredService<MetricCollectorClient>().Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Values_of_a_worker_that_stops_after_the_client_are_dropped_and_the_first_is_logged_once()
+    {
+        // Registered before the client, the worker stops after it: hosted services stop in reverse order.
+        var logs = new CapturedLogs();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.AddProvider(logs);
+        builder.Services.AddHostedService<RecordingWorker>();
+        builder.Services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.StopAsync();
+
+        Assert.Empty(_collector.Batches);
+        Assert.Equal(2, host.Services.GetRequiredService<MetricCollectorClient>().Statistics.Dropped);
+        string logged = Assert.Single(logs.WithEventId(12));
+        Assert.Contains("registered after AddMetricCollectorClient", logged, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -210,6 +210,55 @@ public sealed class RecordingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_negative_observation_is_dropped_and_counted_and_the_others_of_its_series_are_sent()
+    {
+        // The collector refuses a record with one negative value whole (400 at /values/n): sent, it took the others along.
+        var step = Client.Histogram("step_seconds", [1, 2]);
+        var tool = Client.Summary("tool_seconds");
+        step.Observe(0.5);
+        step.Observe(-0.001);
+        step.Observe(1.5);
+        tool.Observe(-1);
+        tool.Observe(0.2);
+
+        await Client.FlushAsync();
+
+        Assert.Equal([0.5, 1.5], Records.Single(r => r.GetProperty("metric_name").GetString() == "step_seconds").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal([0.2], Records.Single(r => r.GetProperty("metric_name").GetString() == "tool_seconds").GetProperty("values").EnumerateArray().Select(v => v.GetDouble()));
+        Assert.Equal(2, Client.Statistics.Dropped);
+        string logged = Assert.Single(_test.Logs.WithEventId(4));
+        Assert.Contains("2 negative histogram or summary observations", logged, StringComparison.Ordinal);
+        Assert.DoesNotContain("counter", logged, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_counter_overflowing_within_one_flush_is_dropped_and_counted_and_the_rest_of_the_flush_is_sent()
+    {
+        // Utf8JsonWriter throws on an infinite sum: it did so after every series had been drained, losing them all uncounted.
+        var jobs = Client.Counter("jobs_total");
+        var big = Client.Counter("big_total");
+        var after = Client.Counter("after_total");
+        jobs.Inc();
+        big.Inc(1e308);
+        big.Inc(1e308);
+        after.Inc(2);
+        Client.Gauge("pool_free").Set(3);
+        Client.Histogram("step_seconds").Observe(0.1);
+
+        Assert.True(await Client.FlushAsync());
+
+        Assert.Equal(["jobs_total", "after_total", "pool_free", "step_seconds"], Records.Select(r => r.GetProperty("metric_name").GetString()));
+        Assert.Equal(1, Client.Statistics.Dropped);
+        Assert.Contains("1 counter record whose increments within one flush added up beyond the largest finite double", Assert.Single(_test.Logs.WithEventId(4)), StringComparison.Ordinal);
+        Assert.Empty(_test.Logs.WithEventId(8));
+
+        // The counter itself goes on: what it takes next is sent.
+        big.Inc(1);
+        Assert.True(await Client.FlushAsync());
+        Assert.Equal(1, Records.Last().GetProperty("value").GetDouble());
+    }
+
+    [Fact]
     public async Task A_negative_counter_increment_alone_is_reported_as_such()
     {
         Client.Counter("jobs_total").Inc(-1);
