@@ -41,7 +41,8 @@ internal sealed class ClientCounters
     public void CountRecordedAfterStop(long values = 1)
     {
         CountDropped(DropReason.Stopped, values);
-        if (Interlocked.Exchange(ref _recordedAfterStop, 1) == 0)
+        // Read first: every value after the stop passes here, and only the first needs the write.
+        if (Volatile.Read(ref _recordedAfterStop) == 0 && Interlocked.Exchange(ref _recordedAfterStop, 1) == 0)
         {
             FirstRecordedAfterStop?.Invoke();
         }

@@ -182,7 +182,9 @@ internal static class GatewayApplication
         {
             if (ReservedPaths.WithSlashesMerged(context.Request.Path.Value) is { } reserved)
             {
-                context.Request.Path = reserved;
+                // new PathString, not the implicit conversion: that decodes percent-escapes a second time, so that
+                // //metrics/a%255Fb would have named a_b.
+                context.Request.Path = new PathString(reserved);
             }
 
             return next(context);

@@ -30,7 +30,7 @@ internal static class SeriesRules
             throw new ArgumentException($"The metric name '{Quote(name)}' must match {NamePattern} and have at most {RecordLimits.MaxNameLength} characters.", nameof(name));
         }
 
-        if (kind == SeriesKind.Counter && !MetricNames.IsValidCounterName(name, RecordLimits.MaxNameLength))
+        if (kind == SeriesKind.Counter && MetricNames.LeavesNoCounterFamily(name))
         {
             throw new ArgumentException("The name '_total' cannot name a counter: OpenMetrics names a counter's family without its _total suffix, which would leave no name.", nameof(name));
         }

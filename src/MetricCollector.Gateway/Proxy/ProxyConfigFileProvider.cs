@@ -19,9 +19,8 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
     private readonly PhysicalFileProvider? _ownedFiles;
     private bool _loaded;
 
-    private const long RepeatWithinMilliseconds = 5000;
-    private string? _lastProblem;
-    private long _lastProblemAt;
+    // The problem last warned about, until the file is read well again or goes missing.
+    private string? _warnedProblem;
 
     public ProxyConfigFileProvider(ProxyConfigFileSource source)
         : base(source)
@@ -53,6 +52,7 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
         try
         {
             base.Load(stream);
+            _warnedProblem = null;
         }
         catch (FormatException e)
         {
@@ -97,20 +97,19 @@ internal sealed partial class ProxyConfigFileProvider : JsonConfigurationProvide
     private void LogUnreadable(string problem)
     {
         // One write of the file is often seen as two changes (truncated, then written), each reloading the same bad
-        // content: said once, unless the problem changes or comes back later.
-        long now = Environment.TickCount64;
-        if (_source.Logger is not { } logger || (problem == _lastProblem && now - _lastProblemAt < RepeatWithinMilliseconds))
+        // content: a problem is said once, and again only after the file was read well or went missing in between.
+        if (_source.Logger is not { } logger || problem == _warnedProblem)
         {
             return;
         }
 
-        _lastProblem = problem;
-        _lastProblemAt = now;
+        _warnedProblem = problem;
         LogUnreadable(logger, _source.FullPath, problem);
     }
 
     private void LogMissing()
     {
+        _warnedProblem = null;
         if (_source.Logger is { } logger)
         {
             LogMissing(logger, _source.FullPath);

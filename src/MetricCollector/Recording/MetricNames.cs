@@ -14,11 +14,10 @@ internal static class MetricNames
         IsValid(name, RecordLimits.MaxLabelNameLength) && !name.StartsWith("__", StringComparison.Ordinal);
 
     /// <summary>
-    /// A name a counter may take: the name rule, and not <c>_total</c> alone, whose family name in OpenMetrics (the
-    /// exposed name without its <c>_total</c>) would be empty, which makes Prometheus refuse the whole scrape.
+    /// Whether a counter named <paramref name="name"/> would have no family name: <c>_total</c> alone, whose family in
+    /// OpenMetrics (the exposed name without its <c>_total</c>) is empty, which makes Prometheus refuse the whole scrape.
     /// </summary>
-    public static bool IsValidCounterName(string name, int maxLength) =>
-        IsValid(name, maxLength) && !string.Equals(name, "_total", StringComparison.Ordinal);
+    public static bool LeavesNoCounterFamily(string name) => string.Equals(name, "_total", StringComparison.Ordinal);
 
     public static bool IsValid(string name, int maxLength)
     {

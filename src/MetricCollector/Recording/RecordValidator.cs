@@ -17,7 +17,7 @@ internal static class RecordValidator
                 $"metric_name '{Echo.Of(record.Name)}' must match ^[a-zA-Z_][a-zA-Z0-9_]*$ and have at most {RecordLimits.MaxNameLength} characters.");
         }
 
-        if (record.Type == MetricType.Counter && !MetricNames.IsValidCounterName(record.Name, RecordLimits.MaxNameLength))
+        if (record.Type == MetricType.Counter && MetricNames.LeavesNoCounterFamily(record.Name))
         {
             return Invalid(RejectionReason.SchemaViolation, "/metric_name",
                 "metric_name '_total' cannot name a counter: OpenMetrics names a counter's family without its _total suffix, which would leave no name.");
