@@ -24,7 +24,25 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
     private async Task InvokeMcpAsync(HttpContext context, McpRoute route)
     {
         long start = Stopwatch.GetTimestamp();
-        var calls = await PeekCallsAsync(context, route);
+        List<McpCall> calls;
+        try
+        {
+            calls = await PeekCallsAsync(context, route);
+        }
+        catch (Exception e) when (PeekFailed(context, e) is { } failure)
+        {
+            // Answered as YARP answers a body that fails while it forwards one (400 for a malformed body, nothing for a
+            // client that left), counted and logged (once a minute) by the instrumentation as request_body_client or
+            // request_body_canceled. Thrown on, Kestrel logged an error with a stack trace for every such request.
+            context.Features.Set<IForwarderErrorFeature>(failure);
+            if (e is BadHttpRequestException bad)
+            {
+                context.Response.StatusCode = bad.StatusCode;
+            }
+
+            return;
+        }
+
         var timing = new HeadersTiming();
         context.Response.OnStarting(HeadersTiming.Mark, timing);
         // The server's own body feature is put back afterwards, so that it, not a wrapper, completes the response.
@@ -107,6 +125,15 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
+
+    /// <summary>The failure of a body read that the client caused (a malformed body, a reset, leaving), or null.</summary>
+    private static PeekFailure? PeekFailed(HttpContext context, Exception e) => e switch
+    {
+        OperationCanceledException when context.RequestAborted.IsCancellationRequested => new PeekFailure(ForwarderError.RequestBodyCanceled, e),
+        // BadHttpRequestException derives from IOException: both are the client's body.
+        IOException => new PeekFailure(ForwarderError.RequestBodyClient, e),
+        _ => null,
+    };
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);
