@@ -72,7 +72,7 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
         // well have done its part.
         bool canceled = GatewayInstrumentationMiddleware.IsCanceledByClient(error) || context.RequestAborted.IsCancellationRequested;
         bool httpError = !canceled && (context.Response.StatusCode >= 400 || error != ForwarderError.None);
-        var errors = httpError || canceled ? null : McpMessageReader.ReadErrors(capture.Captured);
+        var errors = httpError || canceled ? null : McpMessageReader.ReadErrors(capture.CapturedJson());
         foreach (var call in calls)
         {
             string outcome = "ok";

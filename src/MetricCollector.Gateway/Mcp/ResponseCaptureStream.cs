@@ -1,19 +1,68 @@
 using System.Buffers;
+using System.IO.Compression;
 
 namespace MetricCollector.Gateway.Mcp;
 
 /// <summary>
 /// Passes a response body through unchanged, and keeps a copy of its first bytes when it is JSON, so that JSON-RPC
-/// errors can be counted after the response; event streams and large bodies are passed on, not kept.
+/// errors can be counted after the response; event streams and large bodies are passed on, not kept. A body the
+/// upstream compressed (the client's Accept-Encoding is forwarded) is read decompressed.
 /// </summary>
 internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response, int limit) : Stream
 {
     private byte[]? _buffer;
     private int _length;
     private bool? _capturing;
+    private string? _encoding;
+    private byte[]? _decoded;
 
     /// <summary>The captured body, or empty when the body was not JSON or was larger than the limit.</summary>
     public ReadOnlySpan<byte> Captured => _capturing == true && _buffer is not null ? _buffer.AsSpan(0, _length) : default;
+
+    /// <summary>
+    /// The captured body as JSON text: decompressed when the upstream sent it gzip, deflate or br encoded (at most the
+    /// limit once decompressed); empty when nothing was captured or it cannot be decoded.
+    /// </summary>
+    public ReadOnlySpan<byte> CapturedJson()
+    {
+        var captured = Captured;
+        if (captured.IsEmpty || _encoding is null)
+        {
+            return captured;
+        }
+
+        var compressed = new MemoryStream(_buffer!, 0, _length, writable: false);
+        using Stream? decoder = _encoding switch
+        {
+            "gzip" or "x-gzip" => new GZipStream(compressed, CompressionMode.Decompress),
+            // HTTP's deflate is the zlib format (RFC 9110).
+            "deflate" => new ZLibStream(compressed, CompressionMode.Decompress),
+            "br" => new BrotliStream(compressed, CompressionMode.Decompress),
+            _ => null,
+        };
+        if (decoder is null)
+        {
+            return default;
+        }
+
+        _decoded ??= ArrayPool<byte>.Shared.Rent(limit + 1);
+        int length = 0;
+        try
+        {
+            int read;
+            while (length <= limit && (read = decoder.Read(_decoded, length, Math.Min(_decoded.Length, limit + 1) - length)) > 0)
+            {
+                length += read;
+            }
+        }
+        catch (InvalidDataException)
+        {
+            return default;
+        }
+
+        // Over the limit decompressed: passed on unread, as an uncompressed body that large is.
+        return length > limit ? default : _decoded.AsSpan(0, length);
+    }
 
     public override bool CanRead => false;
 
@@ -60,12 +109,22 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
             _buffer = null;
         }
 
+        if (_decoded is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_decoded);
+            _decoded = null;
+        }
+
         base.Dispose(disposing);
     }
 
     private void Capture(ReadOnlySpan<byte> data)
     {
-        _capturing ??= IsJson(response.ContentType);
+        if (_capturing is null)
+        {
+            _capturing = IsJson(response.ContentType) && EncodingOf(response.Headers.ContentEncoding, out _encoding);
+        }
+
         if (_capturing != true)
         {
             return;
@@ -88,6 +147,25 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
 
         data.CopyTo(_buffer.AsSpan(_length));
         _length += data.Length;
+    }
+
+    /// <summary>Whether the body can be read: not encoded, or in one coding <see cref="CapturedJson"/> decodes (lower-cased).</summary>
+    private static bool EncodingOf(Microsoft.Extensions.Primitives.StringValues codings, out string? encoding)
+    {
+        encoding = null;
+        if (codings.Count == 0)
+        {
+            return true;
+        }
+
+        string coding = codings.Count == 1 ? codings[0]!.Trim().ToLowerInvariant() : "";
+        if (coding is "identity" or "")
+        {
+            return coding.Length > 0;
+        }
+
+        encoding = coding;
+        return coding is "gzip" or "x-gzip" or "deflate" or "br";
     }
 
     private static bool IsJson(string? contentType) =>

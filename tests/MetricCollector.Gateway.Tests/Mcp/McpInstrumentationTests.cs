@@ -107,6 +107,53 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The client's Accept-Encoding goes to the upstream, and MCP client stacks send gzip by default: an error in a
+    /// compressed answer was counted ok (a reviewer's finding). The client still gets the upstream's bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("gzip")]
+    [InlineData("deflate")]
+    [InlineData("br")]
+    public async Task A_json_rpc_error_in_a_compressed_answer_is_counted_and_passed_on_as_it_came(string coding)
+    {
+        byte[] json = """{"jsonrpc":"2.0","id":1,"error":{"code":-32001,"message":"failed, compressed"}}"""u8.ToArray();
+        using var compressed = new MemoryStream();
+        using (Stream encoder = coding switch
+        {
+            "gzip" => new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            "deflate" => new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+            _ => new System.IO.Compression.BrotliStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true),
+        })
+        {
+            encoder.Write(json);
+        }
+
+        byte[] body = compressed.ToArray();
+        _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/" + coding)).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", coding).WithBody(body));
+
+        using var response = await PostAsync(ToolCall("zipped"), "/mcp/" + coding);
+
+        Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="tools/call",tool="zipped",outcome="jsonrpc_error"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_jsonrpc_errors_total{route="mcp",method="tools/call",code="-32001"}"""));
+    }
+
+    [Fact]
+    public async Task A_compressed_answer_that_does_not_decompress_is_passed_on_and_counted_by_its_http_status()
+    {
+        byte[] garbage = [0x1f, 0x8b, 0x08, 0x00, 0x01, 0x02, 0x03];
+        _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/garbage")).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithHeader("Content-Encoding", "gzip").WithBody(garbage));
+
+        using var response = await PostAsync(ToolCall("garbled"), "/mcp/garbage");
+
+        Assert.Equal(garbage, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), """gateway_mcp_requests_total{route="mcp",method="tools/call",tool="garbled",outcome="ok"}"""));
+    }
+
+    /// <summary>
     /// The tool cap belongs to the route id, not to YARP's route object, which every reload of the route replaces: a
     /// ConfigMap update must not buy MaxTools more series. Removing the route drops its names with it.
     /// </summary>
