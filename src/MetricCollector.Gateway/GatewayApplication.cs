@@ -148,7 +148,7 @@ internal static class GatewayApplication
 
         StartupFaultLog.AddTo(builder.Services);
         ConfigurationShape.Check(builder.Configuration);
-        builder.Services.AddOptions<GatewayServerOptions>().BindConfiguration(GatewayServerOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayServerOptions>().BindStrictly(GatewayServerOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<GatewayServerSetup>();
         builder.Services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<GatewayServerSetup>());
         builder.Services.AddSingleton<IConfigureOptions<SocketTransportOptions>>(sp => sp.GetRequiredService<GatewayServerSetup>());

@@ -1,3 +1,4 @@
+using MetricCollector.Gateway.Hosting;
 using MetricCollector.Gateway.Mcp;
 using MetricCollector.Gateway.Proxy;
 using MetricCollector.Recording;
@@ -22,7 +23,7 @@ public static class GatewayInstrumentationExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         services.AddOptions<GatewayInstrumentationOptions>()
-            .BindConfiguration(GatewayInstrumentationOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .BindStrictly(GatewayInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
             .Validate(o => o.DurationBuckets is null || (o.DurationBuckets.Length > 0 && RecordValidator.BucketsProblem(o.DurationBuckets, out _) is null), "Gateway:Instrumentation:DurationBuckets must be at least one finite bound, each >= 0, strictly increasing.")
             .ValidateOnStart();
@@ -30,7 +31,7 @@ public static class GatewayInstrumentationExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UpstreamErrorLog>();
         services.AddOptions<McpInstrumentationOptions>()
-            .BindConfiguration(McpInstrumentationOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .BindStrictly(McpInstrumentationOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<McpInstrumentationOptions>, McpInstrumentationOptionsValidator>());

@@ -1,5 +1,6 @@
 using MetricCollector;
 using MetricCollector.Collector;
+using MetricCollector.Gateway.Hosting;
 using MetricCollector.Gateway.Persistence;
 using MetricCollector.Gateway.Recording;
 using MetricCollector.Gateway.Security;
@@ -24,8 +25,7 @@ public static class MetricCollectorServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         var options = services.AddOptions<MetricCollectorOptions>()
-            // Strict, as every section of ours: a misspelled setting (MaxSerie) would leave its default without a word.
-            .BindConfiguration(MetricCollectorOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .BindStrictly(MetricCollectorOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
         if (configure is not null)
@@ -41,7 +41,7 @@ public static class MetricCollectorServiceCollectionExtensions
         services.TryAddSingleton<CollectorSnapshots>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SnapshotHostedService>());
         // Strict: a misspelled key setting (ComponnetId) would silently widen what the key may write.
-        services.AddOptions<GatewayAuthOptions>().BindConfiguration(GatewayAuthOptions.SectionName, binder => binder.ErrorOnUnknownConfiguration = true).ValidateOnStart();
+        services.AddOptions<GatewayAuthOptions>().BindStrictly(GatewayAuthOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<GatewayAuthOptions>, GatewayAuthKeysFileSetup>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayAuthOptions>, GatewayAuthOptionsValidator>());
         services.TryAddSingleton<ApiKeyAuthenticator>();

@@ -22,8 +22,9 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
     {
         // Carried: the values a record holds, for Dropped should it never be delivered; a refresh carries none.
         var records = new List<(SeriesDefinition Series, double Value, List<double>? Values, int Carried)>();
-        // Every number is checked here, before it becomes a record: Utf8JsonWriter throws on a non-finite one, and a
-        // throw while writing would lose everything already drained for this flush without counting it.
+        // Utf8JsonWriter throws on a non-finite number, and a throw while writing would lose everything already drained
+        // for this flush without counting it. Gauges and observations are refused when recorded (Set, ObservationBuffer);
+        // only a counter's sum can overflow after that.
         foreach (var counter in registry.Counters)
         {
             double increment = counter.Drain();
@@ -46,17 +47,9 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         {
             if (gauge.TryDrain(out double value))
             {
-                // Set refuses what is not finite; checked again so that no gauge can ever make the writer throw.
-                if (double.IsFinite(value))
-                {
-                    records.Add((gauge.Definition, value, null, 1));
-                }
-                else
-                {
-                    counters.CountDropped(DropReason.NotFinite);
-                }
+                records.Add((gauge.Definition, value, null, 1));
             }
-            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value) && double.IsFinite(value))
+            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value))
             {
                 records.Add((gauge.Definition, value, null, 0));
             }
@@ -66,13 +59,6 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         var observations = new Dictionary<SeriesDefinition, List<double>>();
         for (int waiting = buffer.Count; waiting > 0 && buffer.TryTake(out var observation); waiting--)
         {
-            if (!double.IsFinite(observation.Value))
-            {
-                // The buffer refuses these; checked again for the same reason as gauges.
-                counters.CountDropped(DropReason.NotFinite);
-                continue;
-            }
-
             if (!observations.TryGetValue(observation.Series, out var values) || values.Count == MaxValuesPerRecord)
             {
                 values = new List<double>();

@@ -1,3 +1,5 @@
+using MetricCollector.Gateway.Mcp;
+using MetricCollector.Gateway.Proxy;
 using MetricCollector.Gateway.Security;
 
 namespace MetricCollector.Gateway.Hosting;
@@ -15,16 +17,17 @@ internal static class ConfigurationShape
 
     // The sections under Gateway, each bound strictly to its options: a setting misspelled inside one stops the start
     // (StartupFailure), and so does a section misspelled here, which no binder would ever read.
-    private static readonly string[] GatewaySections = ["Server", "Instrumentation", "Mcp", "Auth"];
+    private static readonly string[] GatewaySections =
+        [GatewayServerOptions.SectionName, GatewayInstrumentationOptions.SectionName, McpInstrumentationOptions.SectionName, GatewayAuthOptions.SectionName];
 
     public static void Check(IConfiguration configuration)
     {
         foreach (var section in configuration.GetSection("Gateway").GetChildren())
         {
-            if (Array.FindIndex(GatewaySections, known => string.Equals(known, section.Key, StringComparison.OrdinalIgnoreCase)) < 0)
+            if (Array.FindIndex(GatewaySections, known => string.Equals(known, section.Path, StringComparison.OrdinalIgnoreCase)) < 0)
             {
                 throw new GatewayStartupException(
-                    $"{section.Path} is not a setting: the sections under Gateway are {string.Join(", ", GatewaySections)}; check its spelling (README.md, Configuration).");
+                    $"{section.Path} is not a setting: the sections under Gateway are {string.Join(", ", GatewaySections.Select(known => known["Gateway:".Length..]))}; check its spelling (README.md, Configuration).");
             }
         }
 

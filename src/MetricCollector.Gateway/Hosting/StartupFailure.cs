@@ -2,8 +2,6 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Connections;
 using MetricCollector.Collector;
-using MetricCollector.Gateway.Mcp;
-using MetricCollector.Gateway.Proxy;
 using MetricCollector.Gateway.Security;
 using Microsoft.Extensions.Options;
 
@@ -58,7 +56,7 @@ internal static partial class StartupFailure
         }
 
         string member = match.Groups["member"].Value;
-        string section = optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? optionsType.Name;
+        string section = SectionNameOf(optionsType);
         var type = optionsType.GetProperty(member)?.PropertyType;
         string hint = type is not null && (Nullable.GetUnderlyingType(type) ?? type) == typeof(TimeSpan) ? $" It is {TimeSpanFormat}." : "";
         return $"{section}:{member}: {match.Groups["error"].Value}{hint}";
@@ -84,10 +82,7 @@ internal static partial class StartupFailure
         return $"{match.Groups["path"].Value} is '{match.Groups["value"].Value}', but must be {expected}.";
     }
 
-    // The options types bound strictly, by the name the binder gives them.
-    private static readonly Type[] StrictOptions =
-        [typeof(MetricCollectorOptions), typeof(GatewayServerOptions), typeof(GatewayInstrumentationOptions), typeof(McpInstrumentationOptions), typeof(GatewayAuthOptions)];
-
+    // The binder names the options type; every options class of ours says its section in SectionName.
     private static string SectionOf(string typeName)
     {
         if (typeName == typeof(ApiKeyOptions).FullName)
@@ -95,16 +90,12 @@ internal static partial class StartupFailure
             return "A key under Gateway:Auth:Keys";
         }
 
-        foreach (var type in StrictOptions)
-        {
-            if (typeName == type.FullName && type.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) is string section)
-            {
-                return section;
-            }
-        }
-
-        return typeName;
+        var type = typeof(StartupFailure).Assembly.GetType(typeName) ?? typeof(MetricCollectorOptions).Assembly.GetType(typeName);
+        return type is null ? typeName : SectionNameOf(type);
     }
+
+    private static string SectionNameOf(Type optionsType) =>
+        optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? optionsType.Name;
 
     private static string Innermost(Exception exception)
     {

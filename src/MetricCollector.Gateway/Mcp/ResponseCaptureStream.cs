@@ -16,28 +16,30 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
     private string? _encoding;
     private byte[]? _decoded;
 
-    /// <summary>The captured body, or empty when the body was not JSON or was larger than the limit.</summary>
-    public ReadOnlySpan<byte> Captured => _capturing == true && _buffer is not null ? _buffer.AsSpan(0, _length) : default;
-
     /// <summary>
     /// The captured body as JSON text: decompressed when the upstream sent it gzip, deflate or br encoded (at most the
-    /// limit once decompressed); empty when nothing was captured or it cannot be decoded.
+    /// limit once decompressed); empty when the body was not JSON, was larger than the limit, or cannot be decoded.
     /// </summary>
     public ReadOnlySpan<byte> CapturedJson()
     {
-        var captured = Captured;
-        if (captured.IsEmpty || _encoding is null)
+        if (_capturing != true || _buffer is null)
         {
-            return captured;
+            return default;
         }
 
-        var compressed = new MemoryStream(_buffer!, 0, _length, writable: false);
+        if (_encoding is null)
+        {
+            return _buffer.AsSpan(0, _length);
+        }
+
+        var compressed = new MemoryStream(_buffer, 0, _length, writable: false);
         using Stream? decoder = _encoding switch
         {
             "gzip" or "x-gzip" => new GZipStream(compressed, CompressionMode.Decompress),
             // HTTP's deflate is the zlib format (RFC 9110).
             "deflate" => new ZLibStream(compressed, CompressionMode.Decompress),
             "br" => new BrotliStream(compressed, CompressionMode.Decompress),
+            // A coding this cannot read: the body is passed on unread.
             _ => null,
         };
         if (decoder is null)
@@ -50,7 +52,8 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
         try
         {
             int read;
-            while (length <= limit && (read = decoder.Read(_decoded, length, Math.Min(_decoded.Length, limit + 1) - length)) > 0)
+            // One byte past the limit tells a body over it.
+            while (length <= limit && (read = decoder.Read(_decoded, length, limit + 1 - length)) > 0)
             {
                 length += read;
             }
@@ -122,7 +125,7 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
     {
         if (_capturing is null)
         {
-            _capturing = IsJson(response.ContentType) && EncodingOf(response.Headers.ContentEncoding, out _encoding);
+            _capturing = IsJson(response.ContentType) && IsOneCoding(response.Headers.ContentEncoding, out _encoding);
         }
 
         if (_capturing != true)
@@ -149,23 +152,19 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
         _length += data.Length;
     }
 
-    /// <summary>Whether the body can be read: not encoded, or in one coding <see cref="CapturedJson"/> decodes (lower-cased).</summary>
-    private static bool EncodingOf(Microsoft.Extensions.Primitives.StringValues codings, out string? encoding)
+    /// <summary>
+    /// Whether the body is in at most one coding, <paramref name="encoding"/> (lower-cased), null for none or identity;
+    /// <see cref="CapturedJson"/> says whether it can decode it.
+    /// </summary>
+    private static bool IsOneCoding(Microsoft.Extensions.Primitives.StringValues codings, out string? encoding)
     {
-        encoding = null;
-        if (codings.Count == 0)
+        encoding = codings.Count == 1 ? codings[0]!.Trim().ToLowerInvariant() : null;
+        if (encoding == "identity")
         {
-            return true;
+            encoding = null;
         }
 
-        string coding = codings.Count == 1 ? codings[0]!.Trim().ToLowerInvariant() : "";
-        if (coding is "identity" or "")
-        {
-            return coding.Length > 0;
-        }
-
-        encoding = coding;
-        return coding is "gzip" or "x-gzip" or "deflate" or "br";
+        return codings.Count <= 1;
     }
 
     private static bool IsJson(string? contentType) =>

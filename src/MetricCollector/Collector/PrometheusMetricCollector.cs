@@ -408,8 +408,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     /// <summary>The label names of a pushed metric, sorted ordinally; null when no pushed metric has that name.</summary>
     /// <param name="name">The metric name as pushed, or as exposed (counters with <c>_total</c>).</param>
-    public IReadOnlyList<string>? LabelNamesOf(string name) =>
-        _metrics.TryGetValue(name, out var metric) || _metrics.TryGetValue(name + "_total", out metric) ? metric.Definition.LabelNames : null;
+    public IReadOnlyList<string>? LabelNamesOf(string name) => Find(name)?.Definition.LabelNames;
 
     /// <summary>
     /// Removes the series of a pushed metric whose labels have the given values, or all its series when there are no
@@ -419,7 +418,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// <param name="matchers">Label names and the values a removed series must have.</param>
     public int? Delete(string name, IReadOnlyDictionary<string, string> matchers)
     {
-        if (!_metrics.TryGetValue(name, out var metric) && !_metrics.TryGetValue(name + "_total", out metric))
+        if (Find(name) is not { } metric)
         {
             return null;
         }
@@ -429,6 +428,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         LogDeleted(_logger, metric.Definition.Name, removed);
         return removed;
     }
+
+    /// <summary>The pushed metric named <paramref name="name"/> as pushed, or as exposed (counters with <c>_total</c>).</summary>
+    private IPushedMetric? Find(string name) =>
+        _metrics.TryGetValue(name, out var metric) || _metrics.TryGetValue(name + "_total", out metric) ? metric : null;
 
     /// <summary>Removes every pushed series; definitions stay. Returns how many series were removed.</summary>
     public int Wipe()
