@@ -109,6 +109,28 @@ bench_start_pushgateway() {
     >"$bench_work/pushgateway-$1.log" 2>&1 & bench_pids+=($!); bench_last_pid=$!
 }
 
+# bench_require_heap_tools: dotnet-gcdump and dotnet-counters, installed as global tools when missing (for bench_gc_heap).
+bench_require_heap_tools() {
+  local tool
+  for tool in dotnet-gcdump dotnet-counters; do
+    [ -x "$HOME/.dotnet/tools/$tool" ] || command -v "$tool" >/dev/null || timeout 180 dotnet tool install -g "$tool" >/dev/null 2>&1 || true
+  done
+}
+bench_tool() { if command -v "$1" >/dev/null; then command -v "$1"; else echo "$HOME/.dotnet/tools/$1"; fi; }
+# bench_gc_heap PID: live bytes on the GC heap after a full blocking GC: dotnet-gcdump forces one (its own heap graph is
+# lossy on .NET 10 for large heaps, so only its side effect is used), then dotnet-counters reads what that GC left,
+# dotnet.gc.last_collection.heap.size minus .fragmentation.size over every generation. Empty when the tools are missing.
+bench_gc_heap() {
+  local f=$bench_work/heap-$1-$RANDOM
+  timeout 120 "$(bench_tool dotnet-gcdump)" collect -p "$1" -o "$f.gcdump" >/dev/null 2>&1 || return 0
+  timeout 60 "$(bench_tool dotnet-counters)" collect -p "$1" --counters System.Runtime --format csv -o "$f.csv" \
+    --duration 00:00:02 >/dev/null 2>&1 || return 0
+  awk -F, '$3 ~ /^dotnet.gc.last_collection.heap.(size|fragmentation.size) / {
+      split($3, k, "="); key = ($3 ~ /fragmentation/ ? "f" : "s") k[2]; v[key] = $5 }
+    END { for (key in v) t += (key ~ /^s/ ? v[key] : -v[key]); printf "%.0f", t }' "$f.csv"
+  rm -f "$f.gcdump" "$f.csv"
+}
+
 # bench_start NAME COMMAND...: runs a server in the background, its output in $bench_work/NAME.log; its pid in
 # $bench_last_pid.
 bench_start() {
@@ -146,7 +168,7 @@ bench_ratio() { awk -v a="$1" -v b="$2" -v d="${3:-3}" 'BEGIN { if (b == 0) prin
 bench_figure() { [ -n "${BENCH_FIGURES:-}" ] && echo "$1 $2" >> "$BENCH_FIGURES"; return 0; }
 
 # bench_fill_gateway PORT TYPE FROM TO: pushes series FROM..TO-1 of one metric of TYPE (counter: bench_series_total,
-# histogram: bench_series_seconds with the default buckets) through batched POST /record, 1000 records a batch.
+# histogram or summary: bench_series_seconds, histograms with the default buckets) through batched POST /record, 1000 records a batch.
 bench_fill_gateway() {
   local dir=$bench_work/fill-$1-$2-$3 name
   mkdir -p "$dir"

@@ -11,24 +11,7 @@ series=${1:-100000}
 source bench/lib.sh
 bench_build
 
-tools=$HOME/.dotnet/tools
-for tool in dotnet-gcdump dotnet-counters; do
-  [ -x "$tools/$tool" ] || command -v "$tool" >/dev/null || timeout 180 dotnet tool install -g "$tool" >/dev/null 2>&1 || true
-done
-tool() { if command -v "$1" >/dev/null; then command -v "$1"; else echo "$tools/$1"; fi; }
-# gc_heap PID: live bytes on the GC heap after a full blocking GC: dotnet-gcdump forces one (its own heap graph is
-# lossy on .NET 10 for large heaps, so only its side effect is used), then dotnet-counters reads what that GC left,
-# dotnet.gc.last_collection.heap.size minus .fragmentation.size over every generation. Empty when the tools are missing.
-gc_heap() {
-  local f=$bench_work/heap-$1-$RANDOM
-  timeout 120 "$(tool dotnet-gcdump)" collect -p "$1" -o "$f.gcdump" >/dev/null 2>&1 || return 0
-  timeout 60 "$(tool dotnet-counters)" collect -p "$1" --counters System.Runtime --format csv -o "$f.csv" \
-    --duration 00:00:02 >/dev/null 2>&1 || return 0
-  awk -F, '$3 ~ /^dotnet.gc.last_collection.heap.(size|fragmentation.size) / {
-      split($3, k, "="); key = ($3 ~ /fragmentation/ ? "f" : "s") k[2]; v[key] = $5 }
-    END { for (key in v) t += (key ~ /^s/ ? v[key] : -v[key]); printf "%.0f", t }' "$f.csv"
-  rm -f "$f.gcdump" "$f.csv"
-}
+bench_require_heap_tools
 per() { awk -v a="$1" -v b="$2" -v n="$series" 'BEGIN { if (a == "" || b == "") print "n/a"; else printf "%.0f", (b - a) / n }'; }
 
 echo "| target | series type | series | RSS before (MiB) | RSS after (MiB) | RSS bytes per series | heap bytes per series | heap measured as |"
@@ -44,10 +27,10 @@ for type in counter histogram; do
     -d "[{\"metric_name\":\"bench_warm\",\"metric_type\":\"$type\",\"value\":1}]"
   curl -s -o /dev/null "http://127.0.0.1:$port/metrics"
   sleep 1
-  heap0=$(gc_heap "$pid"); rss0=$(bench_rss_kb "$pid")
+  heap0=$(bench_gc_heap "$pid"); rss0=$(bench_rss_kb "$pid")
   bench_fill_gateway "$port" "$type" 0 "$series"
   sleep 2
-  rss1=$(bench_rss_kb "$pid"); heap1=$(gc_heap "$pid")
+  rss1=$(bench_rss_kb "$pid"); heap1=$(bench_gc_heap "$pid")
   rss_per=$(per $(( rss0 * 1024 )) $(( rss1 * 1024 ))) heap_per=$(per "$heap0" "$heap1")
   echo "| gateway | $type | $series | $(( rss0 / 1024 )) | $(( rss1 / 1024 )) | $rss_per | $heap_per | live GC heap after a forced full GC |"
   bench_figure "memory.gateway.$type.rss_per_series" "$rss_per"

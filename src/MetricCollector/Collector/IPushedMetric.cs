@@ -33,8 +33,8 @@ internal interface IPushedMetric
 
     /// <summary>
     /// Calls <paramref name="visit"/> with each live series' label values and the series (a <see cref="ValueSeries"/>
-    /// for counters and gauges, a <see cref="HistogramSeries"/> for histograms, a <see cref="ChildSeries{TChild}"/>
-    /// for summaries); in creation order, as the exposition writes them, when the metric keeps its series so.
+    /// for counters and gauges, a <see cref="HistogramSeries"/> for histograms, a <see cref="SummarySeries"/> for
+    /// summaries); in creation order, as the exposition writes them, when the metric keeps its series so.
     /// </summary>
     void ForEachSeries(Action<string[], PushedSeries> visit);
 

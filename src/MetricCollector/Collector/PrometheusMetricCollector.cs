@@ -8,11 +8,10 @@ using Prometheus;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// The collector: pushed summaries, its own metrics and the host's counters and gauges live in a prometheus-net
-/// registry of their own; pushed counters, gauges and histograms, and the host's histograms
-/// (<see cref="CreateHostHistogram"/>), are kept outside it, one small <see cref="ValueSeries"/> or
-/// <see cref="HistogramSeries"/> each, and written after the registry's families by
-/// <see cref="PushedExpositionWriter"/>, byte for byte as prometheus-net would.
+/// The collector: its own metrics and the host's counters and gauges live in a prometheus-net registry of their own;
+/// pushed metrics and the host's histograms (<see cref="CreateHostHistogram"/>) are kept outside it, one small
+/// <see cref="ValueSeries"/>, <see cref="HistogramSeries"/> or <see cref="SummarySeries"/> each, and written after the
+/// registry's families by <see cref="PushedExpositionWriter"/>, byte for byte as prometheus-net would.
 /// prometheus-net silently accepts a second label set for a name and ignores changed buckets, so this class keeps the
 /// definition table and refuses every clash itself.
 /// </summary>
@@ -52,9 +51,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     private readonly Lock _defineLock = new();
     private readonly MetricFactory _factory;
 
-    // Set once a summary's help holds a double quote, never cleared (definitions stay): from then on the registry's
-    // OpenMetrics output goes through a HelpQuoteEscapingStream.
-    private volatile bool _summaryHelpHasQuote;
     private readonly MetricCollectorOptions _options;
     private readonly SelfMetrics _self;
     private readonly RejectionLog _rejectionLog;
@@ -105,9 +101,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         {
             // prometheus-net ends its output with "# EOF"; the pushed families must come before that line.
             var registryPart = new EofWithholdingStream(destination);
-            // Only while a summary's help holds a double quote: prometheus-net writes its help unescaped (see CreateSummary).
-            Stream registryOutput = _summaryHelpHasQuote ? new HelpQuoteEscapingStream(registryPart) : registryPart;
-            await Registry.CollectAndExportAsTextAsync(registryOutput, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
+            await Registry.CollectAndExportAsTextAsync(registryPart, ExpositionFormat.OpenMetricsText, cancellationToken).ConfigureAwait(false);
             await registryPart.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         else
@@ -352,21 +346,18 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
             }
 
-            if (defined.Family is { } family)
+            var families = _pushedFamilies;
+            var kept = new PushedFamily[families.Length - 1];
+            int index = 0;
+            foreach (var each in families)
             {
-                var families = _pushedFamilies;
-                var kept = new PushedFamily[families.Length - 1];
-                int index = 0;
-                foreach (var each in families)
+                if (!ReferenceEquals(each, defined.Family))
                 {
-                    if (!ReferenceEquals(each, family))
-                    {
-                        kept[index++] = each;
-                    }
+                    kept[index++] = each;
                 }
-
-                _pushedFamilies = kept;
             }
+
+            _pushedFamilies = kept;
 
             // Records that found the metric meanwhile may add an entry back; they drop it when refused as Withdrawn.
             _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
@@ -377,8 +368,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         }
     }
 
-    /// <summary>A metric a record has just added, and its family (null for a summary, which the registry writes).</summary>
-    private sealed record NewMetric(IPushedMetric Metric, PushedFamily? Family);
+    /// <summary>A metric a record has just added, and its family.</summary>
+    private sealed record NewMetric(IPushedMetric Metric, PushedFamily Family);
 
     /// <summary>The limits an operator may set tighter than the schema's bounds.</summary>
     private RecordRejection? CheckConfiguredLimits(MetricRecord record)
@@ -566,18 +557,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
             }
 
-            var metric = Create(definition);
-            PushedFamily? family = metric switch
-            {
-                PushedMetric<ValueSeries> values => new ValueFamily(values),
-                PushedMetric<HistogramSeries> histograms => new HistogramFamily(histograms),
-                _ => null,
-            };
-            if (family is not null)
-            {
-                _pushedFamilies = [.. _pushedFamilies, family];
-            }
-
+            created = Create(definition);
+            var metric = created.Metric;
+            _pushedFamilies = [.. _pushedFamilies, created.Family];
             foreach (string name in claimed)
             {
                 _claims.Add(name, metric);
@@ -585,7 +567,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
             _metrics[definition.Name] = metric;
             _definitionOrder.Add(metric);
-            created = new NewMetric(metric, family);
             return metric;
         }
     }
@@ -619,7 +600,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         var metric = Register(definition, out var rejection, out _);
         problem = rejection?.Detail;
         if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)
-            || (definition.Type == MetricType.Histogram && !SequenceEqual(metric.Definition.Buckets!, definition.Buckets!))))
+            || (definition.Type == MetricType.Histogram && !SequenceEqual(metric.Definition.Buckets!, definition.Buckets!))
+            || (definition.Type == MetricType.Summary && !SequenceEqual(metric.Definition.Objectives!, definition.Objectives!))))
         {
             problem = "a metric of that name with another definition exists";
             return null;
@@ -678,52 +660,47 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
     }
 
-    // Series are published when a record has been applied to them (SuppressInitialValue), never by merely defining
-    // the metric. Counters, gauges and histograms stay out of prometheus-net: its child per series costs ~430 bytes for
-    // a counter, ~730 for a histogram, and its histograms can be read torn (see HistogramSeries).
-    private IPushedMetric Create(MetricDefinition definition)
+    // Series are published when a record has been applied to them (as prometheus-net's SuppressInitialValue), never
+    // by merely defining the metric. Pushed metrics stay out of prometheus-net: its child per series costs ~430 bytes
+    // for a counter, ~730 for a histogram and 8 KB for a summary once observed, its histograms can be read torn (see
+    // HistogramSeries), and a summary's count and sum cannot be restored into it after a restart.
+    private NewMetric Create(MetricDefinition definition)
     {
         switch (definition.Type)
         {
             case MetricType.Counter:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record) => series.TryAdd(record.Value ?? 1), keepRoster: true);
+            {
+                var counter = new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record, _) => series.TryAdd(record.Value ?? 1), keepRoster: true);
+                return new NewMetric(counter, new ValueFamily(counter));
+            }
+
             case MetricType.Gauge:
-                return new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), ApplyGauge, keepRoster: true);
+            {
+                var gauge = new PushedMetric<ValueSeries>(definition, _budget, _options.MaxSeriesPerMetric, static _ => new ValueSeries(), static (series, record, _) => ApplyGauge(series, record), keepRoster: true);
+                return new NewMetric(gauge, new ValueFamily(gauge));
+            }
+
             case MetricType.Histogram:
-                return NewHistogram(definition, _budget, _options.MaxSeriesPerMetric);
+            {
+                var histogram = NewHistogram(definition, _budget, _options.MaxSeriesPerMetric);
+                return new NewMetric(histogram, new HistogramFamily(histogram));
+            }
+
             default:
-                // Made with the first series, not with the definition: prometheus-net cannot take a metric out of its
-                // registry again, and a definition whose first record is refused is withdrawn (see Withdraw).
-                // createSeries runs under the metric's creation lock, so the summary is made once.
-                Summary? summary = null;
-                return new PushedMetric<ChildSeries<Summary.Child>>(
-                    definition, _budget, _options.MaxSeriesPerMetric, values => new ChildSeries<Summary.Child>((summary ??= CreateSummary(definition)).WithLabels(values)), static (series, record) => series.TryObserve(record, static (child, value) => child.Observe(value)));
+            {
+                var summary = NewSummary(definition, _budget, _options.MaxSeriesPerMetric, _options.SummaryMaxAge, _time);
+                return new NewMetric(summary, new SummaryFamily(summary, _time));
+            }
         }
     }
 
-    private Summary CreateSummary(MetricDefinition definition)
+    /// <summary>A pushed summary: its series observe into quantile windows of <paramref name="maxAge"/> on <paramref name="time"/>'s clock.</summary>
+    internal static PushedMetric<SummarySeries> NewSummary(MetricDefinition definition, SeriesBudget budget, int maxSeries, TimeSpan maxAge, TimeProvider time)
     {
-        var objectives = new List<QuantileEpsilonPair>(definition.Objectives!.Count);
-        foreach (var objective in definition.Objectives)
-        {
-            objectives.Add(new QuantileEpsilonPair(objective.Quantile, objective.Error));
-        }
-
-        // prometheus-net writes the help as it is given, in both formats: given escaped for the text format
-        // (backslash, line feed), it is right there and in OpenMetrics but for a double quote, which
-        // OpenMetrics escapes and the text format must not; the OpenMetrics exposition escapes that one.
-        if (definition.Help.Contains('"', StringComparison.Ordinal))
-        {
-            _summaryHelpHasQuote = true;
-        }
-
-        return _factory.CreateSummary(definition.Name, SampleText.EscapeHelp(definition.Help, openMetrics: false), new SummaryConfiguration
-        {
-            LabelNames = [.. definition.LabelNames],
-            SuppressInitialValue = true,
-            Objectives = objectives,
-            MaxAge = _options.SummaryMaxAge,
-        });
+        // One set of targets for the metric, not one per series.
+        var targets = new QuantileTargets(definition.Objectives!);
+        long streamTicks = Math.Max(1, (long)(maxAge.TotalSeconds * time.TimestampFrequency) / QuantileWindow.Streams);
+        return new PushedMetric<SummarySeries>(definition, budget, maxSeries, _ => new SummarySeries(targets, streamTicks, time.GetTimestamp()), static (series, record, now) => series.TryObserve(record, now), keepRoster: true);
     }
 
     /// <summary>A pushed histogram: its series count into the definition's buckets and +Inf.</summary>
@@ -731,7 +708,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     {
         // One bounds array for the metric, not one per series.
         double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
-        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record) => series.TryObserve(bounds, record), keepRoster: true);
+        return new PushedMetric<HistogramSeries>(definition, budget, maxSeries, _ => new HistogramSeries(bounds.Length), (series, record, _) => series.TryObserve(bounds, record), keepRoster: true);
     }
 
     private static bool ApplyGauge(ValueSeries gauge, MetricRecord record)

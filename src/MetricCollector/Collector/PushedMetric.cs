@@ -13,7 +13,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     private readonly SeriesBudget _budget;
     private readonly int _maxSeries;
     private readonly Func<string[], TSeries> _createSeries;
-    private readonly Func<TSeries, MetricRecord, bool> _apply;
+    private readonly Func<TSeries, MetricRecord, long, bool> _apply;
 
     // Both changed under _createLock: a metric may be withdrawn (its defining record refused) only while it never had a series.
     private bool _hadSeries;
@@ -23,9 +23,9 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     /// <param name="budget">The series budget shared by all metrics.</param>
     /// <param name="maxSeries">The most series this metric may hold.</param>
     /// <param name="createSeries">Creates a series for label values.</param>
-    /// <param name="apply">Applies a record to a series; false, changing nothing, when it would make a value infinite.</param>
+    /// <param name="apply">Applies a record to a series at a timestamp; false, changing nothing, when it would make a value infinite.</param>
     /// <param name="keepRoster">Keep the series in creation order too (<see cref="Roster"/>), for a metric the collector writes itself.</param>
-    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Func<TSeries, MetricRecord, bool> apply, bool keepRoster = false)
+    public PushedMetric(MetricDefinition definition, SeriesBudget budget, int maxSeries, Func<string[], TSeries> createSeries, Func<TSeries, MetricRecord, long, bool> apply, bool keepRoster = false)
     {
         Roster = keepRoster ? new SeriesRoster<TSeries>() : null;
         Definition = definition;
@@ -59,7 +59,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
             if (series!.TryEnter())
             {
-                if (!_apply(series, record))
+                if (!_apply(series, record, now))
                 {
                     // Never a series this record made: its first record starts from zero, and the validator refuses
                     // values whose own sum is infinite. So the series was published by an earlier record.

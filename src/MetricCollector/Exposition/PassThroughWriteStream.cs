@@ -1,9 +1,8 @@
 namespace MetricCollector.Exposition;
 
 /// <summary>
-/// A write-only stream in front of another, for the filters the registry's output passes through on its way to the
-/// response (<see cref="EofWithholdingStream"/>, <see cref="HelpQuoteEscapingStream"/>): what a filter does is in its
-/// two writes; the rest is the same for each.
+/// A write-only stream in front of another, for a filter the registry's output passes through on its way to the
+/// response (<see cref="EofWithholdingStream"/>): what the filter does is in its two writes; the rest is here.
 /// </summary>
 internal abstract class PassThroughWriteStream(Stream inner) : Stream
 {

@@ -2,8 +2,8 @@ namespace MetricCollector.Exposition;
 
 /// <summary>
 /// Writes the families kept outside prometheus-net: the host's histograms (<see cref="Collector.HostHistogram"/>), then
-/// the pushed counters, gauges and histograms (see <see cref="Collector.ValueSeries"/> and
-/// <see cref="Collector.HistogramSeries"/>), in the text format or OpenMetrics, each list's families in the order they
+/// the pushed metrics (see <see cref="Collector.ValueSeries"/>, <see cref="Collector.HistogramSeries"/> and
+/// <see cref="Collector.SummarySeries"/>), in the text format or OpenMetrics, each list's families in the order they
 /// were defined, each family's series in the order they were created. Only series that have been written and not removed appear; a family with none still has its HELP and TYPE
 /// lines, as prometheus-net writes them for a metric whose series were all removed. OpenMetrics' closing
 /// <c># EOF</c> comes last, after these families.

@@ -4,7 +4,8 @@ namespace MetricCollector.Persistence;
 
 /// <summary>
 /// Takes the state of every pushed series: counter and gauge values, and histogram bucket counts and sums, each
-/// histogram series copied at one moment (<see cref="HistogramSeries.CopyTo"/>). Summaries keep only their definition.
+/// histogram series copied at one moment (<see cref="HistogramSeries.CopyTo"/>), and summary counts and sums (not their
+/// quantile windows, which cover the last minutes and start over after a restart).
 /// </summary>
 internal static class SnapshotCapture
 {
@@ -26,7 +27,7 @@ internal static class SnapshotCapture
                     // A series not yet written (or already removed) has nothing to keep; it is in the next snapshot.
                     ValueSeries value when value.IsVisible => new SnapshotSeries([.. labels], value.Value, null, null, ttlSeconds),
                     HistogramSeries histogram when histogram.IsVisible => CaptureHistogram(labels, histogram, ttlSeconds),
-                    // A summary's quantiles cover a sliding window held only in memory; they restart after a restart.
+                    SummarySeries summary when summary.IsVisible => CaptureSummary(labels, summary, ttlSeconds),
                     _ => null,
                 };
                 if (entry is not null)
@@ -46,5 +47,11 @@ internal static class SnapshotCapture
         var counts = new long[histogram.BucketCount];
         double sum = histogram.CopyTo(counts);
         return new SnapshotSeries([.. labels], null, counts, sum, ttlSeconds);
+    }
+
+    private static SnapshotSeries CaptureSummary(string[] labels, SummarySeries summary, double? ttlSeconds)
+    {
+        var (count, sum) = summary.Totals();
+        return new SnapshotSeries([.. labels], null, null, sum, ttlSeconds) { Count = count };
     }
 }

@@ -4,7 +4,10 @@ using MetricCollector.Recording;
 
 namespace MetricCollector.Persistence;
 
-/// <summary>Puts a snapshot's series back into a collector: counters keep counting, gauges keep their value, histograms their buckets and sum.</summary>
+/// <summary>
+/// Puts a snapshot's series back into a collector: counters keep counting, gauges keep their value, histograms their
+/// buckets and sum, summaries their count and sum (their quantile window starts empty).
+/// </summary>
 internal static class SnapshotRestore
 {
     /// <summary>Restores what the collector's limits allow; returns how many series were restored and what was skipped.</summary>
@@ -192,8 +195,8 @@ internal static class SnapshotRestore
 
     /// <summary>
     /// Why a series' state cannot be restored, or null. The rules POST /record keeps (a counter finite and never
-    /// negative, a gauge finite, a histogram's counts never negative and its sum finite and never negative, as its
-    /// observations are): a snapshot written before a rule was added, or edited by hand, could hold anything, and
+    /// negative, a gauge finite, a histogram's counts and a summary's count never negative and their sums finite and
+    /// never negative, as their observations are): a snapshot written before a rule was added, or edited by hand, could hold anything, and
     /// /metrics would then write NaN, +Inf or a negative _sum that strict OpenMetrics parsers refuse.
     /// </summary>
     private static string? StateProblem(MetricDefinition definition, SnapshotSeries series, double frequency)
@@ -232,7 +235,14 @@ internal static class SnapshotRestore
                     _ => null,
                 };
             default:
-                return null;
+                return (series.Count, series.Sum) switch
+                {
+                    (null, _) => "a series has no count",
+                    (< 0, _) => $"a series' count {series.Count} is negative",
+                    (_, null) => "a series has no sum",
+                    (_, { } sum) when !(double.IsFinite(sum) && sum >= 0) => $"a series' sum {Number(sum)} is not a finite number >= 0 (observations are never negative)",
+                    _ => null,
+                };
         }
     }
 
@@ -252,6 +262,9 @@ internal static class SnapshotRestore
             // Exact counts and sum (that they fit was checked before the series was created).
             case HistogramSeries histogram when definition.Type == MetricType.Histogram && series.BucketCounts is { } counts:
                 histogram.Add(counts, series.Sum ?? 0);
+                break;
+            case SummarySeries summary when definition.Type == MetricType.Summary && series.Count is { } count:
+                summary.Add(count, series.Sum ?? 0);
                 break;
         }
     }

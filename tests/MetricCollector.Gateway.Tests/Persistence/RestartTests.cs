@@ -17,21 +17,28 @@ public sealed class RestartTests : IDisposable
         gateway.Client.PostAsync("/record", new StringContent(body, Encoding.UTF8, "application/json"));
 
     [Fact]
-    public async Task Pushed_counters_keep_counting_and_gauges_keep_their_value_across_a_restart()
+    public async Task Pushed_counters_and_summaries_keep_counting_and_gauges_keep_their_value_across_a_restart()
     {
         await using (var first = await RunningGateway.StartAsync(SnapshotArgument))
         {
             using var counter = await PostAsync(first, """{"metric_name":"sandbox_allocations","metric_type":"counter","value":5,"labels":{"pool":"gpu"}}""");
             using var gauge = await PostAsync(first, """{"metric_name":"sandbox_pool_free","metric_type":"gauge","value":3,"labels":{"pool":"gpu"}}""");
+            using var summary = await PostAsync(first, """{"metric_name":"mcp_tool_seconds","metric_type":"summary","values":[1,2],"labels":{"tool":"search"}}""");
             Assert.Equal(HttpStatusCode.Accepted, gauge.StatusCode);
+            Assert.Equal(HttpStatusCode.Accepted, summary.StatusCode);
         }
 
         await using var second = await RunningGateway.StartAsync(SnapshotArgument);
         using var more = await PostAsync(second, """{"metric_name":"sandbox_allocations","metric_type":"counter","labels":{"pool":"gpu"}}""");
+        using var observed = await PostAsync(second, """{"metric_name":"mcp_tool_seconds","metric_type":"summary","value":3,"labels":{"tool":"search"}}""");
         string metrics = await second.MetricsAsync();
 
         Assert.Equal(6, MetricsText.Value(metrics, """sandbox_allocations_total{pool="gpu"}"""));
         Assert.Equal(3, MetricsText.Value(metrics, """sandbox_pool_free{pool="gpu"}"""));
+        // A summary's count and sum go on (rate() sees no reset); its quantiles cover what came since the restart.
+        Assert.Equal(3, MetricsText.Value(metrics, """mcp_tool_seconds_count{tool="search"}"""));
+        Assert.Equal(6, MetricsText.Value(metrics, """mcp_tool_seconds_sum{tool="search"}"""));
+        Assert.Equal(3, MetricsText.Value(metrics, """mcp_tool_seconds{tool="search",quantile="0.5"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """metric_collector_snapshot_restores_total{result="restored"}"""));
     }
 

@@ -281,7 +281,7 @@ public sealed class HistogramExpositionTests
         // The writer is under test, with any observations (NaN, infinities, sums that overflow): fed through the
         // host histograms' observe, which takes them all as prometheus-net does; the record path refuses some.
         double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
-        var metric = new PushedMetric<HistogramSeries>(definition, new SeriesBudget(10_000), 10_000, _ => new HistogramSeries(bounds.Length), (series, record) =>
+        var metric = new PushedMetric<HistogramSeries>(definition, new SeriesBudget(10_000), 10_000, _ => new HistogramSeries(bounds.Length), (series, record, _) =>
         {
             foreach (double value in record.Values!)
             {

@@ -65,6 +65,61 @@ public sealed class SnapshotTests : IDisposable
         Assert.False(File.Exists(SnapshotPath + ".tmp"));
     }
 
+    [Fact]
+    public async Task Summaries_come_back_with_their_count_and_sum_and_an_empty_quantile_window()
+    {
+        var (before, snapshots) = Create();
+        await before.RecordAsync(new MetricRecord("tool_seconds", MetricType.Summary) { Values = [0.5, 1.5, 4], Labels = TestCollector.Labels(("tool", "search")) });
+        await before.RecordAsync(new MetricRecord("tool_seconds", MetricType.Summary) { Value = 2, Labels = TestCollector.Labels(("tool", "search")) });
+        await snapshots.WriteAsync(CancellationToken.None);
+
+        var (after, restored) = Create();
+        await restored.RestoreAsync(CancellationToken.None);
+
+        // _count and _sum go on from where they were (rate() sees no reset); the quantiles cover observations since
+        // the restart, none yet.
+        var samples = Pushed(await after.ExposeAsync());
+        Assert.Equal(4, samples["tool_seconds_count{tool=\"search\"}"]);
+        Assert.Equal(8, samples["tool_seconds_sum{tool=\"search\"}"]);
+        Assert.True(double.IsNaN(samples["tool_seconds{tool=\"search\",quantile=\"0.5\"}"]));
+
+        await after.RecordAsync(new MetricRecord("tool_seconds", MetricType.Summary) { Value = 3, Labels = TestCollector.Labels(("tool", "search")) });
+        samples = Pushed(await after.ExposeAsync());
+        Assert.Equal(5, samples["tool_seconds_count{tool=\"search\"}"]);
+        Assert.Equal(11, samples["tool_seconds_sum{tool=\"search\"}"]);
+        Assert.Equal(3, samples["tool_seconds{tool=\"search\",quantile=\"0.99\"}"]);
+    }
+
+    [Fact]
+    public async Task Summary_series_whose_count_or_sum_a_record_could_never_make_are_skipped_saying_why()
+    {
+        var collector = TestCollector.Create();
+        var snapshot = new SnapshotDocument(SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+        [
+            new SnapshotMetric(new MetricDefinition("s", MetricType.Summary, ["k"], null, [new QuantileObjective(0.5, 0.05)], "help"),
+            [
+                new SnapshotSeries(["no count"], null, null, 1, null),
+                new SnapshotSeries(["negative count"], null, null, 1, null) { Count = -1 },
+                new SnapshotSeries(["nan"], null, null, double.NaN, null) { Count = 1 },
+                new SnapshotSeries(["negative sum"], null, null, -1, null) { Count = 1 },
+                new SnapshotSeries(["no sum"], null, null, null, null) { Count = 1 },
+                new SnapshotSeries(["ok"], null, null, 2.5, null) { Count = 2 },
+            ]),
+        ]);
+
+        var (restored, skipped) = SnapshotRestore.Restore(collector, snapshot);
+
+        Assert.Equal(1, restored);
+        Assert.Equal(
+            ["s: a series has no count", "s: a series' count -1 is negative", "s: a series' sum NaN is not a finite number >= 0 (observations are never negative)",
+             "s: a series' sum -1 is not a finite number >= 0 (observations are never negative)", "s: a series has no sum"],
+            skipped);
+        var samples = Pushed(await collector.ExposeAsync());
+        Assert.Equal(2, samples["s_count{k=\"ok\"}"]);
+        Assert.Equal(2.5, samples["s_sum{k=\"ok\"}"]);
+        Assert.DoesNotContain(samples, sample => !sample.Key.Contains("k=\"ok\"", StringComparison.Ordinal));
+    }
+
     /// <summary>
     /// Families and their series come back in the order /metrics wrote them before: the order they were created in,
     /// neither alphabetical nor any dictionary's, which a scrape diffed across a restart would show.
