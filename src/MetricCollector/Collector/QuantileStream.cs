@@ -13,8 +13,11 @@ namespace MetricCollector.Collector;
 /// </summary>
 internal sealed class QuantileStream(QuantileTargets targets)
 {
-    /// <summary>The most samples kept beyond those the invariant needs, so that a merge seldom allocates.</summary>
-    private const int Headroom = 500;
+    // A merge builds the new sample list here and copies what compression keeps back into the stream's own array, so
+    // that a stream holds about the samples it needs rather than room for the next merge (measured: half of a busy
+    // series' memory when each stream kept that room), and a merge allocates only when the list grows.
+    [ThreadStatic]
+    private static Sample[]? t_scratch;
 
     private Sample[] _samples = [];
     private int _sampleCount;
@@ -60,15 +63,15 @@ internal sealed class QuantileStream(QuantileTargets targets)
     }
 
     /// <summary>
-    /// Merges observations, sorted ascending, into the samples in one pass from the largest down, in place (the array
-    /// grows only when it must), then compresses them.
+    /// Merges observations, sorted ascending, into the samples in one pass from the largest down, then compresses them.
     /// </summary>
     public void Merge(ReadOnlySpan<double> sorted)
     {
         int total = _sampleCount + sorted.Length;
-        if (_samples.Length < total)
+        var merged = t_scratch;
+        if (merged is null || merged.Length < total)
         {
-            Array.Resize(ref _samples, Math.Max(total, _samples.Length * 2));
+            t_scratch = merged = new Sample[Math.Max(total, 1024)];
         }
 
         var samples = _samples;
@@ -81,7 +84,7 @@ internal sealed class QuantileStream(QuantileTargets targets)
             // An observation ranks after the kept samples of equal value, as one inserted later would.
             while (existing >= 0 && samples[existing].Value > value)
             {
-                samples[write--] = samples[existing--];
+                merged[write--] = samples[existing--];
             }
 
             // Placed in ascending order, each would be a new maximum when no kept sample is above it, a new minimum
@@ -89,29 +92,38 @@ internal sealed class QuantileStream(QuantileTargets targets)
             // sample above it, just placed at write + 1, which bounds it (Greenwald and Khanna's rule); the published
             // delta, from the invariant at its rank, can claim more than is known.
             bool edge = existing == _sampleCount - 1 || (existing < 0 && b == 0);
-            double delta = edge ? 0 : Math.Max(0, samples[write + 1].Width + samples[write + 1].Delta - 1);
-            samples[write--] = new Sample(value, 1, delta);
+            double delta = edge ? 0 : Math.Max(0, merged[write + 1].Width + merged[write + 1].Delta - 1);
+            merged[write--] = new Sample(value, 1, delta);
         }
 
-        // The kept samples below every observation are already in place.
-        _sampleCount = total;
+        // The kept samples below every observation.
+        Array.Copy(samples, 0, merged, 0, existing + 1);
         _count += sorted.Length;
-        Compress();
+        int kept = Compress(merged, total);
+
+        int live = total - kept;
+        if (samples.Length < live || samples.Length > (2 * live) + 16)
+        {
+            // A quarter more than needed, so that a stream that grows slowly does not allocate at every merge.
+            _samples = samples = new Sample[live + (live / 4)];
+        }
+
+        Array.Copy(merged, kept, samples, 0, live);
+        _sampleCount = live;
     }
 
     // Folds each sample into its successor while the pair's rank uncertainty stays within the invariant at its rank,
-    // from the largest down; the kept samples end at the array's end and are moved to its start.
-    private void Compress()
+    // from the largest down; returns where the kept samples start (they end at count).
+    private int Compress(Sample[] samples, int count)
     {
-        if (_sampleCount < 2)
+        int kept = count - 1;
+        if (count < 2)
         {
-            return;
+            return 0;
         }
 
-        var samples = _samples;
-        int kept = _sampleCount - 1;
         double rank = _count - 1 - samples[kept].Width;
-        for (int i = _sampleCount - 2; i >= 0; i--)
+        for (int i = count - 2; i >= 0; i--)
         {
             var current = samples[i];
             // At both ranks: the merged sample stands where the one above was, whose allowance may be the narrower.
@@ -127,15 +139,7 @@ internal sealed class QuantileStream(QuantileTargets targets)
             rank -= current.Width;
         }
 
-        int live = _sampleCount - kept;
-        Array.Copy(samples, kept, samples, 0, live);
-        _sampleCount = live;
-
-        // Keep the array near what the next merge needs: a burst must not leave a large array behind for good.
-        if (samples.Length > 2 * (live + Headroom))
-        {
-            Array.Resize(ref _samples, live + Headroom);
-        }
+        return kept;
     }
 
     private double Invariant(double rank) => targets.Invariant(rank, _count);
