@@ -133,10 +133,10 @@ internal static class SeriesRules
         for (int i = 0; i < objectives.Count; i++)
         {
             var (quantile, error) = objectives[i];
-            if (!(quantile > 0 && quantile < 1) || !(error > 0 && error < 1))
+            if (!(quantile > 0 && quantile < 1) || !(error >= RecordLimits.MinObjectiveError && error < 1))
             {
                 throw new ArgumentException(
-                    $"Objective {i}: the quantile and the error must each be strictly between 0 and 1, not {quantile.ToString(CultureInfo.InvariantCulture)} and {error.ToString(CultureInfo.InvariantCulture)}.",
+                    $"Objective {i}: the quantile must be strictly between 0 and 1 and the error at least {RecordLimits.MinObjectiveError.ToString(CultureInfo.InvariantCulture)} and below 1, not {quantile.ToString(CultureInfo.InvariantCulture)} and {error.ToString(CultureInfo.InvariantCulture)}.",
                     nameof(objectives));
             }
 

@@ -503,7 +503,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 $"histogram '{definition.Name}' has buckets [{string.Join(", ", definition.Buckets!)}]; omit buckets or send the same ones.");
         }
 
-        if (record.Objectives is { } objectives && !SequenceEqual(objectives, definition.Objectives!))
+        if (record.Objectives is { } objectives && !SameObjectives(objectives, definition.Objectives!))
         {
             return Conflict(definition, "/objectives",
                 $"summary '{definition.Name}' has other objectives; omit objectives or send the same ones.");
@@ -601,7 +601,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         problem = rejection?.Detail;
         if (metric is not null && (metric.Definition.Type != definition.Type || !SequenceEqual(metric.Definition.LabelNames, definition.LabelNames)
             || (definition.Type == MetricType.Histogram && !SequenceEqual(metric.Definition.Buckets!, definition.Buckets!))
-            || (definition.Type == MetricType.Summary && !SequenceEqual(metric.Definition.Objectives!, definition.Objectives!))))
+            || (definition.Type == MetricType.Summary && !SameObjectives(metric.Definition.Objectives!, definition.Objectives!))))
         {
             problem = "a metric of that name with another definition exists";
             return null;
@@ -656,7 +656,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             record.Type,
             labelNames,
             record.Type == MetricType.Histogram ? record.Buckets?.ToArray() ?? [.. _options.EffectiveDefaultBuckets] : null,
-            record.Type == MetricType.Summary ? record.Objectives?.ToArray() ?? DefaultObjectives.Value : null,
+            record.Type == MetricType.Summary ? ByQuantile(record.Objectives) ?? DefaultObjectives.Value : null,
             record.Help ?? $"{TypeNames.Of(record.Type)} {exposedName}, pushed through POST /record.");
     }
 
@@ -737,8 +737,10 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             MetricType.Gauge => $"gauge '{definition.Name}'",
             _ => $"the sum of {TypeNames.Of(definition.Type)} '{definition.Name}'",
         };
+        // A summary's count can only come near 2^63 from a snapshot edited by hand, but is named where it can.
+        string limit = definition.Type == MetricType.Summary ? " (or its count beyond 2^63 - 1)" : "";
         return new RecordRejection(RejectionReason.ValueOverflow, record.Values is null ? "/value" : "/values",
-            $"the record would take {what} beyond the largest finite double (about 1.8e308); nothing was applied and the series keeps its value.");
+            $"the record would take {what} beyond the largest finite double (about 1.8e308){limit}; nothing was applied and the series keeps its value.");
     }
 
     private static RecordRejection LabelConflict(MetricDefinition definition) =>
@@ -757,6 +759,44 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
         var byCount = t_labelScratch ??= new string[RecordLimits.MaxLabels + 1][];
         return byCount[count] ??= new string[count];
+    }
+
+    /// <summary>A copy of the objectives sorted by quantile, the order the official clients write them in.</summary>
+    private static QuantileObjective[]? ByQuantile(IReadOnlyList<QuantileObjective>? objectives)
+    {
+        if (objectives is null)
+        {
+            return null;
+        }
+
+        QuantileObjective[] sorted = [.. objectives];
+        Array.Sort(sorted, static (left, right) => left.Quantile.CompareTo(right.Quantile));
+        return sorted;
+    }
+
+    /// <summary>The same objectives in any order (each quantile is given once: the validator refuses a repeated one).</summary>
+    private static bool SameObjectives(IReadOnlyList<QuantileObjective> sent, IReadOnlyList<QuantileObjective> defined)
+    {
+        if (sent.Count != defined.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < sent.Count; i++)
+        {
+            bool found = false;
+            for (int j = 0; j < defined.Count && !found; j++)
+            {
+                found = sent[i] == defined[j];
+            }
+
+            if (!found)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool SequenceEqual<T>(IReadOnlyList<T> left, IReadOnlyList<T> right)

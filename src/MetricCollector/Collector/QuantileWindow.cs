@@ -55,7 +55,8 @@ internal sealed class QuantileWindow
             }
         }
 
-        _buffer[_buffered++] = value;
+        // + 0.0 makes -0 0: the same observation, which a quantile would otherwise show as "-0".
+        _buffer[_buffered++] = value + 0.0;
     }
 
     /// <summary>Moves the window to <paramref name="now"/>; call before <see cref="Query"/>.</summary>

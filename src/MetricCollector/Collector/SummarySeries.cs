@@ -24,7 +24,7 @@ internal sealed class SummarySeries : PushedSeries
 
     /// <summary>
     /// Observes the record's value or values, all under one hold of the lock; false, observing none, when the sum
-    /// would not stay finite.
+    /// would not stay finite or the count would pass 2^63 - 1.
     /// </summary>
     /// <param name="record">A summary record (its numbers validated finite and >= 0).</param>
     /// <param name="now">The current timestamp, for the quantile window.</param>
@@ -32,9 +32,11 @@ internal sealed class SummarySeries : PushedSeries
     {
         lock (_window)
         {
-            // The sum first, added in the order the values came, so that a refused record changes nothing.
+            // The sum first, added in the order the values came, so that a refused record changes nothing; the count
+            // can only come near its limit from a snapshot edited by hand.
             double sum = ObservedSum.After(_sum, record);
-            if (!double.IsFinite(sum))
+            int observations = record.Values?.Count ?? 1;
+            if (!double.IsFinite(sum) || _count > long.MaxValue - observations)
             {
                 return false;
             }
@@ -45,14 +47,13 @@ internal sealed class SummarySeries : PushedSeries
                 {
                     _window.Insert(values[i], now);
                 }
-
-                _count += values.Count;
             }
             else
             {
                 _window.Insert(record.Value!.Value, now);
-                _count++;
             }
+
+            _count += observations;
 
             _sum = sum;
             return true;

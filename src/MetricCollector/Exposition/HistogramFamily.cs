@@ -17,12 +17,8 @@ internal sealed class HistogramFamily : PushedFamily
 {
     private readonly byte[] _textHeader;
     private readonly byte[] _openMetricsHeader;
-    private readonly byte[] _sumName;
-    private readonly byte[] _countName;
+    private readonly SumAndCountLines _sumAndCount;
     private readonly byte[] _bucketName;
-
-    // Label i's opening: "name=\"" for the first, "\",name=\"" for the others; the label part ends with "\"".
-    private readonly byte[][] _labelOpenings;
 
     // Per upper bound, the end of a bucket line's labels: le="0.005"} (with a space), in each format.
     private readonly byte[][] _textLe;
@@ -43,18 +39,9 @@ internal sealed class HistogramFamily : PushedFamily
         string name = definition.Name;
         _textHeader = SampleText.Header(name, definition.Help, "histogram", openMetrics: false);
         _openMetricsHeader = SampleText.Header(name, definition.Help, "histogram", openMetrics: true);
-        _sumName = Encoding.UTF8.GetBytes(name + "_sum");
-        _countName = Encoding.UTF8.GetBytes(name + "_count");
+        _sumAndCount = new SumAndCountLines(name, definition.LabelNames);
         _bucketName = Encoding.UTF8.GetBytes(name + "_bucket");
-
-        var labelNames = definition.LabelNames;
-        _labelOpenings = new byte[labelNames.Count][];
-        int labelBytes = 0;
-        for (int i = 0; i < labelNames.Count; i++)
-        {
-            _labelOpenings[i] = Encoding.UTF8.GetBytes((i == 0 ? "" : "\",") + labelNames[i] + "=\"");
-            labelBytes += _labelOpenings[i].Length;
-        }
+        int labelBytes = _sumAndCount.LabelBytes;
 
         double[] bounds = HistogramSeries.UpperBounds(definition.Buckets!);
         _bounds = bounds.Length;
@@ -106,78 +93,20 @@ internal sealed class HistogramFamily : PushedFamily
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int WriteSeries(Span<byte> destination, string[] labelValues, ReadOnlySpan<long> counts, double sum, bool openMetrics)
     {
-        // name_sum{labels} sum: the label part is escaped once, here, and copied into the lines below.
-        _sumName.CopyTo(destination);
-        int written = _sumName.Length;
-        int labelsStart = 0;
-        int labelsLength = 0;
-        if (labelValues.Length == 0)
-        {
-            destination[written++] = (byte)' ';
-        }
-        else
-        {
-            destination[written++] = (byte)'{';
-            labelsStart = written;
-            for (int i = 0; i < labelValues.Length; i++)
-            {
-                byte[] opening = _labelOpenings[i];
-                opening.CopyTo(destination[written..]);
-                written += opening.Length;
-                written += SampleText.WriteEscaped(labelValues[i], destination[written..]);
-            }
-
-            destination[written++] = (byte)'"';
-            labelsLength = written - labelsStart;
-            "} "u8.CopyTo(destination[written..]);
-            written += 2;
-        }
-
-        written += SampleText.WriteValue(sum, openMetrics, destination[written..]);
-        destination[written++] = (byte)'\n';
-
         long total = 0;
         for (int i = 0; i < counts.Length; i++)
         {
             total += counts[i];
         }
 
-        // name_count{labels} total
-        _countName.CopyTo(destination[written..]);
-        written += _countName.Length;
-        if (labelsLength == 0)
-        {
-            destination[written++] = (byte)' ';
-        }
-        else
-        {
-            destination[written++] = (byte)'{';
-            destination.Slice(labelsStart, labelsLength).CopyTo(destination[written..]);
-            written += labelsLength;
-            "} "u8.CopyTo(destination[written..]);
-            written += 2;
-        }
-
-        written += SampleText.WriteCount(total, destination[written..]);
-        destination[written++] = (byte)'\n';
+        int written = _sumAndCount.Write(destination, labelValues, sum, total, openMetrics, out var labels);
 
         // name_bucket{labels,le="bound"} cumulative, for each bound in order; the last, +Inf, is the total.
         byte[][] le = openMetrics ? _openMetricsLe : _textLe;
         long cumulative = 0;
         for (int i = 0; i < counts.Length; i++)
         {
-            _bucketName.CopyTo(destination[written..]);
-            written += _bucketName.Length;
-            destination[written++] = (byte)'{';
-            if (labelsLength > 0)
-            {
-                destination.Slice(labelsStart, labelsLength).CopyTo(destination[written..]);
-                written += labelsLength;
-                destination[written++] = (byte)',';
-            }
-
-            le[i].CopyTo(destination[written..]);
-            written += le[i].Length;
+            written += SumAndCountLines.WriteNameAndLabels(destination[written..], _bucketName, destination[labels], le[i]);
             cumulative += counts[i];
             written += SampleText.WriteCount(cumulative, destination[written..]);
             destination[written++] = (byte)'\n';

@@ -20,11 +20,7 @@ internal sealed class SummaryFamily : PushedFamily
     private readonly byte[] _textHeader;
     private readonly byte[] _openMetricsHeader;
     private readonly byte[] _name;
-    private readonly byte[] _sumName;
-    private readonly byte[] _countName;
-
-    // Label i's opening: "name=\"" for the first, "\",name=\"" for the others; the label part ends with "\"".
-    private readonly byte[][] _labelOpenings;
+    private readonly SumAndCountLines _sumAndCount;
 
     // Per objective, the end of its line's labels: quantile="0.5"} (with a space), in each format.
     private readonly byte[][] _textQuantile;
@@ -42,17 +38,8 @@ internal sealed class SummaryFamily : PushedFamily
         _textHeader = SampleText.Header(name, definition.Help, "summary", openMetrics: false);
         _openMetricsHeader = SampleText.Header(name, definition.Help, "summary", openMetrics: true);
         _name = Encoding.UTF8.GetBytes(name);
-        _sumName = Encoding.UTF8.GetBytes(name + "_sum");
-        _countName = Encoding.UTF8.GetBytes(name + "_count");
-
-        var labelNames = definition.LabelNames;
-        _labelOpenings = new byte[labelNames.Count][];
-        int labelBytes = 0;
-        for (int i = 0; i < labelNames.Count; i++)
-        {
-            _labelOpenings[i] = Encoding.UTF8.GetBytes((i == 0 ? "" : "\",") + labelNames[i] + "=\"");
-            labelBytes += _labelOpenings[i].Length;
-        }
+        _sumAndCount = new SumAndCountLines(name, definition.LabelNames);
+        int labelBytes = _sumAndCount.LabelBytes;
 
         var objectives = definition.Objectives!;
         _quantiles = new double[objectives.Count];
@@ -74,7 +61,7 @@ internal sealed class SummaryFamily : PushedFamily
 
         // Every line at its longest: the longest name, "{", the label part and its closing quote, ",", the longest
         // quantile label, a number and the line feed; one line per objective, then _sum and _count.
-        int lineBytes = _countName.Length + 1 + labelBytes + 1 + 1 + quantileBytes + SampleText.MaxValueBytes + 1;
+        int lineBytes = _sumAndCount.LongestName + 1 + labelBytes + 1 + 1 + quantileBytes + SampleText.MaxValueBytes + 1;
         _fixedSeriesBytes = (quantiles.Length + 2) * lineBytes;
     }
 
@@ -110,71 +97,13 @@ internal sealed class SummaryFamily : PushedFamily
     /// </summary>
     public int WriteSeries(Span<byte> destination, string[] labelValues, long count, double sum, ReadOnlySpan<double> quantiles, bool openMetrics)
     {
-        // name_sum{labels} sum: the label part is escaped once, here, and copied into the lines below.
-        _sumName.CopyTo(destination);
-        int written = _sumName.Length;
-        int labelsStart = 0;
-        int labelsLength = 0;
-        if (labelValues.Length == 0)
-        {
-            destination[written++] = (byte)' ';
-        }
-        else
-        {
-            destination[written++] = (byte)'{';
-            labelsStart = written;
-            for (int i = 0; i < labelValues.Length; i++)
-            {
-                byte[] opening = _labelOpenings[i];
-                opening.CopyTo(destination[written..]);
-                written += opening.Length;
-                written += SampleText.WriteEscaped(labelValues[i], destination[written..]);
-            }
-
-            destination[written++] = (byte)'"';
-            labelsLength = written - labelsStart;
-            "} "u8.CopyTo(destination[written..]);
-            written += 2;
-        }
-
-        written += SampleText.WriteValue(sum, openMetrics, destination[written..]);
-        destination[written++] = (byte)'\n';
-
-        // name_count{labels} count
-        _countName.CopyTo(destination[written..]);
-        written += _countName.Length;
-        if (labelsLength == 0)
-        {
-            destination[written++] = (byte)' ';
-        }
-        else
-        {
-            destination[written++] = (byte)'{';
-            destination.Slice(labelsStart, labelsLength).CopyTo(destination[written..]);
-            written += labelsLength;
-            "} "u8.CopyTo(destination[written..]);
-            written += 2;
-        }
-
-        written += SampleText.WriteCount(count, destination[written..]);
-        destination[written++] = (byte)'\n';
+        int written = _sumAndCount.Write(destination, labelValues, sum, count, openMetrics, out var labels);
 
         // name{labels,quantile="q"} value, for each objective in order.
         byte[][] quantileLabels = openMetrics ? _openMetricsQuantile : _textQuantile;
         for (int i = 0; i < quantiles.Length; i++)
         {
-            _name.CopyTo(destination[written..]);
-            written += _name.Length;
-            destination[written++] = (byte)'{';
-            if (labelsLength > 0)
-            {
-                destination.Slice(labelsStart, labelsLength).CopyTo(destination[written..]);
-                written += labelsLength;
-                destination[written++] = (byte)',';
-            }
-
-            quantileLabels[i].CopyTo(destination[written..]);
-            written += quantileLabels[i].Length;
+            written += SumAndCountLines.WriteNameAndLabels(destination[written..], _name, destination[labels], quantileLabels[i]);
             written += SampleText.WriteValue(quantiles[i], openMetrics, destination[written..]);
             destination[written++] = (byte)'\n';
         }

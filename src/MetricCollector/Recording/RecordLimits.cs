@@ -15,6 +15,13 @@ internal static class RecordLimits
     public const int MaxObjectives = 16;
     public const int MaxHelpLength = 1024;
 
+    /// <summary>
+    /// The smallest error a summary objective may ask for. A summary keeps about a sample per error's share of its
+    /// observations, so an error of 1e-9 kept every one: measured, each push to such a series took longer with every
+    /// observation, and every scrape of the gateway with it (0.3 to 0.7 s while idle).
+    /// </summary>
+    public const double MinObjectiveError = 0.0001;
+
     /// <summary>The deepest nesting a body may have; both readers refuse deeper ones, so they agree.</summary>
     public const int MaxJsonDepth = 32;
     public static readonly TimeSpan MaxTimeToLive = TimeSpan.FromDays(30);

@@ -279,9 +279,10 @@ internal static class RecordValidator
                     return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/quantile", "a quantile must be strictly between 0 and 1.");
                 }
 
-                if (!(objective.Error > 0 && objective.Error < 1))
+                if (!(objective.Error >= RecordLimits.MinObjectiveError && objective.Error < 1))
                 {
-                    return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/error", "an error target must be strictly between 0 and 1.");
+                    return Invalid(RejectionReason.InvalidValue, Item("/objectives/", i) + "/error",
+                        $"an error target must be at least {RecordLimits.MinObjectiveError.ToString(CultureInfo.InvariantCulture)} and below 1: a smaller one makes the summary keep nearly every observation.");
                 }
 
                 // Each quantile is one series (quantile="0.5"): a repeated one would be exposed twice.

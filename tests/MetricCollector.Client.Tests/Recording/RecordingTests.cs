@@ -291,6 +291,7 @@ public sealed class RecordingTests : IAsyncLifetime
         Assert.Contains("reserved on summaries", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", labels: new Dictionary<string, string> { ["quantile"] = "1" })).Message, StringComparison.Ordinal);
         Assert.Contains("strictly increasing", Assert.Throws<ArgumentException>(() => Client.Histogram("step_seconds", [1, 0.5])).Message, StringComparison.Ordinal);
         Assert.Contains("between 0 and 1", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(1.5, 0.01)])).Message, StringComparison.Ordinal);
+        Assert.Contains("at least 0.0001", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(0.5, 0.00001)])).Message, StringComparison.Ordinal);
         Assert.Equal(0, Client.Statistics.Dropped);
     }
 

@@ -91,6 +91,20 @@ public sealed class DefinitionRulesTests
         Assert.Equal(RejectionReason.DefinitionConflict, outcome.Rejection.Reason);
     }
 
+    [Fact]
+    public async Task The_same_objectives_in_another_order_are_no_conflict_and_are_written_by_quantile()
+    {
+        var collector = TestCollector.Create();
+        QuantileObjective[] given = [new(0.99, 0.001), new(0.5, 0.05), new(0.9, 0.01)];
+        Assert.True((await collector.RecordAsync(new MetricRecord("step_seconds", MetricType.Summary) { Value = 1, Objectives = given })).IsAccepted);
+
+        var outcome = await collector.RecordAsync(new MetricRecord("step_seconds", MetricType.Summary) { Value = 2, Objectives = [given[1], given[2], given[0]] });
+
+        Assert.True(outcome.IsAccepted, outcome.Rejection?.Detail);
+        string[] quantiles = [.. (await collector.ExposeAsync()).Split('\n').Where(line => line.StartsWith("step_seconds{", StringComparison.Ordinal))];
+        Assert.Equal(["step_seconds{quantile=\"0.5\"} 1", "step_seconds{quantile=\"0.9\"} 2", "step_seconds{quantile=\"0.99\"} 2"], quantiles);
+    }
+
     /// <summary>
     /// OpenMetrics names a counter's family without its _total: a counter named _total alone would write "# TYPE  counter"
     /// with no name, which makes Prometheus refuse the whole scrape (found by a review, 2026-11-27).

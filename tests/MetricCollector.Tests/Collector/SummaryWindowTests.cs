@@ -44,6 +44,32 @@ public sealed class SummaryWindowTests
         Assert.Equal(3, samples["wait_seconds_count"]);
     }
 
+    [Fact]
+    public async Task A_negative_zero_observation_is_shown_as_zero()
+    {
+        var collector = TestCollector.Create();
+
+        Assert.True(collector.Record(new MetricRecord("zero_seconds", MetricType.Summary) { Value = -0.0 }).IsAccepted);
+
+        Assert.Contains("zero_seconds{quantile=\"0.5\"} 0\n", await collector.ExposeAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_count_restored_at_its_limit_refuses_the_next_record_instead_of_wrapping_negative()
+    {
+        var collector = TestCollector.Create();
+        var definition = new MetricDefinition("full_seconds", MetricType.Summary, [], null, [.. DefaultObjectives.Value], "help");
+        var snapshot = new MetricCollector.Persistence.SnapshotDocument(MetricCollector.Persistence.SnapshotDocument.CurrentVersion, DateTimeOffset.UtcNow,
+            [new MetricCollector.Persistence.SnapshotMetric(definition, [new MetricCollector.Persistence.SnapshotSeries([], null, null, 1, null) { Count = long.MaxValue - 1 }])]);
+        Assert.Equal(1, MetricCollector.Persistence.SnapshotRestore.Restore(collector, snapshot).Restored);
+
+        var outcome = collector.Record(new MetricRecord("full_seconds", MetricType.Summary) { Values = [1, 2] });
+
+        Assert.Equal(RejectionReason.ValueOverflow, outcome.Rejection?.Reason);
+        Assert.Contains("2^63 - 1", outcome.Rejection!.Detail, StringComparison.Ordinal);
+        Assert.Equal(long.MaxValue - 1, TestCollector.Samples(await collector.ExposeAsync())["full_seconds_count"]);
+    }
+
     private static void Record(PrometheusMetricCollector collector, double value) =>
         Assert.True(collector.Record(new MetricRecord("wait_seconds", MetricType.Summary) { Value = value }).IsAccepted);
 }

@@ -29,9 +29,13 @@ public sealed class SummaryExpositionTests
     private static readonly Gen<QuantileObjective[]> Objectives = Gen.Select(Quantile, Gen.OneOf(0.05, 0.01, 0.001, 0.5)).Array[1, 6]
         .Select(pairs => pairs.DistinctBy(pair => pair.Item1).Select(pair => new QuantileObjective(pair.Item1, pair.Item2)).ToArray());
 
-    /// <summary>Observations as the record path takes them: finite and >= 0, whole numbers (OpenMetrics adds ".0") and not.</summary>
+    /// <summary>
+    /// Observations as the record path takes them: finite and >= 0, whole numbers (OpenMetrics adds ".0") and not. An
+    /// observation of -0 is written as 0 on purpose, where prometheus-net writes a quantile "-0": compared as 0 here,
+    /// and proved by SummaryWindowTests.A_negative_zero_observation_is_shown_as_zero.
+    /// </summary>
     private static readonly Gen<double> Observation = Gen.Frequency(
-        (3, ValueExpositionTests.AnyNumber.Where(d => double.IsFinite(d) && d >= 0 && d < 1e300)),
+        (3, ValueExpositionTests.AnyNumber.Where(d => double.IsFinite(d) && d >= 0 && d < 1e300).Select(d => d + 0.0)),
         (2, Gen.Int[0, 1000].Select(i => (double)i)),
         (1, Gen.OneOf(0.0, 1.0, 0.2, 1e-300, 1e15, 123456789.0)));
 

@@ -51,6 +51,7 @@ public sealed class RecordBodyTests
     [InlineData("""{"metric_name":"a","metric_type":"histogram","value":1,"objectives":[{"quantile":0.5,"error":0.1}]}""", "/objectives", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":1,"error":0.1}]}""", "/objectives/0/quantile", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5}]}""", "/objectives/0/error", "schema_violation")]
+    [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.00001}]}""", "/objectives/0/error", "schema_violation")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.5,"error":0.01},{"quantile":0.5,"error":0.02}]}""", "/objectives/1/quantile", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":0.9,"error":0.01},{"quantile":0.5,"error":0.01},{"quantile":0.90,"error":0.02}]}""", "/objectives/2/quantile", "invalid_value")]
     [InlineData("""{"metric_name":"a","metric_type":"summary","value":1,"buckets":[1]}""", "/buckets", "schema_violation")]
@@ -252,11 +253,11 @@ public sealed class RecordBodyTests
 
     [Theory]
     [InlineData("1e-29", "0.5")]
-    [InlineData("0.5", "1e-29")]
-    [InlineData("1e-300", "5e-324")]
+    [InlineData("0.5", "0.0001")]
+    [InlineData("1e-300", "1e-4")]
     [InlineData("0.9999999999999999", "0.9999999999999999")]
     [InlineData("0.000000000000000000000000000001", "0.1")]
-    public void Objectives_take_every_double_strictly_between_0_and_1(string quantile, string error)
+    public void Objectives_take_every_quantile_strictly_between_0_and_1_and_every_error_from_the_minimum(string quantile, string error)
     {
         string json = """{"metric_name":"a","metric_type":"summary","value":1,"objectives":[{"quantile":""" + quantile + ""","error":""" + error + "}]}";
 

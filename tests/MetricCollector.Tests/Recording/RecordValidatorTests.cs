@@ -31,6 +31,7 @@ public sealed class RecordValidatorTests
         { new MetricRecord("g", MetricType.Gauge) { Value = 1, Values = [1] }, "/values" },
         { new MetricRecord("s", MetricType.Summary) { Value = 1, Objectives = [new QuantileObjective(1, 0.1)] }, "/objectives/0/quantile" },
         { new MetricRecord("s", MetricType.Summary) { Value = 1, Objectives = [new QuantileObjective(0.5, 0)] }, "/objectives/0/error" },
+        { new MetricRecord("s", MetricType.Summary) { Value = 1, Objectives = [new QuantileObjective(0.5, 0.00001)] }, "/objectives/0/error" },
         { new MetricRecord("h", MetricType.Histogram) { Value = 1, Objectives = [new QuantileObjective(0.5, 0.1)] }, "/objectives" },
     };
 

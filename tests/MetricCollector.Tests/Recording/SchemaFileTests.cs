@@ -23,6 +23,7 @@ public sealed class SchemaFileTests
         Assert.Equal(RecordLimits.MaxValues, Properties.GetProperty("values").GetProperty("maxItems").GetInt32());
         Assert.Equal(RecordLimits.MaxBuckets, Properties.GetProperty("buckets").GetProperty("maxItems").GetInt32());
         Assert.Equal(RecordLimits.MaxObjectives, Properties.GetProperty("objectives").GetProperty("maxItems").GetInt32());
+        Assert.Equal(RecordLimits.MinObjectiveError, Properties.GetProperty("objectives").GetProperty("items").GetProperty("properties").GetProperty("error").GetProperty("minimum").GetDouble());
         Assert.Equal(RecordLimits.MaxHelpLength, Properties.GetProperty("help").GetProperty("maxLength").GetInt32());
         Assert.Equal((long)RecordLimits.MaxTimeToLive.TotalSeconds, Properties.GetProperty("ttl_seconds").GetProperty("maximum").GetInt64());
         var labels = Properties.GetProperty("labels");
