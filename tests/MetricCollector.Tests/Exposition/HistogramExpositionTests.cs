@@ -92,7 +92,7 @@ public sealed class HistogramExpositionTests
         {
             foreach (bool openMetrics in new[] { false, true })
             {
-                AssertBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
+                ExpositionDiff.AssertSameBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
             }
 
             if (family.Series.Count(s => !s.Removed) >= 3)
@@ -129,7 +129,7 @@ public sealed class HistogramExpositionTests
 
         foreach (var family in new[] { big, many })
         {
-            AssertBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
+            ExpositionDiff.AssertSameBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
         }
     }
 
@@ -220,23 +220,6 @@ public sealed class HistogramExpositionTests
         })).ToArray();
 
         await HistogramRace.AssertEveryScrapeConsistentAsync(collector, "race_seconds", w => $"w=\"{w}\"", stop, writers);
-    }
-
-    private static void AssertBytes(byte[] expected, byte[] actual, FamilySpec family, bool openMetrics)
-    {
-        if (!expected.AsSpan().SequenceEqual(actual))
-        {
-            int at = expected.AsSpan().CommonPrefixLength(actual);
-            Assert.Fail($"{(openMetrics ? "OpenMetrics" : "text")} differs at byte {at} for {Shorten(family.ToString())}\nprometheus-net: {Show(expected, at)}\nours:           {Show(actual, at)}");
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000] + "…";
-
-    private static string Show(byte[] bytes, int at)
-    {
-        int from = Math.Max(0, at - 200);
-        return Encoding.UTF8.GetString(bytes, from, Math.Min(bytes.Length - from, 400)).Replace("\n", "\u23CE\n", StringComparison.Ordinal);
     }
 
     /// <summary>
@@ -337,25 +320,13 @@ public sealed class HistogramExpositionTests
     private sealed record SeriesSpec(string[] Labels, double[] Observations, bool Removed)
     {
         public override string ToString() =>
-            $"[{string.Join(", ", Labels.Select(Escape))}] = [{string.Join(", ", Observations.Select(Number))}]{(Removed ? " (removed)" : "")}";
+            $"[{string.Join(", ", Labels.Select(ExpositionDiff.Escape))}] = [{string.Join(", ", Observations.Select(ExpositionDiff.Number))}]{(Removed ? " (removed)" : "")}";
     }
 
     private sealed record FamilySpec(string Name, string Help, string[] LabelNames, double[] Buckets, SeriesSpec[] Series)
     {
         public override string ToString() =>
-            $"{Name} help {Escape(Help)} labels [{string.Join(", ", LabelNames)}] buckets [{string.Join(", ", Buckets.Select(Number))}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
+            $"{Name} help {ExpositionDiff.Escape(Help)} labels [{string.Join(", ", LabelNames)}] buckets [{string.Join(", ", Buckets.Select(ExpositionDiff.Number))}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
     }
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Escape(string value)
-    {
-        var text = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            text.Append(c is < ' ' or > '~' ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return text.Append('"').ToString();
-    }
 }

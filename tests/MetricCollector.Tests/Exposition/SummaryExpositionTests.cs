@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using MetricCollector.Collector;
@@ -58,7 +57,7 @@ public sealed class SummaryExpositionTests
         {
             foreach (bool openMetrics in new[] { false, true })
             {
-                AssertBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
+                ExpositionDiff.AssertSameBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
             }
 
             if (family.Series.Count(s => !s.Removed) >= 3)
@@ -90,7 +89,7 @@ public sealed class SummaryExpositionTests
 
         foreach (var family in new[] { big, many })
         {
-            AssertBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
+            ExpositionDiff.AssertSameBytes(await PrometheusNetAsync(family, openMetrics), await OursAsync(family, openMetrics), family, openMetrics);
         }
     }
 
@@ -144,23 +143,6 @@ public sealed class SummaryExpositionTests
 
         await stop.CancelAsync();
         await Task.WhenAll(writers);
-    }
-
-    private static void AssertBytes(byte[] expected, byte[] actual, FamilySpec family, bool openMetrics)
-    {
-        if (!expected.AsSpan().SequenceEqual(actual))
-        {
-            int at = expected.AsSpan().CommonPrefixLength(actual);
-            Assert.Fail($"{(openMetrics ? "OpenMetrics" : "text")} differs at byte {at} for {Shorten(family.ToString())}\nprometheus-net: {Show(expected, at)}\nours:           {Show(actual, at)}");
-        }
-    }
-
-    private static string Shorten(string text) => text.Length <= 4000 ? text : text[..4000] + "…";
-
-    private static string Show(byte[] bytes, int at)
-    {
-        int from = Math.Max(0, at - 200);
-        return Encoding.UTF8.GetString(bytes, from, Math.Min(bytes.Length - from, 400)).Replace("\n", "\u23CE\n", StringComparison.Ordinal);
     }
 
     private static async Task<byte[]> PrometheusNetAsync(FamilySpec family, bool openMetrics)
@@ -235,25 +217,13 @@ public sealed class SummaryExpositionTests
     private sealed record SeriesSpec(string[] Labels, double Value, int Times, bool Removed)
     {
         public override string ToString() =>
-            $"[{string.Join(", ", Labels.Select(Escape))}] = {Number(Value)} x {Times}{(Removed ? " (removed)" : "")}";
+            $"[{string.Join(", ", Labels.Select(ExpositionDiff.Escape))}] = {ExpositionDiff.Number(Value)} x {Times}{(Removed ? " (removed)" : "")}";
     }
 
     private sealed record FamilySpec(string Name, string Help, string[] LabelNames, QuantileObjective[] Objectives, SeriesSpec[] Series)
     {
         public override string ToString() =>
-            $"{Name} help {Escape(Help)} labels [{string.Join(", ", LabelNames)}] objectives [{string.Join(", ", Objectives.Select(o => Number(o.Quantile)))}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
+            $"{Name} help {ExpositionDiff.Escape(Help)} labels [{string.Join(", ", LabelNames)}] objectives [{string.Join(", ", Objectives.Select(o => ExpositionDiff.Number(o.Quantile)))}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
     }
 
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string Escape(string value)
-    {
-        var text = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            text.Append(c is < ' ' or > '~' ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return text.Append('"').ToString();
-    }
 }

@@ -362,23 +362,13 @@ public sealed class ValueExpositionTests
     private sealed record SeriesSpec(string[] Labels, double Value, bool Removed)
     {
         public override string ToString() =>
-            $"[{string.Join(", ", Labels.Select(Escape))}] = {Value.ToString("R", CultureInfo.InvariantCulture)}{(Removed ? " (removed)" : "")}";
+            $"[{string.Join(", ", Labels.Select(ExpositionDiff.Escape))}] = {Value.ToString("R", CultureInfo.InvariantCulture)}{(Removed ? " (removed)" : "")}";
     }
 
     private sealed record FamilySpec(MetricType Type, string Name, string Help, string[] LabelNames, SeriesSpec[] Series)
     {
         public override string ToString() =>
-            $"{Type} {Name} help {Escape(Help)} labels [{string.Join(", ", LabelNames)}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
+            $"{Type} {Name} help {ExpositionDiff.Escape(Help)} labels [{string.Join(", ", LabelNames)}] series {string.Join("; ", Series.Select(s => s.ToString()))}";
     }
 
-    private static string Escape(string value)
-    {
-        var text = new StringBuilder("\"");
-        foreach (char c in value)
-        {
-            text.Append(c is < ' ' or > '~' ? $"\\u{(int)c:x4}" : c.ToString());
-        }
-
-        return text.Append('"').ToString();
-    }
 }
