@@ -5,8 +5,10 @@ namespace MetricCollector.Collector;
 /// the logarithm of the count rather than with the count: the algorithm of Cormode, Korn, Muthukrishnan and Srivastava
 /// ("Effective computation of biased quantiles over data streams", ICDE 2005), which the Prometheus client libraries
 /// use for summaries, made to keep its error for every order of observations (the published one does not: see
-/// <see cref="QuantileTargets"/>): a tighter invariant, an observation's rank uncertainty taken from the sample above
-/// it, a merge checked at both samples' ranks, and a query that picks the sample whose possible ranks stray least.
+/// <see cref="QuantileTargets"/>): a tighter invariant, checked over every rank a merged sample would stand for; an
+/// observation's rank uncertainty taken from the sample above it; equal values kept as one block of copies and the
+/// maximum kept apart, so that runs of observations under a full sample do not grow the samples with the count; and a
+/// query that picks the sample whose value's possible ranks stray least.
 /// Observations come in sorted runs (<see cref="QuantileWindow"/> buffers them) merged into the sorted sample list;
 /// samples are only combined where the error allows, so a stream of few observations keeps each one and answers
 /// exactly: the p99 of 5 and 100 is 100. Not thread-safe: <see cref="SummarySeries"/> calls it under its lock.
@@ -34,8 +36,8 @@ internal sealed class QuantileStream(QuantileTargets targets)
     /// <summary>The observation at <paramref name="quantile"/>, within the error of its objective; NaN when the stream is empty.</summary>
     public double Query(double quantile)
     {
-        // The kept sample whose possible ranks stray least from the wanted one: each sample's rank lies between the
-        // widths up to it and that plus its delta.
+        // The kept sample whose value stands at ranks straying least from the wanted one: its top copy's rank lies
+        // between the widths up to it and that plus its delta, and its copies take the ranks just below that one.
         double wanted = Math.Ceiling(quantile * _count);
         double best = double.NaN;
         double bestStray = double.MaxValue;
@@ -44,7 +46,7 @@ internal sealed class QuantileStream(QuantileTargets targets)
         {
             var sample = _samples[i];
             lowest += sample.Width;
-            double stray = Math.Max(wanted - lowest, lowest + sample.Delta - wanted);
+            double stray = Math.Max(wanted - lowest, lowest + sample.Delta - (sample.Copies - 1) - wanted);
             if (stray < bestStray)
             {
                 bestStray = stray;
@@ -87,19 +89,34 @@ internal sealed class QuantileStream(QuantileTargets targets)
                 merged[write--] = samples[existing--];
             }
 
+            if (existing >= 0 && samples[existing].Value == value)
+            {
+                // One more copy of a kept value: ranked just below it (equal values are ordered as suits), so the kept
+                // sample's ranks move up by one and stay as certain. A run of one value, however long, stays one sample.
+                samples[existing].Width++;
+                samples[existing].Copies++;
+                continue;
+            }
+
             // Placed in ascending order, each would be a new maximum when no kept sample is above it, a new minimum
-            // when nothing is below it: both known exactly. Elsewhere its rank is known as closely as that of the
-            // sample above it, just placed at write + 1, which bounds it (Greenwald and Khanna's rule); the published
-            // delta, from the invariant at its rank, can claim more than is known.
-            bool edge = existing == _sampleCount - 1 || (existing < 0 && b == 0);
-            double delta = edge ? 0 : Math.Max(0, merged[write + 1].Width + merged[write + 1].Delta - 1);
+            // when nothing is below it: both known exactly. Elsewhere it ranks below every copy of the sample above
+            // it, just placed at write + 1, whose ranks bound it (Greenwald and Khanna's rule, less those copies); the
+            // published delta, from the invariant at its rank, can claim more than is known.
+            double delta = 0;
+            if (existing != _sampleCount - 1 && !(existing < 0 && b == 0))
+            {
+                ref var above = ref merged[write + 1];
+                delta = Math.Max(0, above.Width + above.Delta - above.Copies);
+            }
+
             merged[write--] = new Sample(value, 1, delta);
         }
 
         // The kept samples below every observation.
-        Array.Copy(samples, 0, merged, 0, existing + 1);
+        int start = write - existing;
+        Array.Copy(samples, 0, merged, start, existing + 1);
         _count += sorted.Length;
-        int kept = Compress(merged, total);
+        int kept = Compress(merged, start, total);
 
         int live = total - kept;
         if (samples.Length < live || samples.Length > (2 * live) + 16)
@@ -112,23 +129,35 @@ internal sealed class QuantileStream(QuantileTargets targets)
         _sampleCount = live;
     }
 
-    // Folds each sample into its successor while the pair's rank uncertainty stays within the invariant at its rank,
-    // from the largest down; returns where the kept samples start (they end at count).
-    private int Compress(Sample[] samples, int count)
+    // Folds each sample into its successor while the pair's rank uncertainty stays within the invariant, from the
+    // largest down, never into the largest (kept exact, as Greenwald and Khanna keep it: a maximum that absorbed the
+    // samples below it would pass its uncertainty to every later observation placed under it, which then could not be
+    // folded, and a run of such observations grew the samples with the count); samples of one value always fold, as
+    // one block of copies. The samples are samples[start..end); returns where the kept ones start (they end at end).
+    private int Compress(Sample[] samples, int start, int end)
     {
-        int kept = count - 1;
-        if (count < 2)
+        int kept = end - 1;
+        if (end - start < 2)
         {
-            return 0;
+            return start;
         }
 
         double rank = _count - 1 - samples[kept].Width;
-        for (int i = count - 2; i >= 0; i--)
+        for (int i = end - 2; i >= start; i--)
         {
             var current = samples[i];
-            // At both ranks: the merged sample stands where the one above was, whose allowance may be the narrower.
-            if (current.Width + samples[kept].Width + samples[kept].Delta <= Math.Min(Invariant(rank), Invariant(rank + current.Width)))
+            if (current.Value == samples[kept].Value)
             {
+                // The one above's own width is all copies too: nothing but its value lies between the two.
+                samples[kept].Copies = samples[kept].Width + current.Copies;
+                samples[kept].Width += current.Width;
+            }
+            else if (kept != end - 1 && current.Width + samples[kept].Width + samples[kept].Delta
+                <= targets.InvariantOver(rank - current.Width + 1, rank + samples[kept].Width, _count))
+            {
+                // Checked over every rank the merged sample would stand for, from the lowest observation below this
+                // one to the one above: at one rank only (the published check), a sample above a quantile with an
+                // error wider than the quantile could absorb every observation below it, and that quantile's answer.
                 samples[kept].Width += current.Width;
             }
             else
@@ -142,13 +171,15 @@ internal sealed class QuantileStream(QuantileTargets targets)
         return kept;
     }
 
-    private double Invariant(double rank) => targets.Invariant(rank, _count);
-
-    /// <summary>A kept observation: its value, how many observations it stands for, and the uncertainty of its rank.</summary>
+    /// <summary>
+    /// A kept observation: its value, how many observations it stands for (those ranked after the sample below it, up
+    /// to it), the uncertainty of its rank, and how many of those observations, ranked just below it, equal its value.
+    /// </summary>
     private struct Sample(double value, double width, double delta)
     {
         public readonly double Value = value;
         public double Width = width;
         public readonly double Delta = delta;
+        public double Copies = 1;
     }
 }
