@@ -98,12 +98,13 @@ internal sealed class QuantileStream(QuantileTargets targets)
                 continue;
             }
 
-            // Placed in ascending order, each would be a new maximum when no kept sample is above it, a new minimum
-            // when nothing is below it: both known exactly. Elsewhere it ranks below every copy of the sample above
-            // it, just placed at write + 1, whose ranks bound it (Greenwald and Khanna's rule, less those copies); the
-            // published delta, from the invariant at its rank, can claim more than is known.
+            // Above every kept sample, or below every one (the largest and the smallest are never folded, so they are the
+            // kept extremes), its rank is known exactly: the kept observations, or none of them, and this run's below
+            // it. Elsewhere it ranks below every copy of the sample above it, just placed at write + 1, whose ranks
+            // bound it (Greenwald and Khanna's rule, less those copies); the published delta, from the invariant at its
+            // rank, can claim more than is known.
             double delta = 0;
-            if (existing != _sampleCount - 1 && !(existing < 0 && b == 0))
+            if (existing != _sampleCount - 1 && existing >= 0)
             {
                 ref var above = ref merged[write + 1];
                 delta = Math.Max(0, above.Width + above.Delta - above.Copies);
@@ -130,10 +131,11 @@ internal sealed class QuantileStream(QuantileTargets targets)
     }
 
     // Folds each sample into its successor while the pair's rank uncertainty stays within the invariant, from the
-    // largest down, never into the largest (kept exact, as Greenwald and Khanna keep it: a maximum that absorbed the
-    // samples below it would pass its uncertainty to every later observation placed under it, which then could not be
-    // folded, and a run of such observations grew the samples with the count); samples of one value always fold, as
-    // one block of copies. The samples are samples[start..end); returns where the kept ones start (they end at end).
+    // largest down, never into the largest nor the smallest away (both kept exact, as Greenwald and Khanna keep them: a
+    // maximum that absorbed the samples below it would pass its uncertainty to every later observation placed under
+    // it, which then could not be folded, and a run of such observations grew the samples with the count; a folded
+    // minimum would leave observations below the smallest sample, and a new one below it would claim an exact rank it
+    // does not have); samples of one value always fold, as one block of copies. The samples are samples[start..end); returns where the kept ones start (they end at end).
     private int Compress(Sample[] samples, int start, int end)
     {
         int kept = end - 1;
@@ -152,7 +154,7 @@ internal sealed class QuantileStream(QuantileTargets targets)
                 samples[kept].Copies = samples[kept].Width + current.Copies;
                 samples[kept].Width += current.Width;
             }
-            else if (kept != end - 1 && current.Width + samples[kept].Width + samples[kept].Delta
+            else if (kept != end - 1 && i != start && current.Width + samples[kept].Width + samples[kept].Delta
                 <= targets.InvariantOver(rank - current.Width + 1, rank + samples[kept].Width, _count))
             {
                 // Checked over every rank the merged sample would stand for, from the lowest observation below this
