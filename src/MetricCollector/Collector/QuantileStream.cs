@@ -1,17 +1,18 @@
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// Targeted quantiles of a stream of observations, within each objective's error in rank, in memory that grows with
-/// the logarithm of the count rather than with the count: the algorithm of Cormode, Korn, Muthukrishnan and Srivastava
-/// ("Effective computation of biased quantiles over data streams", ICDE 2005), which the Prometheus client libraries
-/// use for summaries, made to keep its error for every order of observations (the published one does not: see
-/// <see cref="QuantileTargets"/>): a tighter invariant, checked over every rank a merged sample would stand for; an
-/// observation's rank uncertainty taken from the sample above it; equal values kept as one block of copies and the
-/// maximum kept apart, so that runs of observations under a full sample do not grow the samples with the count; and a
-/// query that picks the sample whose value's possible ranks stray least.
-/// Observations come in sorted runs (<see cref="QuantileWindow"/> buffers them) merged into the sorted sample list;
-/// samples are only combined where the error allows, so a stream of few observations keeps each one and answers
-/// exactly: the p99 of 5 and 100 is 100. Not thread-safe: <see cref="SummarySeries"/> calls it under its lock.
+/// Targeted quantiles of a stream of observations, within each objective's error in rank, in memory far below the count
+/// (tens of samples for a million observations in the orders measured; bench/README.md names an order that still grows
+/// them): the algorithm of Cormode, Korn, Muthukrishnan and Srivastava ("Effective computation of biased quantiles over
+/// data streams", ICDE 2005), which the Prometheus client libraries use for summaries, made to keep its error for every
+/// order of observations (the published one does not: see <see cref="QuantileTargets"/>): a tighter invariant, checked
+/// over every rank a merged sample would stand for; an observation's rank uncertainty taken from the sample above it;
+/// equal values kept as one block of copies and the largest and smallest samples kept apart, so that runs of
+/// observations under a full sample do not grow the samples with the count; and a query that picks the sample whose
+/// value's possible ranks stray least. Observations come in sorted runs (<see cref="QuantileWindow"/> buffers them)
+/// merged into the sorted sample list; samples are only combined where the error allows, so a stream of few
+/// observations keeps each one and answers exactly: the p99 of 5 and 100 is 100. Not thread-safe:
+/// <see cref="SummarySeries"/> calls it under its lock.
 /// </summary>
 internal sealed class QuantileStream(QuantileTargets targets)
 {
@@ -135,7 +136,8 @@ internal sealed class QuantileStream(QuantileTargets targets)
     // maximum that absorbed the samples below it would pass its uncertainty to every later observation placed under
     // it, which then could not be folded, and a run of such observations grew the samples with the count; a folded
     // minimum would leave observations below the smallest sample, and a new one below it would claim an exact rank it
-    // does not have); samples of one value always fold, as one block of copies. The samples are samples[start..end); returns where the kept ones start (they end at end).
+    // does not have); samples of one value always fold, as one block of copies. The samples are samples[start..end);
+    // returns where the kept ones start (they end at end).
     private int Compress(Sample[] samples, int start, int end)
     {
         int kept = end - 1;

@@ -3,7 +3,8 @@ using MetricCollector.Recording;
 namespace MetricCollector.Collector;
 
 /// <summary>
-/// A summary's objectives as <see cref="QuantileStream"/> uses them: the targeted invariant they make. Made once per metric and shared by its series.
+/// A summary's objectives as <see cref="QuantileStream"/> uses them: the targeted invariant they make. Made once per
+/// metric and shared by its series.
 /// </summary>
 internal sealed class QuantileTargets
 {
