@@ -49,7 +49,6 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     // Set once a record carries ttl_seconds: until then, with no configured TTL, there is nothing to scan for.
     private volatile bool _anyRecordTimeToLive;
     private readonly Lock _defineLock = new();
-    private readonly MetricFactory _factory;
 
     private readonly MetricCollectorOptions _options;
     private readonly SelfMetrics _self;
@@ -69,9 +68,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         _anyRecordTimeToLive = _defaultTimeToLive is not null;
         Registry = Metrics.NewCustomRegistry();
         // Exemplars would carry the trace of whichever POST last touched a series: noise to a scraper, cost to us.
-        _factory = Metrics.WithCustomRegistry(Registry);
-        _factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
-        Factory = new ClaimingMetricFactory(_factory, this);
+        var factory = Metrics.WithCustomRegistry(Registry);
+        factory.ExemplarBehavior = ExemplarBehavior.NoExemplars();
+        Factory = new ClaimingMetricFactory(factory, this);
         _budget = new SeriesBudget(_options.MaxSeries);
         _self = new SelfMetrics(Factory);
         _self.SeriesLimit.Set(_budget.Limit);
@@ -662,7 +661,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     // Series are published when a record has been applied to them (as prometheus-net's SuppressInitialValue), never
     // by merely defining the metric. Pushed metrics stay out of prometheus-net: its child per series costs ~430 bytes
-    // for a counter, ~730 for a histogram and 8 KB for a summary once observed, its histograms can be read torn (see
+    // for a counter, ~730 for a histogram and ~70 KB for a summary once observed, its histograms can be read torn (see
     // HistogramSeries), and a summary's count and sum cannot be restored into it after a restart.
     private NewMetric Create(MetricDefinition definition)
     {
