@@ -74,7 +74,7 @@ internal sealed class MetricDefinitions
                         nameof(objectives));
                 }
 
-                if (!shape.Objectives.SequenceEqual(objectives))
+                if (!ObjectiveSets.Same(shape.Objectives, objectives))
                 {
                     throw new ArgumentException(
                         $"The summary '{exposed}' has other objectives than these; every series of it has the first ones. Omit them to use the first.",

@@ -12,14 +12,14 @@ internal sealed class RegisteredSeries(object handle, MetricShape metric)
 
     /// <summary>
     /// Whether <see cref="MetricDefinitions.Check"/> would pass these buckets and objectives for this series: each
-    /// omitted, or equal to the metric's first ones. Type and label names need no check, as the series was created
+    /// omitted, or equal to the metric's first ones (objectives in any order). Type and label names need no check, as the series was created
     /// with the same ones. When false, the registry calls that check, which throws with its message.
     /// </summary>
     /// <param name="buckets">The buckets the caller gave, or null.</param>
     /// <param name="objectives">The objectives the caller gave, or null.</param>
     public bool Accepts(IReadOnlyList<double>? buckets, IReadOnlyList<SummaryObjective>? objectives) =>
         (buckets is null || (metric.Buckets is { } firstBuckets && SameItems(firstBuckets, buckets)))
-        && (objectives is null || (metric.Objectives is { } firstObjectives && SameItems(firstObjectives, objectives)));
+        && (objectives is null || (metric.Objectives is { } firstObjectives && ObjectiveSets.Same(firstObjectives, objectives)));
 
     /// <summary>The equality of the check's <c>SequenceEqual</c> (the default comparer), without an enumerator.</summary>
     private static bool SameItems<T>(IReadOnlyList<T> first, IReadOnlyList<T> given)

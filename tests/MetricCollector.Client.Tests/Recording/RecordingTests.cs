@@ -345,6 +345,11 @@ public sealed class RecordingTests : IAsyncLifetime
         Assert.Contains("objectives", Assert.Throws<ArgumentException>(() => Client.Summary("tool_seconds", [new SummaryObjective(0.9, 0.01)])).Message, StringComparison.Ordinal);
         Assert.Contains("step_seconds", Assert.Throws<ArgumentException>(() => Client.Gauge("step_seconds_count")).Message, StringComparison.Ordinal);
 
+        // The same objectives in another order are the same summary, as the collector takes them.
+        var tool = Client.Summary("tool_p_seconds", [new SummaryObjective(0.5, 0.05), new SummaryObjective(0.99, 0.001)]);
+        Assert.Same(tool, Client.Summary("tool_p_seconds", [new SummaryObjective(0.99, 0.001), new SummaryObjective(0.5, 0.05)]));
+        Assert.Contains("objectives", Assert.Throws<ArgumentException>(() => Client.Summary("tool_p_seconds", [new SummaryObjective(0.5, 0.05), new SummaryObjective(0.5, 0.05)])).Message, StringComparison.Ordinal);
+
         // The same definition again, or one leaving the buckets to the first, is the same metric.
         Assert.Same(Client.Histogram("step_seconds", labels: new Dictionary<string, string> { ["step"] = "a" }), Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "a" }));
         Client.Histogram("step_seconds", [0.1, 1], new Dictionary<string, string> { ["step"] = "c" });
