@@ -253,7 +253,9 @@ public sealed class ResilienceTests : IDisposable
         jobs.Inc();
         await test.Client.FlushAsync();
 
-        Assert.Equal(2, _collector.Batches.Count);
+        // Two batches by their Idempotency-Key: on a loaded machine an attempt can time out and be sent again with the
+        // same key (seen once in CI: 3 requests for 2 batches).
+        Assert.Equal(2, _collector.Batches.Select(batch => batch.Key).Distinct().Count());
         Assert.Equal(2, test.Client.Statistics.Rejected);
         Assert.Contains("sent again", Assert.Single(test.Logs.WithEventId(9)), StringComparison.Ordinal);
     }
