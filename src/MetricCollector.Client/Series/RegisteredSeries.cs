@@ -12,8 +12,9 @@ internal sealed class RegisteredSeries(object handle, MetricShape metric)
 
     /// <summary>
     /// Whether <see cref="MetricDefinitions.Check"/> would pass these buckets and objectives for this series: each
-    /// omitted, or equal to the metric's first ones (objectives in any order). Type and label names need no check, as the series was created
-    /// with the same ones. When false, the registry calls that check, which throws with its message.
+    /// omitted, or equal to the metric's first ones (objectives in any order). Type and label names need no check, as
+    /// the series was created with the same ones. When false, the registry calls that check, which throws with its
+    /// message.
     /// </summary>
     /// <param name="buckets">The buckets the caller gave, or null.</param>
     /// <param name="objectives">The objectives the caller gave, or null.</param>

@@ -40,9 +40,9 @@ internal sealed class QuantileWindow
         _headExpiry = now + streamTicks;
     }
 
-    public void Insert(double value, long now)
+    /// <summary>Adds an observation at the moment of the last <see cref="Advance"/>.</summary>
+    public void Insert(double value)
     {
-        Advance(now);
         if (_buffered == _buffer.Length)
         {
             if (_buffered == BufferCapacity)
@@ -59,7 +59,7 @@ internal sealed class QuantileWindow
         _buffer[_buffered++] = value + 0.0;
     }
 
-    /// <summary>Moves the window to <paramref name="now"/>; call before <see cref="Query"/>.</summary>
+    /// <summary>Moves the window to <paramref name="now"/>; call before <see cref="Insert"/> and <see cref="Query"/>.</summary>
     public void Advance(long now)
     {
         if (now < _headExpiry)

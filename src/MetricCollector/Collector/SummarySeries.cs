@@ -41,20 +41,21 @@ internal sealed class SummarySeries : PushedSeries
                 return false;
             }
 
+            // The window moves once for the record, not once an observation: they all land at the same moment.
+            _window.Advance(now);
             if (record.Values is { } values)
             {
                 for (int i = 0; i < values.Count; i++)
                 {
-                    _window.Insert(values[i], now);
+                    _window.Insert(values[i]);
                 }
             }
             else
             {
-                _window.Insert(record.Value!.Value, now);
+                _window.Insert(record.Value!.Value);
             }
 
             _count += observations;
-
             _sum = sum;
             return true;
         }
