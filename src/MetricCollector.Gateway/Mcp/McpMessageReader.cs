@@ -39,9 +39,11 @@ internal static class McpMessageReader
                 calls.Clear();
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // A body that is not JSON is forwarded untouched; it is only counted.
+            // A body that is not JSON is forwarded untouched; it is only counted. InvalidOperationException: a string
+            // no string can hold (invalid UTF-8, an escaped lone surrogate), which the tokenizer passes and reading it,
+            // as a value or as a property name compared with one of ours, refuses.
             calls.Clear();
         }
 
@@ -67,20 +69,10 @@ internal static class McpMessageReader
         }
 
         var errors = new Dictionary<string, int>(StringComparer.Ordinal);
-        JsonDocument document;
         try
         {
             var reader = new Utf8JsonReader(body);
-            document = JsonDocument.ParseValue(ref reader);
-        }
-        catch (JsonException)
-        {
-            // An upstream that labels a broken body as JSON: nothing to count, and the response is already on its way.
-            return null;
-        }
-
-        using (document)
-        {
+            using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && ErrorCode(root) is int code)
             {
@@ -96,6 +88,12 @@ internal static class McpMessageReader
                     }
                 }
             }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // An upstream that labels a broken body as JSON, or one with a member name no string can hold (looking up
+            // "error" or "id" among its members refuses it): nothing to count, and the response is already on its way.
+            return null;
         }
 
         return errors.Count > 0 ? errors : null;
@@ -118,7 +116,7 @@ internal static class McpMessageReader
             if (reader.ValueTextEquals("method"u8))
             {
                 reader.Read();
-                method = reader.TokenType == JsonTokenType.String ? GetString(ref reader) : null;
+                method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
             }
             else if (reader.ValueTextEquals("id"u8))
             {
@@ -167,7 +165,7 @@ internal static class McpMessageReader
             reader.Read();
             if (isName && reader.TokenType == JsonTokenType.String)
             {
-                name = GetString(ref reader);
+                name = reader.GetString();
             }
             else
             {
@@ -185,23 +183,6 @@ internal static class McpMessageReader
     /// </summary>
     private static string RawText(ref Utf8JsonReader reader) =>
         reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : Encoding.UTF8.GetString(reader.ValueSpan);
-
-    /// <summary>
-    /// The string the reader is on. One that no string can hold (invalid UTF-8, an escaped lone surrogate) passes the
-    /// tokenizer, and <see cref="Utf8JsonReader.GetString"/> throws InvalidOperationException for it: rethrown as the
-    /// JsonException of any other body that is not JSON, which makes the body malformed instead of failing the request.
-    /// </summary>
-    private static string GetString(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException e)
-        {
-            throw new JsonException(e.Message, e);
-        }
-    }
 
     private static int? ErrorCode(JsonElement response) =>
         response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object

@@ -58,8 +58,10 @@ internal sealed class ResponseCaptureStream(Stream inner, HttpResponse response,
                 length += read;
             }
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or InvalidOperationException)
         {
+            // Not what its Content-Encoding says: gzip and deflate throw InvalidDataException, Brotli
+            // InvalidOperationException ("Decoder ran into invalid data"). Passed on unread, as the docs promise.
             return default;
         }
 
