@@ -103,6 +103,7 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             return [new McpCall(McpMethods.Unparsed, "", null)];
         }
 
+        ApplyRouteBodyLimit(context);
         var reader = request.BodyReader;
         while (true)
         {
@@ -123,6 +124,20 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
 
             // Nothing consumed, everything examined: the next read waits for more of the body.
             reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>
+    /// The route's <c>MaxRequestBodySize</c>, as YARP's own step applies it at the end of the proxy pipeline: by then
+    /// this peek has started reading the body and the limit can no longer change, so an MCP route kept Kestrel's
+    /// 30 MB whatever it said (a lower limit let larger bodies through, a higher one or -1 answered 413).
+    /// </summary>
+    private static void ApplyRouteBodyLimit(HttpContext context)
+    {
+        if (context.GetReverseProxyFeature().Route.Config.MaxRequestBodySize is long limit
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = limit == -1 ? null : limit;
         }
     }
 

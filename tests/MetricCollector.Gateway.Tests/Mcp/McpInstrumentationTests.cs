@@ -36,6 +36,8 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         _config
             .Route("mcp", "core-mcp-server", "/mcp/{**rest}")
             .Route("plain", "core-mcp-server", "/plain/{**rest}")
+            .Route("mcp-small", "core-mcp-server", "/small/{**rest}", extra: "\"MaxRequestBodySize\": 100")
+            .Route("mcp-large", "core-mcp-server", "/large/{**rest}", extra: "\"MaxRequestBodySize\": -1")
             .Cluster("core-mcp-server", _upstream.Url!)
             .Write();
         _gateway = await RunningGateway.StartAsync(
@@ -286,6 +288,39 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="ping",tool="",outcome="ok"}"""));
         Assert.Equal(5, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
         Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="500"}"""));
+    }
+
+    /// <summary>
+    /// A route's <c>MaxRequestBodySize</c> holds on MCP routes as on others. YARP applies it at the end of its
+    /// pipeline, after the MCP step had started reading the body, when it can no longer change: an MCP route kept
+    /// Kestrel's 30 MB whatever it said (a reviewer's finding).
+    /// </summary>
+    [Fact]
+    public async Task A_routes_own_body_limit_holds_on_MCP_routes_lower_and_higher_than_the_servers()
+    {
+        string over = ToolCall(new string('x', 200));
+
+        using var refused = await PostAsync(over, "/small");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, refused.StatusCode);
+        Assert.Empty(_upstream.LogEntries);
+
+        // Past Kestrel's 30 MB, chunked, on the route that lifts the limit.
+        byte[] large = new byte[31_000_000];
+        Array.Fill(large, (byte)' ');
+        Encoding.UTF8.GetBytes(ToolCall("big")).CopyTo(large, 0);
+        using var content = new StreamContent(new MemoryStream(large));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/large") { Content = content };
+        request.Headers.TransferEncodingChunked = true;
+
+        using var accepted = await _gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(large.Length, Assert.Single(_upstream.LogEntries).RequestMessage.BodyAsBytes!.Length);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp-small",cluster="core-mcp-server",method="POST",code="413"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp-large",cluster="core-mcp-server",method="POST",code="200"}"""));
     }
 
     [Fact]
