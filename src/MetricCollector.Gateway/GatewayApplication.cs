@@ -159,7 +159,8 @@ internal static class GatewayApplication
         builder.Services.AddProblemDetails();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddGatewayInstrumentation();
+            .AddGatewayInstrumentation()
+            .AddConfigFilter<RouteMiddlewareFilter>();
         // A reload YARP refuses is logged as one line naming the file (YARP's own error, off in appsettings.json, does not).
         builder.Services.AddSingleton<IConfigChangeListener>(sp => new ProxyConfigReloadLog(sp.GetRequiredService<ILogger<ProxyConfigReloadLog>>(), proxyConfig.FullPath, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddHealthChecks().AddCheck<ReadinessHealthCheck>("readiness", tags: [ReadyTag]);

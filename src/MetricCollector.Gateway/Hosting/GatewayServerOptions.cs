@@ -39,8 +39,8 @@ internal sealed class GatewayServerOptions
     [Range(0, 1024 * 1024 * 1024)]
     public double MinRequestBodyBytesPerSecond { get; set; } = 240;
 
-    /// <summary>Grace period before <see cref="MinRequestBodyBytesPerSecond"/> applies (default 5 s).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    /// <summary>Grace period before <see cref="MinRequestBodyBytesPerSecond"/> applies (default 5 s; Kestrel needs more than 1 s).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "00:10:00")]
     public TimeSpan MinBodyDataRateGracePeriod { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>

@@ -73,7 +73,9 @@ internal sealed class McpMetrics : IDisposable
         var config = route.Config;
         bool isMcp = config.Metadata is { } metadata && metadata.TryGetValue(RouteMetadataKey, out string? flag) && bool.TryParse(flag, out bool explicitFlag)
             ? explicitFlag
-            : string.Equals(config.ClusterId, _options.Cluster, StringComparison.Ordinal);
+            // The cluster YARP resolved, whose id is as the cluster declares it: YARP finds a route's ClusterId ignoring
+            // case, so "Core-MCP-Server" reaches core-mcp-server, and was not read as MCP when its text was compared.
+            : string.Equals(route.Cluster?.ClusterId ?? config.ClusterId, _options.Cluster, StringComparison.Ordinal);
         return isMcp ? new McpRoute(this, config.RouteId, _tools.GetOrAdd(config.RouteId, _createTools)) : NotMcp;
     }
 

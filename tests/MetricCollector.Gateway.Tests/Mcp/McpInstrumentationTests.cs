@@ -38,6 +38,7 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
             .Route("plain", "core-mcp-server", "/plain/{**rest}")
             .Route("mcp-small", "core-mcp-server", "/small/{**rest}", extra: "\"MaxRequestBodySize\": 100")
             .Route("mcp-large", "core-mcp-server", "/large/{**rest}", extra: "\"MaxRequestBodySize\": -1")
+            .Route("mcp-cased", "Core-MCP-Server", "/cased/{**rest}")
             .Cluster("core-mcp-server", _upstream.Url!)
             .Write();
         _gateway = await RunningGateway.StartAsync(
@@ -288,6 +289,17 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="ping",tool="",outcome="ok"}"""));
         Assert.Equal(5, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
         Assert.Null(MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="500"}"""));
+    }
+
+    [Fact]
+    public async Task A_route_naming_the_MCP_cluster_in_other_case_is_read_as_MCP_as_YARP_sends_it_there()
+    {
+        using var response = await PostAsync(ToolCall("search"), "/cased");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp-cased",cluster="core-mcp-server",method="POST",code="200"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp-cased",method="tools/call",tool="search",outcome="ok"}"""));
     }
 
     /// <summary>

@@ -1,0 +1,53 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace MetricCollector.Gateway.Proxy;
+
+/// <summary>
+/// Refuses a route that asks for an ASP.NET Core middleware the gateway does not run: with <c>Timeout</c>,
+/// <c>TimeoutPolicy</c> or <c>CorsPolicy</c> YARP loads the route and then fails every request of it with 500, before
+/// the instrumentation sees it, so uncounted; with <c>RateLimiterPolicy</c> or <c>OutputCachePolicy</c> the policy would
+/// silently do nothing. Refused as <see cref="DestinationAddressFilter"/> refuses: at start the gateway stops naming the
+/// setting; on a reload YARP keeps the configuration it had and <see cref="ProxyConfigReloadLog"/> logs why.
+/// </summary>
+/// <remarks>
+/// Registered by the gateway's own host, not by <c>AddGatewayInstrumentation()</c>: a host the gateway is composed into
+/// may run those middlewares.
+/// </remarks>
+internal sealed class RouteMiddlewareFilter : IProxyConfigFilter
+{
+    public ValueTask<ClusterConfig> ConfigureClusterAsync(ClusterConfig cluster, CancellationToken cancel) => ValueTask.FromResult(cluster);
+
+    public ValueTask<RouteConfig> ConfigureRouteAsync(RouteConfig route, ClusterConfig? cluster, CancellationToken cancel)
+    {
+        const string Timeouts = "request timeouts, so every request of the route would fail with 500; a request whose upstream goes silent is ended by the cluster's HttpRequest:ActivityTimeout (default 100 s, answered 504)";
+        if (route.Timeout is not null)
+        {
+            throw Refused(route, "Timeout", Timeouts);
+        }
+
+        if (route.TimeoutPolicy is not null)
+        {
+            throw Refused(route, "TimeoutPolicy", Timeouts);
+        }
+
+        if (route.CorsPolicy is not null)
+        {
+            throw Refused(route, "CorsPolicy", "CORS, so every request of the route would fail with 500; the backends' own CORS headers pass through unchanged");
+        }
+
+        if (route.RateLimiterPolicy is not null)
+        {
+            throw Refused(route, "RateLimiterPolicy", "rate limiting, so the policy would do nothing");
+        }
+
+        if (route.OutputCachePolicy is not null)
+        {
+            throw Refused(route, "OutputCachePolicy", "output caching, so the policy would do nothing");
+        }
+
+        return ValueTask.FromResult(route);
+    }
+
+    private static InvalidOperationException Refused(RouteConfig route, string setting, string consequence) =>
+        new($"ReverseProxy:Routes:{route.RouteId}:{setting} (route '{route.RouteId}') is set, but the gateway does not run ASP.NET Core's middleware for {consequence}. Remove it from the route.");
+}
