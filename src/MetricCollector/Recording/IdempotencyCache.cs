@@ -74,6 +74,9 @@ internal sealed class IdempotencyCache
             lock (_gate)
             {
                 long now = _time.GetTimestamp();
+                // Expired keys go before the lookup; the count is enforced after an add, so that a key held when the
+                // cache is exactly full is found, not evicted by its own lookup (a retry of the oldest key was applied
+                // again, and with IdempotencyMaxKeys 1 every retry was).
                 Evict(now);
                 first = !_entries.TryGetValue(key, out entry!);
                 if (first)
@@ -81,6 +84,7 @@ internal sealed class IdempotencyCache
                     entry = new Entry(key, now);
                     _entries.Add(key, entry);
                     _order.Enqueue(entry);
+                    Evict(now);
                 }
             }
 
@@ -251,10 +255,10 @@ internal sealed class IdempotencyCache
         while (_order.TryPeek(out var oldest))
         {
             bool current = IsCurrent(oldest);
-            bool full = _entries.Count >= _maxKeys;
+            bool overfull = _entries.Count > _maxKeys;
             // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count.
             bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && oldest.Result.Task.IsCompleted;
-            if (current && !full && !expired)
+            if (current && !overfull && !expired)
             {
                 return;
             }

@@ -111,6 +111,61 @@ public sealed class IdempotencyCacheTests
     }
 
     /// <summary>
+    /// The count was enforced before the lookup, as if a key were about to be added: with the cache exactly full, looking
+    /// up its oldest key evicted it first, and the retry was applied again (a reviewer's finding).
+    /// </summary>
+    [Fact]
+    public async Task A_retry_of_the_oldest_key_in_a_full_cache_is_replayed()
+    {
+        foreach (string key in new[] { "a", "b", "c" })
+        {
+            await _cache.RunOnceAsync(key, Apply, default);
+        }
+
+        Assert.True((await _cache.RunOnceAsync("a", Apply, default)).Replayed);
+        Assert.True((await _cache.RunOnceAsync("c", Apply, default)).Replayed);
+        Assert.Equal(3, _applied);
+        Assert.Equal(3, _cache.Count);
+    }
+
+    [Fact]
+    public async Task With_room_for_one_key_its_retries_are_replayed_and_a_duplicate_in_flight_waits()
+    {
+        var single = new IdempotencyCacheTests(new MetricCollectorOptions { IdempotencyWindow = TimeSpan.FromMinutes(1), IdempotencyMaxKeys = 1 });
+        var release = new TaskCompletionSource<IngestResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = single._cache.RunOnceAsync("k", _ => { Interlocked.Increment(ref single._applied); return release.Task; }, default);
+        var duplicate = single._cache.RunOnceAsync("k", single.Apply, default);
+
+        Assert.False(duplicate.IsCompleted);
+        release.SetResult(Applied);
+        await first;
+
+        Assert.True((await duplicate).Replayed);
+        Assert.True((await single._cache.RunOnceAsync("k", single.Apply, default)).Replayed);
+        Assert.Equal(1, single._applied);
+        Assert.False((await single._cache.RunOnceAsync("other", single.Apply, default)).Replayed);
+        Assert.False((await single._cache.RunOnceAsync("k", single.Apply, default)).Replayed);
+        Assert.Equal(1, single._cache.Count);
+    }
+
+    [Fact]
+    public async Task A_restore_of_as_many_keys_as_the_cache_holds_remembers_them_all()
+    {
+        int remembered = _cache.Remember(
+            [new RememberedAnswer("a", 3, Applied), new RememberedAnswer("b", 2, Applied), new RememberedAnswer("c", 1, Applied)],
+            TimeSpan.Zero);
+
+        Assert.Equal(3, remembered);
+        Assert.Equal(3, _cache.Count);
+        foreach (string key in new[] { "a", "b", "c" })
+        {
+            Assert.True((await _cache.RunOnceAsync(key, Apply, default)).Replayed);
+        }
+
+        Assert.Equal(0, _applied);
+    }
+
+    /// <summary>
     /// With API keys the gateway scopes each key to its credential (17 characters of hash and a colon before it), so a
     /// sender's key of 112 to 128 characters, valid on the wire, is held as more than 128. Remember checked the held
     /// key against the wire rule and dropped it: a retry after the restart was applied a second time.
