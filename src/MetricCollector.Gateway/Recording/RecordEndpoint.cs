@@ -28,20 +28,26 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
         {
             result = ingestion.Refuse(new RecordRejection(failure, "Authorization", access.Detail));
         }
-        else if (keys.Count == 0)
-        {
-            result = await IngestAsync(context, stamp, ticket: null);
-        }
-        else if (keys.Count > 1 || !IdempotencyCache.IsValidKey(keys[0]!))
+        else if (keys.Count > 1 || (keys.Count == 1 && !IdempotencyCache.IsValidKey(keys[0]!)))
         {
             result = ingestion.Refuse(new RecordRejection(RejectionReason.InvalidIdempotencyKey, "Idempotency-Key",
                 $"the Idempotency-Key header must be given once, as 1 to {IdempotencyCache.MaxKeyLength} visible ASCII characters."));
         }
         else
         {
-            // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
-            string scopedKey = access.Key is null ? keys[0]! : access.Key.IdempotencyScope + keys[0];
-            result = await IngestOnceAsync(context, scopedKey, stamp);
+            try
+            {
+                // Keys are per credential: one component cannot replay, or spoil, another's answers by guessing its keys.
+                result = keys.Count == 0
+                    ? await IngestAsync(context, stamp, ticket: null)
+                    : await IngestOnceAsync(context, access.Key is null ? keys[0]! : access.Key.IdempotencyScope + keys[0], stamp);
+            }
+            catch (BadHttpRequestException e)
+            {
+                // Thrown by Kestrel while the body was read (a keyed body's key is forgotten by then). Unhandled, it was
+                // an error with a stack trace in the log for every such request, which any client could send.
+                result = ingestion.Refuse(new RecordRejection(RejectionReason.UnreadableBody, "", $"the body could not be read: {e.Message}"));
+            }
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);

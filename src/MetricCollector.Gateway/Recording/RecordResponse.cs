@@ -148,6 +148,7 @@ internal static class RecordResponse
         RejectionReason.Forbidden => "Forbidden",
         RejectionReason.InvalidIdempotencyKey => "Invalid Idempotency-Key",
         RejectionReason.ValueOverflow => "Value overflow",
+        RejectionReason.UnreadableBody => "Unreadable body",
         _ => "Metric name collision",
     };
 

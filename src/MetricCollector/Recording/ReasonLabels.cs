@@ -24,6 +24,7 @@ internal static class ReasonLabels
         RejectionReason.Forbidden => "forbidden",
         RejectionReason.InvalidIdempotencyKey => "invalid_idempotency_key",
         RejectionReason.ValueOverflow => "value_overflow",
+        RejectionReason.UnreadableBody => "unreadable_body",
         _ => "other",
     };
 }

@@ -62,4 +62,10 @@ public enum RejectionReason
     /// or summary's sum (422). The value is left as it was.
     /// </summary>
     ValueOverflow,
+
+    /// <summary>
+    /// The body could not be read to its end: a malformed chunked encoding, or data arriving too slowly (400). Nothing is
+    /// applied, and an <c>Idempotency-Key</c> sent with it is forgotten, so that the sender's retry is applied.
+    /// </summary>
+    UnreadableBody,
 }

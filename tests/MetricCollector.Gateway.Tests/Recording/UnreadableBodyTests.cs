@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace MetricCollector.Gateway.Tests.Recording;
+
+/// <summary>
+/// A <c>POST /record</c> body Kestrel cannot read to its end (a malformed chunk) is a 400 <c>unreadable_body</c>,
+/// counted, not an unhandled exception: each such request, which any client can send, logged an error with a stack
+/// trace (a reviewer's finding). A key sent with it is forgotten, so that the retry is applied.
+/// </summary>
+public sealed class UnreadableBodyTests : IAsyncLifetime
+{
+    private const string Record = """{"metric_name":"unreadable_probe","metric_type":"counter"}""";
+
+    private readonly CapturedLogs _logs = new();
+    private RunningGateway _gateway = null!;
+
+    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync(_logs);
+
+    public async Task DisposeAsync()
+    {
+        await _gateway.DisposeAsync();
+        _logs.Dispose();
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("k-1")]
+    public async Task A_malformed_chunk_is_answered_400_unreadable_body_counted_and_not_logged_as_an_error(string? key)
+    {
+        string keyHeader = key is null ? "" : "Idempotency-Key: " + key + "\r\n";
+
+        string answer = await SendRawAsync(
+            "POST /record HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n" + keyHeader
+            + "\r\n5\r\n[{\"me\r\nZZ\r\n");
+
+        Assert.StartsWith("HTTP/1.1 400", answer, StringComparison.Ordinal);
+        Assert.Contains("urn:metric-collector:problem:unreadable_body", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """metric_collector_records_total{result="rejected",reason="unreadable_body"}"""));
+        Assert.Null(MetricsText.Value(metrics, "unreadable_probe_total"));
+
+        // The sender's retry with the same key is applied, not answered with the failure again.
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            retry.Headers.Add("Idempotency-Key", key);
+        }
+
+        using var response = await _gateway.Client.SendAsync(retry);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
+    }
+
+    private async Task<string> SendRawAsync(string request)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+        var stream = client.GetStream();
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+
+        // Kestrel closes the connection after answering a request whose body it could not read.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var answer = new MemoryStream();
+        await stream.CopyToAsync(answer, timeout.Token);
+        return Encoding.ASCII.GetString(answer.ToArray());
+    }
+}
