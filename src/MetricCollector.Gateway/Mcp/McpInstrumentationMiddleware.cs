@@ -98,7 +98,8 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
     private async Task<List<McpCall>> PeekCallsAsync(HttpContext context, McpRoute route)
     {
         var request = context.Request;
-        if (!IsJson(request.ContentType) || request.ContentLength > _peekLimit)
+        // A body in a Content-Encoding is not JSON as it stands: it is passed on unread, not counted malformed.
+        if (!IsJson(request.ContentType) || request.ContentLength > _peekLimit || !IsIdentity(request.Headers.ContentEncoding))
         {
             return [new McpCall(McpMethods.Unparsed, "", null)];
         }
@@ -149,6 +150,9 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
         IOException => new PeekFailure(ForwarderError.RequestBodyClient, e),
         _ => null,
     };
+
+    private static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues codings) =>
+        codings.Count == 0 || (codings.Count == 1 && string.Equals(codings[0]?.Trim(), "identity", StringComparison.OrdinalIgnoreCase));
 
     private static bool IsJson(string? contentType) =>
         contentType is not null && contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase);

@@ -14,7 +14,7 @@ internal static class McpMessageReader
     public static List<McpCall> ReadCalls(ReadOnlySequence<byte> body, McpToolLabels tools)
     {
         var calls = new List<McpCall>(1);
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 64 });
+        var reader = new Utf8JsonReader(WithoutByteOrderMark(body), new JsonReaderOptions { MaxDepth = 64 });
         try
         {
             if (!reader.Read())
@@ -56,6 +56,19 @@ internal static class McpMessageReader
     }
 
     private static readonly McpCall Malformed = new(McpMethods.Malformed, "", null);
+
+    // RFC 8259 lets a parser skip a leading UTF-8 byte order mark, as POST /record does; Utf8JsonReader does not.
+    private static ReadOnlySequence<byte> WithoutByteOrderMark(ReadOnlySequence<byte> body)
+    {
+        if (body.Length < 3)
+        {
+            return body;
+        }
+
+        Span<byte> start = stackalloc byte[3];
+        body.Slice(0, 3).CopyTo(start);
+        return start.SequenceEqual("\uFEFF"u8) ? body.Slice(3) : body;
+    }
 
     /// <summary>
     /// The JSON-RPC errors of a JSON response: for a single response, its error code under the key <c>""</c>; for a

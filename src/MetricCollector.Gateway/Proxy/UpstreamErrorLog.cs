@@ -27,7 +27,10 @@ internal sealed partial class UpstreamErrorLog(ILogger<UpstreamErrorLog> logger,
         }
 
         string name = ForwarderErrorLabels.NameOf(error.Error);
-        string message = error.Exception?.Message ?? "";
+        // YARP gives no exception for the errors it decides itself (no destination left to try): say what they mean.
+        string message = error.Exception?.Message ?? (error.Error == ForwarderError.NoAvailableDestinations
+            ? "no healthy destination in the cluster (see gateway_destination_healthy and the cluster's AvailableDestinationsPolicy)"
+            : "no exception given");
         if (suppressedBefore > 0)
         {
             LogFailedAgain(logger, route.Route, route.Cluster, name, message, suppressedBefore);

@@ -336,6 +336,38 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_body_with_a_byte_order_mark_is_read_and_a_compressed_one_is_counted_unparsed()
+    {
+        // A reviewer's findings: both were counted malformed. RFC 8259 lets a parser skip the mark; a compressed body
+        // is one the gateway does not read.
+        byte[] marked = [0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes(ToolCall("bom"))];
+        using var markedContent = new ByteArrayContent(marked);
+        markedContent.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var compressed = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(ToolCall("zipped")));
+        }
+
+        using var zippedContent = new ByteArrayContent(compressed.ToArray());
+        zippedContent.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        zippedContent.Headers.ContentEncoding.Add("gzip");
+
+        using var first = await _gateway.Client.PostAsync("/mcp", markedContent);
+        using var second = await _gateway.Client.PostAsync("/mcp", zippedContent);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(marked, _upstream.LogEntries[0].RequestMessage.BodyAsBytes);
+        // WireMock logs a gzip request body decompressed; the header says it came compressed.
+        Assert.Equal("gzip", Assert.Single(_upstream.LogEntries[1].RequestMessage.Headers!["Content-Encoding"]));
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="tools/call",tool="bom",outcome="ok"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="unparsed",tool="",outcome="ok"}"""));
+        Assert.Null(MetricsText.Value(metrics, """gateway_mcp_requests_total{route="mcp",method="malformed",tool="",outcome="ok"}"""));
+    }
+
+    [Fact]
     public async Task A_chunked_body_over_the_peek_limit_is_forwarded_whole_and_counted_unparsed()
     {
         string large = ToolCall(new string('y', 5000));
