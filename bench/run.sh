@@ -82,7 +82,7 @@ diff_us() { [ -n "$1" ] && [ -n "$2" ] && echo $(( $1 - $2 )) || true; }
   # the same two with Gateway:Server:InlineScheduling on, for instances that mostly ingest (bench/README.md, Tuning)
   goal "(InlineScheduling) single-record /record >= 30x Pushgateway's push rate" "$(ratio "$(fig ingest.single_inline.rps)" "$(fig ingest.pushgateway.rps)" 1)" 'm >= 30'
   goal "(InlineScheduling) batched /record >= 1,000,000 records/s (batches of 1000)" "$(fig ingest.batch1000_inline.records)" 'm >= 1000000'
-  for format in text openmetrics; do
+  for format in text openmetrics prometheus; do
     goal "gateway /metrics with 100k series < 100 ms (median, $format, ms)" "$(fig scrape.gateway.$format.100000.median_ms)" 'm < 100'
   done
   goal "<= 400 bytes per pushed counter series (GC heap after a full GC)" "$(fig memory.gateway.counter.heap_per_series)" 'm <= 400'

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using MetricCollector.Exposition;
 using MetricCollector.Gateway.Security;
 
@@ -21,13 +22,29 @@ internal static class MetricsEndpoint
         }
 
         var format = MetricsFormatNegotiation.Choose(context.Request.Headers.Accept);
-        context.Response.ContentType = MetricsContentTypes.Of(format);
+        var response = context.Response;
+        response.ContentType = MetricsContentTypes.Of(format);
+        response.Headers.Vary = "Accept, Accept-Encoding";
+        bool gzip = MetricsFormatNegotiation.AcceptsGzip(context.Request.Headers.AcceptEncoding);
+        if (gzip)
+        {
+            response.Headers.ContentEncoding = "gzip";
+        }
+
         if (HttpMethods.IsHead(context.Request.Method))
         {
             // The headers a GET gets and no body: no exposition is written (Kestrel would discard it), nor counted.
             return Task.CompletedTask;
         }
 
-        return collector.WriteExpositionAsync(context.Response.Body, format, context.RequestAborted);
+        return gzip ? WriteGzipAsync(context, collector, format) : collector.WriteExpositionAsync(response.Body, format, context.RequestAborted);
+    }
+
+    // Prometheus asks for gzip on every scrape: an exposition of 100k series is ~3.8 MB as text and a tenth of that
+    // compressed. The fastest level: most of the gain for a fraction of the CPU of the default one.
+    private static async Task WriteGzipAsync(HttpContext context, IMetricCollector collector, MetricsFormat format)
+    {
+        await using var compressed = new GZipStream(context.Response.Body, CompressionLevel.Fastest, leaveOpen: true);
+        await collector.WriteExpositionAsync(compressed, format, context.RequestAborted);
     }
 }

@@ -10,7 +10,7 @@ namespace MetricCollector.Gateway.Exposition;
 /// <c>application/*</c> over <c>*/*</c>; <c>text/plain</c> over <c>text/*</c> over <c>*/*</c>; parameters such as
 /// <c>version</c> are not compared), q=0 means not acceptable, and the higher quality wins. On a tie OpenMetrics wins
 /// when the header names it (a Prometheus server names both at q=1 and 0.5), the text format otherwise. With no header,
-/// one that cannot be parsed, or nothing acceptable, the default: the text format.
+/// one that cannot be parsed, or nothing acceptable, the default: the text format. Also whether to compress it.
 /// </summary>
 internal static class MetricsFormatNegotiation
 {
@@ -52,6 +52,35 @@ internal static class MetricsFormatNegotiation
         }
 
         return openMetrics > text || (openMetrics == text && openMetricsNamed) ? MetricsFormat.OpenMetrics : MetricsFormat.PrometheusText;
+    }
+
+    /// <summary>
+    /// Whether the <c>Accept-Encoding</c> header takes gzip: named (or as <c>x-gzip</c>) with a q above 0, or, when not
+    /// named, <c>*</c> with a q above 0 (RFC 9110 12.5.3). Prometheus servers send <c>gzip</c> on every scrape.
+    /// </summary>
+    public static bool AcceptsGzip(StringValues acceptEncoding)
+    {
+        if (acceptEncoding.Count == 0 || !StringWithQualityHeaderValue.TryParseList(acceptEncoding, out var codings))
+        {
+            return false;
+        }
+
+        double? gzip = null, any = null;
+        for (int i = 0; i < codings.Count; i++)
+        {
+            var coding = codings[i];
+            double quality = coding.Quality ?? 1;
+            if (coding.Value.Equals("gzip", StringComparison.OrdinalIgnoreCase) || coding.Value.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
+            {
+                gzip = Math.Max(gzip ?? 0, quality);
+            }
+            else if (coding.Value.Equals("*", StringComparison.Ordinal))
+            {
+                any = quality;
+            }
+        }
+
+        return (gzip ?? any ?? 0) > 0;
     }
 
     // The most specific range decides; among ranges as specific (a type listed with two versions), the highest q.

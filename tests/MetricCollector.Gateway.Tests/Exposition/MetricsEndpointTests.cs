@@ -51,6 +51,44 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Contains("# TYPE sandbox_allocations counter", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Prometheus sends <c>Accept-Encoding: gzip</c> on every scrape; the exposition was always sent uncompressed (a
+    /// reviewer's finding: several MB a scrape at 100k series). The client here does not decompress by itself.
+    /// </summary>
+    [Fact]
+    public async Task A_scraper_that_accepts_gzip_gets_the_same_exposition_compressed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", PrometheusAccept);
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var response = await _gateway.Client.SendAsync(request);
+        byte[] compressed = await response.Content.ReadAsByteArrayAsync();
+        using var head = new HttpRequestMessage(HttpMethod.Head, "/metrics");
+        head.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip");
+        using var headResponse = await _gateway.Client.SendAsync(head);
+
+        Assert.Equal(["gzip"], response.Content.Headers.ContentEncoding);
+        Assert.Contains("Accept-Encoding", response.Headers.Vary);
+        Assert.Equal(["gzip"], headResponse.Content.Headers.ContentEncoding);
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(compressed), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        string text = await reader.ReadToEndAsync();
+        Assert.True(await ExpositionOracles.PythonParseAsync(text, openMetrics: true) > 10);
+        Assert.Contains("sandbox_allocations_total{pool_name=\"default\"} 1", text, StringComparison.Ordinal);
+        Assert.True(compressed.Length < text.Length / 2, $"{compressed.Length} compressed bytes for {text.Length}");
+    }
+
+    [Fact]
+    public async Task A_scraper_that_does_not_accept_gzip_gets_the_exposition_uncompressed()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept-Encoding", "gzip;q=0, br");
+        using var response = await _gateway.Client.SendAsync(request);
+
+        Assert.Empty(response.Content.Headers.ContentEncoding);
+        Assert.Contains("sandbox_allocations_total{pool_name=\"default\"} 1", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("application/openmetrics-text;q=0", "text/plain")]
     [InlineData("text/plain;q=1, application/openmetrics-text;q=0.1", "text/plain")]

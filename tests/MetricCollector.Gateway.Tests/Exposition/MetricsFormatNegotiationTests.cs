@@ -36,6 +36,26 @@ public sealed class MetricsFormatNegotiationTests
         Assert.Equal(expected, MetricsFormatNegotiation.Choose(accept is null ? StringValues.Empty : new StringValues(accept)));
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("", false)]
+    [InlineData("gzip", true)]
+    [InlineData("GZIP", true)]
+    [InlineData("x-gzip", true)]
+    [InlineData("gzip, deflate, br", true)]
+    [InlineData("br;q=1.0, gzip;q=0.8, *;q=0.1", true)]
+    [InlineData("gzip;q=0", false)]
+    [InlineData("gzip;q=0, *", false)]
+    [InlineData("identity", false)]
+    [InlineData("br", false)]
+    [InlineData("*", true)]
+    [InlineData("*;q=0", false)]
+    [InlineData("\"unparsable", false)]
+    public void Gzip_is_used_when_Accept_Encoding_takes_it(string? acceptEncoding, bool expected)
+    {
+        Assert.Equal(expected, MetricsFormatNegotiation.AcceptsGzip(acceptEncoding is null ? StringValues.Empty : new StringValues(acceptEncoding)));
+    }
+
     [Fact]
     public void Accept_given_in_several_header_lines_is_read_as_one_list()
     {
