@@ -35,7 +35,10 @@ internal static partial class StartupFailure
                 // The binder's ErrorOnUnknownConfiguration: a mistyped key under a section bound strictly.
                 return $"{SectionOf(unknown.Groups["type"].Value)} has no setting {unknown.Groups["keys"].Value}: check its spelling (README.md, Configuration).";
             case IOException { InnerException: AddressInUseException }:
-                return $"{exception.Message} Stop what holds the port or choose another with --urls.";
+                // The gateway's own first listener holds the port when --urls names an address twice.
+                return RepeatedUrl(configuration?["urls"]) is { } repeated
+                    ? $"--urls (or the urls setting, ASPNETCORE_URLS) names {repeated} twice: list each address once."
+                    : $"{exception.Message} Stop what holds the port or choose another with --urls.";
             case FormatException when exception.Message.StartsWith("Invalid url", StringComparison.Ordinal):
                 return $"--urls (or the urls setting, ASPNETCORE_URLS) holds {exception.Message["Invalid url: ".Length..]}, which is not an address: write scheme://host:port, e.g. http://127.0.0.1:5000.";
             case ArgumentOutOfRangeException { ParamName: "port" }:
@@ -43,6 +46,20 @@ internal static partial class StartupFailure
             default:
                 return null;
         }
+    }
+
+    private static string? RepeatedUrl(string? urls)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (string url in (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!seen.Add(url.TrimEnd('/')))
+            {
+                return url;
+            }
+        }
+
+        return null;
     }
 
     // "DataAnnotation validation failed for 'T' members: 'M' with the error: 'E'." becomes "Section:M: E", with the

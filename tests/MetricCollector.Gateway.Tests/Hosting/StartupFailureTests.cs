@@ -60,6 +60,20 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task An_address_given_twice_in_urls_is_named_as_given_twice_not_as_held_by_another_process()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        string address = "http://127.0.0.1:" + ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var (code, error) = await RunAsync("--urls=" + address + ";" + address + "/");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, "names " + address + "/ twice", "list each address once");
+    }
+
+    [Fact]
     public async Task A_port_in_use_ends_the_start_with_exit_code_2_naming_the_address()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
