@@ -36,7 +36,7 @@ internal static partial class StartupFailure
                 return $"{SectionOf(unknown.Groups["type"].Value)} has no setting {unknown.Groups["keys"].Value}: check its spelling (README.md, Configuration).";
             case IOException { InnerException: AddressInUseException }:
                 // The gateway's own first listener holds the port when --urls names an address twice.
-                return RepeatedUrl(configuration?["urls"]) is { } repeated
+                return RepeatedUrl(configuration?["urls"]) is { } repeated && exception.Message.Contains(repeated.TrimEnd('/'), StringComparison.OrdinalIgnoreCase)
                     ? $"--urls (or the urls setting, ASPNETCORE_URLS) names {repeated} twice: list each address once."
                     : $"{exception.Message} Stop what holds the port or choose another with --urls.";
             case FormatException when exception.Message.StartsWith("Invalid url", StringComparison.Ordinal):

@@ -84,7 +84,7 @@ internal static class McpMessageReader
         var errors = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            var reader = new Utf8JsonReader(body);
+            var reader = new Utf8JsonReader(body.StartsWith("\uFEFF"u8) ? body[3..] : body);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && ErrorCode(root) is int code)

@@ -6,7 +6,8 @@ namespace MetricCollector.Gateway.Proxy;
 /// Refuses a route that asks for an ASP.NET Core middleware the gateway does not run: with <c>Timeout</c>,
 /// <c>TimeoutPolicy</c> or <c>CorsPolicy</c> YARP loads the route and then fails every request of it with 500, before
 /// the instrumentation sees it, so uncounted; with <c>RateLimiterPolicy</c> or <c>OutputCachePolicy</c> the policy would
-/// silently do nothing. Refused as <see cref="DestinationAddressFilter"/> refuses: at start the gateway stops naming the
+/// silently do nothing. Empty names, which YARP ignores, and <c>"Disable"</c> for a timeout or rate limiter policy,
+/// which asks for what the gateway does anyway, are let through. Refused as <see cref="DestinationAddressFilter"/> refuses: at start the gateway stops naming the
 /// setting; on a reload YARP keeps the configuration it had and <see cref="ProxyConfigReloadLog"/> logs why.
 /// </summary>
 /// <remarks>
@@ -25,28 +26,33 @@ internal sealed class RouteMiddlewareFilter : IProxyConfigFilter
             throw Refused(route, "Timeout", Timeouts);
         }
 
-        if (route.TimeoutPolicy is not null)
+        // Empty names YARP ignores, and "Disable" turns a policy off, which the gateway, running neither middleware,
+        // already does: YARP needs the request-timeouts middleware only for a timeout to apply.
+        if (!string.IsNullOrEmpty(route.TimeoutPolicy) && !IsDisable(route.TimeoutPolicy))
         {
             throw Refused(route, "TimeoutPolicy", Timeouts);
         }
 
-        if (route.CorsPolicy is not null)
+        // "Disable" too: YARP marks the route to refuse CORS requests, which needs the middleware as much.
+        if (!string.IsNullOrEmpty(route.CorsPolicy))
         {
             throw Refused(route, "CorsPolicy", "CORS, so every request of the route would fail with 500; the backends' own CORS headers pass through unchanged");
         }
 
-        if (route.RateLimiterPolicy is not null)
+        if (!string.IsNullOrEmpty(route.RateLimiterPolicy) && !IsDisable(route.RateLimiterPolicy))
         {
             throw Refused(route, "RateLimiterPolicy", "rate limiting, so the policy would do nothing");
         }
 
-        if (route.OutputCachePolicy is not null)
+        if (!string.IsNullOrEmpty(route.OutputCachePolicy))
         {
             throw Refused(route, "OutputCachePolicy", "output caching, so the policy would do nothing");
         }
 
         return ValueTask.FromResult(route);
     }
+
+    private static bool IsDisable(string policy) => string.Equals(policy, "Disable", StringComparison.OrdinalIgnoreCase);
 
     private static InvalidOperationException Refused(RouteConfig route, string setting, string consequence) =>
         new($"ReverseProxy:Routes:{route.RouteId}:{setting} (route '{route.RouteId}') is set, but the gateway does not run ASP.NET Core's middleware for {consequence}. Remove it from the route.");

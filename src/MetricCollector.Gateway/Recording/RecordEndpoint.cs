@@ -46,7 +46,11 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
             {
                 // Thrown by Kestrel while the body was read (a keyed body's key is forgotten by then). Unhandled, it was
                 // an error with a stack trace in the log for every such request, which any client could send.
-                result = ingestion.Refuse(new RecordRejection(RejectionReason.UnreadableBody, "", $"the body could not be read: {e.Message}"));
+                // Kestrel's 408 (data arriving too slowly) stays a 408, which senders retry; the rest (a malformed
+                // chunk) are the body's own fault.
+                result = ingestion.Refuse(e.StatusCode == StatusCodes.Status408RequestTimeout
+                    ? new RecordRejection(RejectionReason.BodyTimeout, "", $"the body arrived too slowly and was given up: {e.Message} Send it again.")
+                    : new RecordRejection(RejectionReason.UnreadableBody, "", $"the body could not be read: {e.Message}"));
             }
         }
 

@@ -149,6 +149,7 @@ internal static class RecordResponse
         RejectionReason.InvalidIdempotencyKey => "Invalid Idempotency-Key",
         RejectionReason.ValueOverflow => "Value overflow",
         RejectionReason.UnreadableBody => "Unreadable body",
+        RejectionReason.BodyTimeout => "Body too slow",
         _ => "Metric name collision",
     };
 

@@ -25,6 +25,7 @@ internal static class ReasonLabels
         RejectionReason.InvalidIdempotencyKey => "invalid_idempotency_key",
         RejectionReason.ValueOverflow => "value_overflow",
         RejectionReason.UnreadableBody => "unreadable_body",
+        RejectionReason.BodyTimeout => "body_timeout",
         _ => "other",
     };
 }

@@ -27,6 +27,7 @@ public sealed record RecordRejection(RejectionReason Reason, string Field, strin
         RejectionReason.SeriesLimit or RejectionReason.MetricLimit or RejectionReason.MetricSeriesLimit or RejectionReason.ValueOverflow => 422,
         RejectionReason.Unauthorized => 401,
         RejectionReason.Forbidden => 403,
+        RejectionReason.BodyTimeout => 408,
         _ => 400,
     };
 

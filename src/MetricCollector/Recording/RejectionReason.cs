@@ -64,8 +64,14 @@ public enum RejectionReason
     ValueOverflow,
 
     /// <summary>
-    /// The body could not be read to its end: a malformed chunked encoding, or data arriving too slowly (400). Nothing is
+    /// The body could not be read to its end: a malformed chunked encoding (400). Nothing is
     /// applied, and an <c>Idempotency-Key</c> sent with it is forgotten, so that the sender's retry is applied.
     /// </summary>
     UnreadableBody,
+
+    /// <summary>
+    /// The body arrived slower than the server's minimum data rate and reading it was given up (408, which senders
+    /// retry). Nothing is applied, and an <c>Idempotency-Key</c> sent with it is forgotten, so that the retry is applied.
+    /// </summary>
+    BodyTimeout,
 }

@@ -27,9 +27,10 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--urls=http://127.0.0.1:99999", "http://127.0.0.1:99999", "0 to 65535")]
     [InlineData("--ReverseProxy:Clusters:request-router:Destinations:d1:Address=not-a-url", "cluster 'request-router'", "destination 'd1'", "absolute http or https URL")]
     [InlineData("--ReverseProxy:Routes:router:Timeout=00:00:30", "ReverseProxy:Routes:router:Timeout", "route 'router'", "ActivityTimeout")]
-    [InlineData("--ReverseProxy:Routes:router:TimeoutPolicy=disable", "ReverseProxy:Routes:router:TimeoutPolicy", "request timeouts")]
+    [InlineData("--ReverseProxy:Routes:router:TimeoutPolicy=slow", "ReverseProxy:Routes:router:TimeoutPolicy", "request timeouts")]
     [InlineData("--ReverseProxy:Routes:mcp:CorsPolicy=default", "ReverseProxy:Routes:mcp:CorsPolicy", "CORS")]
-    [InlineData("--ReverseProxy:Routes:mcp:RateLimiterPolicy=disable", "ReverseProxy:Routes:mcp:RateLimiterPolicy", "would do nothing")]
+    [InlineData("--ReverseProxy:Routes:mcp:RateLimiterPolicy=default", "ReverseProxy:Routes:mcp:RateLimiterPolicy", "would do nothing")]
+    [InlineData("--ReverseProxy:Routes:mcp:CorsPolicy=disable", "ReverseProxy:Routes:mcp:CorsPolicy", "CORS")]
     [InlineData("--ReverseProxy:Routes:mcp:OutputCachePolicy=default", "ReverseProxy:Routes:mcp:OutputCachePolicy", "would do nothing")]
     [InlineData("--MetricCollector:DefaultBuckets=0.1,0.5", "MetricCollector:DefaultBuckets", "MetricCollector:DefaultBuckets:0=0.1")]
     [InlineData("--Gateway:Mcp:AllowedTools:0=bad name!", "Gateway:Mcp:AllowedTools:0", "letters, digits")]
@@ -71,6 +72,23 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.Equal(2, code);
         AssertOneLine(error, "names " + address + "/ twice", "list each address once");
+    }
+
+    [Fact]
+    public async Task A_port_held_elsewhere_is_named_as_held_though_another_address_is_given_twice()
+    {
+        using var held = new TcpListener(IPAddress.Loopback, 0);
+        held.Start();
+        string heldAddress = "http://127.0.0.1:" + ((IPEndPoint)held.LocalEndpoint).Port;
+        using var free = new TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        string repeated = "http://127.0.0.1:" + ((IPEndPoint)free.LocalEndpoint).Port;
+        free.Stop();
+
+        var (code, error) = await RunAsync("--urls=" + heldAddress + ";" + repeated + ";" + repeated);
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, heldAddress, "in use", "Stop what holds the port");
     }
 
     [Fact]

@@ -73,6 +73,14 @@ public sealed class McpMessageReaderTests
         Assert.True(errors is null || Assert.Single(errors).Value == -32000);
     }
 
+    [Fact]
+    public void A_response_with_a_byte_order_mark_has_its_error_read()
+    {
+        byte[] body = [0xEF, 0xBB, 0xBF, .. """{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"m"}}"""u8];
+
+        Assert.Equal(-32601, Assert.Single(McpMessageReader.ReadErrors(body)!).Value);
+    }
+
     [Theory]
     [InlineData("FF")]
     [InlineData("5C7564633030")]

@@ -25,6 +25,7 @@ public sealed class RoutePolicyTests : IAsyncLifetime
             .Route("guarded", "c", "/guarded/{**rest}", extra: "\"AuthorizationPolicy\": \"default\"")
             .Route("open", "c", "/open/{**rest}", extra: "\"AuthorizationPolicy\": \"anonymous\"")
             .Route("post-only", "c", "/submit", methods: "\"POST\"")
+            .Route("no-policies", "c", "/none/{**rest}", extra: "\"TimeoutPolicy\": \"Disable\", \"RateLimiterPolicy\": \"disable\", \"CorsPolicy\": \"\", \"OutputCachePolicy\": \"\"")
             .Cluster("c", _upstream.Url!)
             .Write();
         _gateway = await RunningGateway.StartAsync("--proxy-config", _config.Path);
@@ -47,6 +48,19 @@ public sealed class RoutePolicyTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, open.StatusCode);
         var forwarded = Assert.Single(_upstream.LogEntries);
         Assert.Equal("/open/page", forwarded.RequestMessage.Path);
+    }
+
+    /// <summary>
+    /// Route settings the gateway refuses (it runs no middleware for them) are let through when they ask for nothing:
+    /// empty names, which YARP ignores, and "Disable" for a timeout or rate limiter policy (a review found them refused).
+    /// </summary>
+    [Fact]
+    public async Task A_route_whose_policies_ask_for_nothing_loads_and_forwards()
+    {
+        using var response = await _gateway.Client.GetAsync("/none/page");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/none/page", Assert.Single(_upstream.LogEntries).RequestMessage.Path);
     }
 
     [Fact]

@@ -17,7 +17,9 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
     private readonly CapturedLogs _logs = new();
     private RunningGateway _gateway = null!;
 
-    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync(_logs);
+    // The slowest grace period Kestrel takes, and a rate no trickle meets.
+    public async Task InitializeAsync() => _gateway = await RunningGateway.StartAsync(
+        _logs, "--Gateway:Server:MinBodyDataRateGracePeriod=00:00:02", "--Gateway:Server:MinRequestBodyBytesPerSecond=1000");
 
     public async Task DisposeAsync()
     {
@@ -54,6 +56,29 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.False(response.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
+    }
+
+    /// <summary>
+    /// A body slower than the minimum data rate is Kestrel's 408, which senders retry (the .NET client retries 408, not
+    /// 400): answered 408 body_timeout, its key forgotten. A review found the first fix answering it 400.
+    /// </summary>
+    [Fact]
+    public async Task A_body_slower_than_the_minimum_rate_is_answered_408_body_timeout_and_its_key_forgotten()
+    {
+        string answer = await SendRawAsync(
+            "POST /record HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\nIdempotency-Key: slow-1\r\n\r\n[{\"metric");
+
+        Assert.StartsWith("HTTP/1.1 408", answer, StringComparison.Ordinal);
+        Assert.Contains("urn:metric-collector:problem:body_timeout", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), """metric_collector_records_total{result="rejected",reason="body_timeout"}"""));
+
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
+        retry.Headers.Add("Idempotency-Key", "slow-1");
+        using var response = await _gateway.Client.SendAsync(retry);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
     }
 
