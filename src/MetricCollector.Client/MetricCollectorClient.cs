@@ -13,7 +13,7 @@ namespace MetricCollector.Client;
 /// on it never blocks and never throws: values wait in memory and a background sender posts them in batches, each with
 /// an <c>Idempotency-Key</c> so that a retry is never counted twice.
 /// </summary>
-public sealed class MetricCollectorClient : IAsyncDisposable
+public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> the client sends with; configure it to add handlers.</summary>
     public const string HttpClientName = "MetricCollector.Client";
@@ -145,6 +145,13 @@ public sealed class MetricCollectorClient : IAsyncDisposable
         _stopping.Dispose();
         _sender.Dispose();
     }
+
+    /// <summary>
+    /// Stops as <see cref="DisposeAsync"/> does, blocking until the final flush is done: for a container disposed with
+    /// <c>Dispose()</c> (<c>using var provider = services.BuildServiceProvider()</c>), which refused to dispose a
+    /// client that had only <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Logs, once, that a value came after the stop: on the caller's thread, which recording never throws at.</summary>
     private void RecordedAfterStop()

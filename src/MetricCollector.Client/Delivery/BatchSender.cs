@@ -40,6 +40,10 @@ internal sealed class BatchSender : IDisposable
     private readonly string? _apiKey;
     private readonly TimeProvider _time;
     private readonly IHttpClientFactory _httpClientFactory;
+
+    // The client of the last send (the first made here): the factory refuses new ones once the container that owns it
+    // is being disposed, which is when a container without a host stops the client and its final flush is sent.
+    private HttpClient _lastClient;
     private readonly BatchWriter _writer;
     private readonly ClientCounters _counters;
     private readonly ILogger _logger;
@@ -61,6 +65,7 @@ internal sealed class BatchSender : IDisposable
         var endpoint = options.Endpoint!.AbsoluteUri;
         _recordUri = new Uri(new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/"), "record");
         _httpClientFactory = httpClientFactory;
+        _lastClient = httpClientFactory.CreateClient(MetricCollectorClient.HttpClientName);
         _writer = writer;
         _counters = counters;
         _logger = logger;
@@ -213,7 +218,18 @@ internal sealed class BatchSender : IDisposable
             // On the request, so it wins over a default header set on the HttpClient.
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiKey);
         }
-        var client = _httpClientFactory.CreateClient(MetricCollectorClient.HttpClientName);
+        HttpClient client;
+        try
+        {
+            // A new client each time, so that the factory's handler rotation (DNS changes) reaches the sender.
+            _lastClient = client = _httpClientFactory.CreateClient(MetricCollectorClient.HttpClientName);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed with the container, which disposes the client after it: once, for the final flush.
+            client = _lastClient;
+        }
+
         return await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
     }
 

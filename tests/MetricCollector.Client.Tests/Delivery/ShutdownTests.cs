@@ -26,6 +26,43 @@ public sealed class ShutdownTests : IDisposable
         Assert.Equal(2, test.Client.Statistics.Sent);
     }
 
+    /// <summary>
+    /// A console tool or a test disposes its container without a host: the factory refuses new HttpClients while the
+    /// container is disposed, so the final flush failed with ObjectDisposedException and the values were lost, and a
+    /// container disposed with Dispose() threw, the client having only DisposeAsync (a reviewer's findings).
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Disposing_a_container_without_a_host_sends_what_is_buffered(bool asynchronously)
+    {
+        var logs = new CapturedLogs();
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(logs).SetMinimumLevel(LogLevel.Debug));
+        services.AddMetricCollectorClient(o =>
+        {
+            o.Endpoint = _collector.Address;
+            o.FlushInterval = TimeSpan.FromHours(1);
+        });
+        var provider = services.BuildServiceProvider();
+        var client = provider.GetRequiredService<MetricCollectorClient>();
+        client.Counter("bare_total").Inc(5);
+        client.Histogram("bare_seconds").Observe(1);
+
+        if (asynchronously)
+        {
+            await provider.DisposeAsync();
+        }
+        else
+        {
+            provider.Dispose();
+        }
+
+        Assert.Equal(2, Assert.Single(_collector.Batches).Records.Length);
+        Assert.Equal(2, client.Statistics.Sent);
+        Assert.DoesNotContain(logs.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
     [Fact]
     public async Task Stopping_with_a_dead_collector_ends_at_the_deadline_and_counts_what_was_not_delivered()
     {
