@@ -236,7 +236,8 @@ internal sealed class BatchSender : IDisposable
     /// <summary>
     /// Counts a final answer: what it applied as sent, every other record of the batch as rejected (a refusal of the
     /// whole request, such as 401, 403 or 413, says <c>"rejected": 0</c> or nothing, yet refuses them all). What was
-    /// refused is logged and never sent again, 207 included; a series refused for its definition is withheld from then on.
+    /// refused is logged and never sent again, 207 included; a series refused for its definition is withheld from then
+    /// on, one refused for anything else (a limit) is not refreshed until it has a new value.
     /// </summary>
     private void Settle(PendingBatch batch, CollectorAnswer answer)
     {
@@ -244,6 +245,12 @@ internal sealed class BatchSender : IDisposable
         int accepted = (int)answer.Status is >= 200 and < 300 ? Math.Clamp(answer.Accepted, 0, records) : 0;
         _counters.CountSent(accepted);
         _counters.CountRejected(records - accepted);
+        // Answered: a series refused for a limit before is refreshed again, unless refused again below.
+        foreach (var series in batch.Series)
+        {
+            series.RefreshPaused = false;
+        }
+
         if (accepted == records)
         {
             return;
@@ -260,6 +267,10 @@ internal sealed class BatchSender : IDisposable
                 if (definition)
                 {
                     series.Withhold();
+                }
+                else
+                {
+                    series.RefreshPaused = true;
                 }
 
                 refused ??= [];

@@ -40,6 +40,14 @@ internal sealed class SeriesDefinition(
 
     public void Withhold() => Withheld = true;
 
+    /// <summary>
+    /// Whether the collector refused the series' last record for something other than its definition (a series limit):
+    /// it is then not sent again by a refresh, only with its next value, which may find room. Every refresh re-sent every
+    /// such series, each refused again (a review: 190,000 series past a limit re-sent each <c>RefreshInterval</c>).
+    /// Read and written by the sender only, under its flush lock.
+    /// </summary>
+    public bool RefreshPaused { get; set; }
+
     /// <summary>"name{a="1",b="2"}": how the series is named in log lines.</summary>
     public override string ToString() =>
         Labels.Count == 0 ? Name : $"{Name}{{{string.Join(',', Labels.Select(l => $"{l.Key}=\"{l.Value}\""))}}}";

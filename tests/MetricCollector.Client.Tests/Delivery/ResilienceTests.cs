@@ -260,6 +260,36 @@ public sealed class ResilienceTests : IDisposable
         Assert.Contains("sent again", Assert.Single(test.Logs.WithEventId(9)), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A review pushed 200,000 series past a limit: every refresh re-sent all 190,000 refused ones, each refused again.
+    /// A series refused for a limit now waits for its next value; one the collector took is refreshed as before.
+    /// </summary>
+    [Fact]
+    public async Task A_series_refused_for_a_limit_is_not_refreshed_until_it_has_a_new_value()
+    {
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*\"refused*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/problem+json").WithBody("""
+                {"type":"urn:metric-collector:problem:metric_series_limit","status":422,"accepted":0,"rejected":1,
+                 "errors":[{"index":0,"field":"/labels","reason":"metric_series_limit","detail":"refused has 1000 series."}]}
+                """));
+        await using var test = TestClient.Create(_collector.Address, o => o.RefreshInterval = TimeSpan.FromSeconds(1));
+        var refused = test.Client.Counter("refused_total");
+        var taken = test.Client.Gauge("taken");
+        refused.Inc();
+        Assert.True(await test.Client.FlushAsync());
+        taken.Set(4);
+        Assert.True(await test.Client.FlushAsync());
+
+        await Task.Delay(1100);
+        Assert.True(await test.Client.FlushAsync());
+        var refreshed = _collector.Batches[^1].Records.Select(r => r.GetProperty("metric_name").GetString()).ToList();
+        refused.Inc();
+        Assert.True(await test.Client.FlushAsync());
+
+        Assert.Equal(["taken"], refreshed);
+        Assert.StartsWith("refused", Assert.Single(_collector.Batches[^1].Records).GetProperty("metric_name").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Many_series_refused_for_a_limit_are_logged_once_a_minute_with_their_number_not_once_each()
     {
