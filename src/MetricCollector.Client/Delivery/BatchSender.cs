@@ -40,10 +40,6 @@ internal sealed class BatchSender : IDisposable
     private readonly string? _apiKey;
     private readonly TimeProvider _time;
     private readonly IHttpClientFactory _httpClientFactory;
-
-    // The client of the last send (the first made here): the factory refuses new ones once the container that owns it
-    // is being disposed, which is when a container without a host stops the client and its final flush is sent.
-    private HttpClient _lastClient;
     private readonly BatchWriter _writer;
     private readonly ClientCounters _counters;
     private readonly ILogger _logger;
@@ -52,6 +48,10 @@ internal sealed class BatchSender : IDisposable
     private readonly WarningGate _dropWarnings;
 
     private readonly TimeSpan _refreshInterval;
+
+    // The client of the last send (the first made here): the factory refuses new ones once the container that owns it
+    // is being disposed, which is when a container without a host stops the client and its final flush is sent.
+    private HttpClient _lastClient;
 
     // When unchanged series were last sent again (the first drain sends only what was recorded); under the flush lock.
     private long _lastRefresh;

@@ -64,8 +64,8 @@ public enum RejectionReason
     ValueOverflow,
 
     /// <summary>
-    /// The body could not be read to its end: a malformed chunked encoding (400). Nothing is
-    /// applied, and an <c>Idempotency-Key</c> sent with it is forgotten, so that the sender's retry is applied.
+    /// The body could not be read to its end: a malformed chunked encoding (400). Nothing is applied, and an
+    /// <c>Idempotency-Key</c> sent with it is forgotten, so that the sender's retry is applied.
     /// </summary>
     UnreadableBody,
 
