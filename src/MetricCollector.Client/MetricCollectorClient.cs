@@ -151,7 +151,9 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
     /// <c>Dispose()</c> (<c>using var provider = services.BuildServiceProvider()</c>), which refused to dispose a
     /// client that had only <see cref="DisposeAsync"/>.
     /// </summary>
-    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+    // On the thread pool: blocking on the awaits here, none of which leaves the caller's SynchronizationContext, hung a
+    // thread that has one (a UI thread) for ever.
+    public void Dispose() => Task.Run(() => DisposeAsync().AsTask()).GetAwaiter().GetResult();
 
     /// <summary>Logs, once, that a value came after the stop: on the caller's thread, which recording never throws at.</summary>
     private void RecordedAfterStop()
