@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using MetricCollector.Gateway.Recording;
 
 namespace MetricCollector.Gateway.Mcp;
 
@@ -60,14 +61,15 @@ internal static class McpMessageReader
     // RFC 8259 lets a parser skip a leading UTF-8 byte order mark, as POST /record does; Utf8JsonReader does not.
     private static ReadOnlySequence<byte> WithoutByteOrderMark(ReadOnlySequence<byte> body)
     {
-        if (body.Length < 3)
+        var mark = RecordBodyEncoding.Utf8Bom;
+        if (body.Length < mark.Length)
         {
             return body;
         }
 
-        Span<byte> start = stackalloc byte[3];
-        body.Slice(0, 3).CopyTo(start);
-        return start.SequenceEqual("\uFEFF"u8) ? body.Slice(3) : body;
+        Span<byte> start = stackalloc byte[mark.Length];
+        body.Slice(0, mark.Length).CopyTo(start);
+        return start.SequenceEqual(mark) ? body.Slice(mark.Length) : body;
     }
 
     /// <summary>
@@ -84,7 +86,7 @@ internal static class McpMessageReader
         var errors = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
-            var reader = new Utf8JsonReader(body.StartsWith("\uFEFF"u8) ? body[3..] : body);
+            var reader = new Utf8JsonReader(body.StartsWith(RecordBodyEncoding.Utf8Bom) ? body[RecordBodyEncoding.Utf8Bom.Length..] : body);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             if (root.ValueKind == JsonValueKind.Object && ErrorCode(root) is int code)

@@ -21,7 +21,8 @@ internal static class RecordBodyEncoding
     private const string ContentTypeField = "Content-Type";
 
     /// <summary>The UTF-8 byte order mark.</summary>
-    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+    /// <summary>The UTF-8 byte order mark, which RFC 8259 lets a JSON parser skip (here and in MCP bodies).</summary>
+    internal static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     /// <summary>Why the body cannot be read as UTF-8 JSON from its headers alone, or null when it can.</summary>
     public static RecordRejection? Refusal(HttpRequest request)
