@@ -237,7 +237,8 @@ internal sealed class BatchSender : IDisposable
     /// Counts a final answer: what it applied as sent, every other record of the batch as rejected (a refusal of the
     /// whole request, such as 401, 403 or 413, says <c>"rejected": 0</c> or nothing, yet refuses them all). What was
     /// refused is logged and never sent again, 207 included; a series refused for its definition is withheld from then
-    /// on, one refused for anything else (a limit) is not refreshed until it has a new value.
+    /// on, one refused for anything else (a limit) sits out a growing number of refreshes
+    /// (<see cref="SeriesDefinition.PauseRefreshAfterLimit"/>).
     /// </summary>
     private void Settle(PendingBatch batch, CollectorAnswer answer)
     {
@@ -245,19 +246,19 @@ internal sealed class BatchSender : IDisposable
         int accepted = (int)answer.Status is >= 200 and < 300 ? Math.Clamp(answer.Accepted, 0, records) : 0;
         _counters.CountSent(accepted);
         _counters.CountRejected(records - accepted);
-        // Answered: a series refused for a limit before is refreshed again, unless refused again below.
-        foreach (var series in batch.Series)
-        {
-            series.RefreshPaused = false;
-        }
-
         if (accepted == records)
         {
+            foreach (var series in batch.Series)
+            {
+                series.ResumeRefresh();
+            }
+
             return;
         }
 
         // Per reason: the first refused record (its series named in the warning) and how many there were.
         Dictionary<(string Reason, bool Definition), (SeriesDefinition Series, RefusedRecord Error, int Records)>? refused = null;
+        bool[]? refusedForLimit = null;
         foreach (var error in answer.Errors)
         {
             if (error.Index is int index && index >= 0 && index < records)
@@ -268,14 +269,24 @@ internal sealed class BatchSender : IDisposable
                 {
                     series.Withhold();
                 }
-                else
+                else if (!(refusedForLimit ??= new bool[records])[index])
                 {
-                    series.RefreshPaused = true;
+                    // Once per record, however many errors name it.
+                    refusedForLimit[index] = true;
+                    series.PauseRefreshAfterLimit();
                 }
 
                 refused ??= [];
                 var kind = (error.Reason, definition);
                 refused[kind] = refused.TryGetValue(kind, out var first) ? first with { Records = first.Records + 1 } : (series, error, 1);
+            }
+        }
+
+        for (int index = 0; index < records; index++)
+        {
+            if (refusedForLimit is null || !refusedForLimit[index])
+            {
+                batch.Series[index].ResumeRefresh();
             }
         }
 

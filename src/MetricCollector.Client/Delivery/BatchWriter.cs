@@ -35,10 +35,9 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
             }
             else if (increment > 0)
             {
-                counter.Definition.RefreshPaused = false;
                 records.Add((counter.Definition, increment, null, 1));
             }
-            else if (refresh && !counter.Definition.Withheld && !counter.Definition.RefreshPaused)
+            else if (refresh && !counter.Definition.Withheld && counter.Definition.TakeRefresh())
             {
                 records.Add((counter.Definition, 0, null, 0));
             }
@@ -48,10 +47,9 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         {
             if (gauge.TryDrain(out double value))
             {
-                gauge.Definition.RefreshPaused = false;
                 records.Add((gauge.Definition, value, null, 1));
             }
-            else if (refresh && !gauge.Definition.Withheld && !gauge.Definition.RefreshPaused && gauge.TryLatest(out value))
+            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value) && gauge.Definition.TakeRefresh())
             {
                 records.Add((gauge.Definition, value, null, 0));
             }

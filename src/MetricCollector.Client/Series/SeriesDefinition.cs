@@ -40,13 +40,45 @@ internal sealed class SeriesDefinition(
 
     public void Withhold() => Withheld = true;
 
+    /// <summary>The most refreshes a series refused for a limit sits out in a row: 15, so it is tried every 16th.</summary>
+    internal const int MaxRefreshesSkipped = 15;
+
+    // How many refreshes in a row the collector refused for a limit, and how many refreshes are left to sit out.
+    private int _limitRefusals;
+    private int _refreshesToSkip;
+
     /// <summary>
-    /// Whether the collector refused the series' last record for something other than its definition (a series limit):
-    /// it is then not sent again by a refresh, only with its next value, which may find room. Every refresh re-sent every
-    /// such series, each refused again (a review: 190,000 series past a limit re-sent each <c>RefreshInterval</c>).
+    /// The collector refused the series' last record for something other than its definition (a series limit). Every
+    /// refresh re-sent every such series, each refused again (a review: 190,000 series past a limit re-sent each
+    /// <c>RefreshInterval</c>); never refreshing it left a gauge set once absent after the limit was raised. So the
+    /// refresh backs off: the series sits out 1, 3, 7, then 15 refreshes before it is tried again (at the default
+    /// interval, after 2, 4, 8, then every 16 minutes). A new value is sent at once, as always.
     /// Read and written by the sender only, under its flush lock.
     /// </summary>
-    public bool RefreshPaused { get; set; }
+    public void PauseRefreshAfterLimit()
+    {
+        _limitRefusals = Math.Min(_limitRefusals + 1, 4);
+        _refreshesToSkip = Math.Min((1 << _limitRefusals) - 1, MaxRefreshesSkipped);
+    }
+
+    /// <summary>The collector answered the series' last record without a limit's refusal: it is refreshed at every refresh again.</summary>
+    public void ResumeRefresh()
+    {
+        _limitRefusals = 0;
+        _refreshesToSkip = 0;
+    }
+
+    /// <summary>Whether this refresh sends the series; false while it sits out refreshes after a refusal for a limit.</summary>
+    public bool TakeRefresh()
+    {
+        if (_refreshesToSkip == 0)
+        {
+            return true;
+        }
+
+        _refreshesToSkip--;
+        return false;
+    }
 
     /// <summary>"name{a="1",b="2"}": how the series is named in log lines.</summary>
     public override string ToString() =>

@@ -262,32 +262,43 @@ public sealed class ResilienceTests : IDisposable
 
     /// <summary>
     /// A review pushed 200,000 series past a limit: every refresh re-sent all 190,000 refused ones, each refused again.
-    /// A series refused for a limit now waits for its next value; one the collector took is refreshed as before.
+    /// Then a series refused for a limit waited for its next value, so a gauge set once stayed absent after the limit
+    /// was raised. Now it sits out 1, then 3 refreshes (doubling, up to 15) and is tried again; one the collector took
+    /// is refreshed every time.
     /// </summary>
     [Fact]
-    public async Task A_series_refused_for_a_limit_is_not_refreshed_until_it_has_a_new_value()
+    public async Task A_series_refused_for_a_limit_sits_out_a_growing_number_of_refreshes_and_is_taken_once_the_limit_is_raised()
     {
-        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*\"refused*"))).AtPriority(1)
+        var limit = Guid.NewGuid();
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost().WithBody(new WireMock.Matchers.WildcardMatcher("*\"refused*")))
+            .WithGuid(limit).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(422).WithHeader("Content-Type", "application/problem+json").WithBody("""
                 {"type":"urn:metric-collector:problem:metric_series_limit","status":422,"accepted":0,"rejected":1,
                  "errors":[{"index":0,"field":"/labels","reason":"metric_series_limit","detail":"refused has 1000 series."}]}
                 """));
-        await using var test = TestClient.Create(_collector.Address, o => o.RefreshInterval = TimeSpan.FromSeconds(1));
-        var refused = test.Client.Counter("refused_total");
-        var taken = test.Client.Gauge("taken");
-        refused.Inc();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var test = TestClient.Create(_collector.Address, o => o.RefreshInterval = TimeSpan.FromMinutes(1), time: time);
+        test.Client.Gauge("refused").Set(1);
         Assert.True(await test.Client.FlushAsync());
-        taken.Set(4);
-        Assert.True(await test.Client.FlushAsync());
-
-        await Task.Delay(1100);
-        Assert.True(await test.Client.FlushAsync());
-        var refreshed = _collector.Batches[^1].Records.Select(r => r.GetProperty("metric_name").GetString()).ToList();
-        refused.Inc();
+        test.Client.Gauge("taken").Set(4);
         Assert.True(await test.Client.FlushAsync());
 
-        Assert.Equal(["taken"], refreshed);
-        Assert.StartsWith("refused", Assert.Single(_collector.Batches[^1].Records).GetProperty("metric_name").GetString(), StringComparison.Ordinal);
+        var refreshes = new List<string>();
+        for (int refresh = 1; refresh <= 7; refresh++)
+        {
+            if (refresh == 6)
+            {
+                // The operator raises the limit.
+                _collector.Server.DeleteMapping(limit);
+            }
+
+            time.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(await test.Client.FlushAsync());
+            refreshes.Add(string.Join(' ', _collector.Batches[^1].Records.Select(r => r.GetProperty("metric_name").GetString())));
+        }
+
+        // Refused at the start: sits out refresh 1; refused again at 2: sits out 3 to 5; taken at 6, and then every time.
+        Assert.Equal(["taken", "refused taken", "taken", "taken", "taken", "refused taken", "refused taken"], refreshes);
     }
 
     [Fact]
