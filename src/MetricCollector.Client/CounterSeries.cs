@@ -20,17 +20,20 @@ public sealed class CounterSeries
 
     internal SeriesDefinition Definition { get; }
 
-    /// <summary>Adds one. Never blocks, never throws, allocates nothing. After the client stopped it counts as dropped.</summary>
+    /// <summary>
+    /// Adds one. Never blocks, never throws, allocates nothing. After the client stopped, or the series was removed, it
+    /// counts as dropped.
+    /// </summary>
     public void Inc()
     {
-        if (_counters.Stopped)
+        if (_counters.Stopped || Definition.Removed)
         {
-            _counters.CountRecordedAfterStop();
+            CountRefused();
             return;
         }
 
         Interlocked.Increment(ref _count);
-        if (_counters.Stopped)
+        if (_counters.Stopped || Definition.Removed)
         {
             ReclaimAfterStop();
         }
@@ -46,9 +49,9 @@ public sealed class CounterSeries
             return;
         }
 
-        if (_counters.Stopped)
+        if (_counters.Stopped || Definition.Removed)
         {
-            _counters.CountRecordedAfterStop();
+            CountRefused();
             return;
         }
 
@@ -58,7 +61,7 @@ public sealed class CounterSeries
             double actual = Interlocked.CompareExchange(ref _amount, seen + amount, seen);
             if (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(seen))
             {
-                if (_counters.Stopped)
+                if (_counters.Stopped || Definition.Removed)
                 {
                     ReclaimAfterStop();
                 }
@@ -71,8 +74,9 @@ public sealed class CounterSeries
     }
 
     /// <summary>
-    /// An increment that passed the check just as the client stopped may have landed after the final drain: whatever is
-    /// still here now would never be sent, so it is taken and counted as dropped (what the final drain took, it counted).
+    /// An increment that passed the check just as the client stopped (or the series was removed) may have landed after
+    /// the final drain: whatever is still here now would never be sent, so it is taken and counted as dropped (what the
+    /// final drain took, it counted).
     /// </summary>
     private void ReclaimAfterStop()
     {
@@ -81,7 +85,19 @@ public sealed class CounterSeries
         long values = count + (amount > 0 ? 1 : 0);
         if (values > 0)
         {
+            CountRefused(values);
+        }
+    }
+
+    private void CountRefused(long values = 1)
+    {
+        if (_counters.Stopped)
+        {
             _counters.CountRecordedAfterStop(values);
+        }
+        else
+        {
+            _counters.CountDropped(DropReason.Removed, values);
         }
     }
 

@@ -24,6 +24,9 @@ internal enum DropReason
     /// <summary>Pushed out of the full observation buffer by a newer observation.</summary>
     BufferFull,
 
+    /// <summary>Recorded on a series after it was removed (<see cref="MetricCollectorClient.Remove(CounterSeries)"/>).</summary>
+    Removed,
+
     /// <summary>Recorded after the client stopped, or still unsent when shutdown gave up.</summary>
     Stopped,
 }

@@ -23,7 +23,10 @@ public sealed class GaugeSeries
 
     internal SeriesDefinition Definition { get; }
 
-    /// <summary>Sets the value. Never blocks, never throws; a non-finite value is not sent and counts as dropped.</summary>
+    /// <summary>
+    /// Sets the value. Never blocks, never throws; a non-finite value is not sent and counts as dropped, as does a value
+    /// set after the client stopped or the series was removed.
+    /// </summary>
     /// <param name="value">The new value.</param>
     public void Set(double value)
     {
@@ -33,18 +36,30 @@ public sealed class GaugeSeries
             return;
         }
 
-        if (_counters.Stopped)
+        if (_counters.Stopped || Definition.Removed)
         {
-            _counters.CountRecordedAfterStop();
+            CountRefused();
             return;
         }
 
         Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
         Interlocked.Increment(ref _version);
-        if (_counters.Stopped && TryDrain(out _))
+        if ((_counters.Stopped || Definition.Removed) && TryDrain(out _))
         {
-            // Set just as the client stopped, after its final drain: never to be sent.
+            // Set just as the client stopped (or the series was removed), after its final drain: never to be sent.
+            CountRefused();
+        }
+    }
+
+    private void CountRefused()
+    {
+        if (_counters.Stopped)
+        {
             _counters.CountRecordedAfterStop();
+        }
+        else
+        {
+            _counters.CountDropped(DropReason.Removed);
         }
     }
 

@@ -83,6 +83,38 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
         _registry.Summary(name, objectives, labels, help);
 
     /// <summary>
+    /// Forgets a series the component is done with (a sandbox that ended): the client stops holding and refreshing it.
+    /// What was recorded on it before is still sent; a value recorded on the handle afterwards is counted as dropped;
+    /// asking for the same series again makes a new one. The collector keeps the series until its
+    /// <c>SeriesTimeToLive</c> passes or an operator deletes it.
+    /// </summary>
+    /// <param name="series">The handle <see cref="Counter"/> returned.</param>
+    /// <returns>True when the series was removed; false when it was removed before or is not this client's.</returns>
+    public bool Remove(CounterSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        return _registry.Remove(series.Definition, series);
+    }
+
+    /// <summary>Forgets a gauge series, as <see cref="Remove(CounterSeries)"/> does a counter.</summary>
+    /// <param name="series">The handle <see cref="Gauge"/> returned.</param>
+    /// <returns>True when the series was removed; false when it was removed before or is not this client's.</returns>
+    public bool Remove(GaugeSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        return _registry.Remove(series.Definition, series);
+    }
+
+    /// <summary>Forgets a histogram or summary series, as <see cref="Remove(CounterSeries)"/> does a counter.</summary>
+    /// <param name="series">The handle <see cref="Histogram"/> or <see cref="Summary"/> returned.</param>
+    /// <returns>True when the series was removed; false when it was removed before or is not this client's.</returns>
+    public bool Remove(ObservedSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        return _registry.Remove(series.Definition, series);
+    }
+
+    /// <summary>
     /// Sends what was recorded so far without waiting for the next interval. Completes when it was delivered, or when a
     /// transient failure postponed it to the background sender; never throws for a collector's failure.
     /// </summary>

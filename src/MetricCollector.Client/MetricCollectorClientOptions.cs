@@ -8,7 +8,7 @@ public sealed class MetricCollectorClientOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "MetricCollectorClient";
 
-    /// <summary>The collector's base address (<c>http://gateway:8080</c>); batches go to <c>record</c> below it.</summary>
+    /// <summary>The collector's base address (<c>http://metric-collector-gateway.metric-collector</c>); batches go to <c>record</c> below it.</summary>
     [Required]
     public Uri? Endpoint { get; set; }
 

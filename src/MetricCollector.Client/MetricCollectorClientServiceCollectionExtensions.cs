@@ -13,7 +13,7 @@ public static class MetricCollectorClientServiceCollectionExtensions
     /// <summary>
     /// Adds a singleton <see cref="MetricCollectorClient"/>, its options bound from the <c>MetricCollectorClient</c>
     /// section and validated at start-up, its named <see cref="HttpClient"/>, and a hosted service that flushes it when
-    /// the host stops: <c>services.AddMetricCollectorClient(o =&gt; o.Endpoint = new Uri("http://gateway:8080"))</c>.
+    /// the host stops: <c>services.AddMetricCollectorClient(o =&gt; o.Endpoint = new Uri("http://metric-collector-gateway.metric-collector"))</c>.
     /// Call it before registering the hosted services that record: the host stops hosted services in reverse order of
     /// registration, so they then stop before the client, whose final flush sends what they record while stopping.
     /// </summary>

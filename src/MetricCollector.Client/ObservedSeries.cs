@@ -17,7 +17,12 @@ public abstract class ObservedSeries
         _buffer = buffer;
     }
 
-    /// <summary>Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.</summary>
+    internal SeriesDefinition Definition => _definition;
+
+    /// <summary>
+    /// Records one observation. Never blocks, never throws; when the buffer is full the oldest observation is dropped.
+    /// After the series was removed it counts as dropped.
+    /// </summary>
     /// <param name="value">The observed value, at least 0; a negative or non-finite one is not sent and counts as dropped.</param>
     public void Observe(double value) => _buffer.Add(_definition, value);
 

@@ -414,6 +414,7 @@ internal sealed class BatchSender : IDisposable
             ? "counter record whose increments within one flush added up beyond the largest finite double (about 1.8e308)"
             : "counter records whose increments within one flush added up beyond the largest finite double (about 1.8e308)",
         DropReason.BufferFull => "pushed out of the full observation buffer (ObservationCapacity), oldest first",
+        DropReason.Removed => "recorded on a series after it was removed",
         _ => "recorded after the client stopped",
     };
 

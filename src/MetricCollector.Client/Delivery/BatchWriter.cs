@@ -25,8 +25,12 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
         // Utf8JsonWriter throws on a non-finite number, and a throw while writing would lose everything already drained
         // for this flush without counting it. Gauges and observations are refused when recorded (Set, ObservationBuffer);
         // only a counter's sum can overflow after that.
+        bool retired = false;
         foreach (var counter in registry.Counters)
         {
+            // Read before the drain: a removed series' last values are taken here, and what is added after sees the
+            // removal and counts itself dropped.
+            bool removed = counter.Definition.Removed;
             double increment = counter.Drain();
             if (!double.IsFinite(increment))
             {
@@ -37,22 +41,40 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
             {
                 records.Add((counter.Definition, increment, null, 1));
             }
-            else if (refresh && !counter.Definition.Withheld && counter.Definition.TakeRefresh())
+            else if (refresh && !removed && !counter.Definition.Withheld && counter.Definition.TakeRefresh())
             {
                 records.Add((counter.Definition, 0, null, 0));
+            }
+
+            if (removed)
+            {
+                counter.Definition.Retired = true;
+                retired = true;
             }
         }
 
         foreach (var gauge in registry.Gauges)
         {
+            bool removed = gauge.Definition.Removed;
             if (gauge.TryDrain(out double value))
             {
                 records.Add((gauge.Definition, value, null, 1));
             }
-            else if (refresh && !gauge.Definition.Withheld && gauge.TryLatest(out value) && gauge.Definition.TakeRefresh())
+            else if (refresh && !removed && !gauge.Definition.Withheld && gauge.TryLatest(out value) && gauge.Definition.TakeRefresh())
             {
                 records.Add((gauge.Definition, value, null, 0));
             }
+
+            if (removed)
+            {
+                gauge.Definition.Retired = true;
+                retired = true;
+            }
+        }
+
+        if (retired)
+        {
+            registry.DropRetired();
         }
 
         // Only what is there now: observations keep arriving while this runs, and the next flush takes those.

@@ -33,6 +33,10 @@ internal sealed class ObservationBuffer
         {
             _counters.CountDropped(DropReason.NotFinite);
         }
+        else if (series.Removed)
+        {
+            _counters.CountDropped(DropReason.Removed);
+        }
         else if (value < 0)
         {
             // Refused here, on its own: in the batch the collector would refuse the series' whole record with it.

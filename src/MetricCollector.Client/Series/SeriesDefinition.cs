@@ -40,6 +40,23 @@ internal sealed class SeriesDefinition(
 
     public void Withhold() => Withheld = true;
 
+    private volatile bool _removed;
+
+    /// <summary>
+    /// Whether the component removed the series (<see cref="MetricCollectorClient.Remove(CounterSeries)"/>): what it
+    /// recorded before is still sent, nothing after, and it is never refreshed. Set before the sender's last drain of the
+    /// series, so that a value recorded on it either is taken by that drain or sees this and is counted as dropped.
+    /// </summary>
+    public bool Removed => _removed;
+
+    public void Remove() => _removed = true;
+
+    /// <summary>
+    /// Whether the sender has taken the removed series' last values (it saw <see cref="Removed"/> before draining), so
+    /// that the registry may drop it from its lists. Read and written by the sender only.
+    /// </summary>
+    public bool Retired { get; set; }
+
     /// <summary>The most refreshes a series refused for a limit sits out in a row: 15, so it is tried every 16th.</summary>
     internal const int MaxRefreshesSkipped = 15;
 

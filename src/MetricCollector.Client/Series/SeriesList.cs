@@ -36,5 +36,26 @@ internal sealed class SeriesList<T>
         Volatile.Write(ref _view, new View(array, view.Count + 1));
     }
 
+    /// <summary>
+    /// Drops every series <paramref name="retired"/> picks, into a new array (readers of the old view keep reading it
+    /// unchanged); called under the registry's lock only.
+    /// </summary>
+    /// <param name="retired">Whether a series goes.</param>
+    public void RemoveAll(Func<T, bool> retired)
+    {
+        var view = _view;
+        var kept = new T[Math.Max(16, view.Array.Length)];
+        int count = 0;
+        for (int i = 0; i < view.Count; i++)
+        {
+            if (!retired(view.Array[i]))
+            {
+                kept[count++] = view.Array[i];
+            }
+        }
+
+        Volatile.Write(ref _view, new View(kept, count));
+    }
+
     private sealed record View(T[] Array, int Count);
 }

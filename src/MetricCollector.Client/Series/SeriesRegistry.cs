@@ -48,6 +48,38 @@ internal sealed class SeriesRegistry(ClientCounters counters, ObservationBuffer 
         GetOrAdd(SeriesKind.Summary, name, labels, help, null, objectives, static (registry, definition) => new SummarySeries(definition, registry._buffer));
 
     /// <summary>
+    /// Forgets the series of <paramref name="handle"/>: asking for it again makes a new one, the old handle records
+    /// nothing more, and the sender sends what it holds one last time and no refresh after
+    /// (<see cref="SeriesDefinition.Removed"/>).
+    /// </summary>
+    /// <returns>False when the handle is not one of this registry's series, or was removed before.</returns>
+    public bool Remove(SeriesDefinition definition, object handle)
+    {
+        lock (_gate)
+        {
+            // By reference: a handle of another client's series of the same identity is not this one.
+            if (!_series.Dictionary.TryGetValue(definition, out var registered) || !ReferenceEquals(registered.Handle, handle))
+            {
+                return false;
+            }
+
+            definition.Remove();
+            _series.Dictionary.TryRemove(definition, out _);
+            return true;
+        }
+    }
+
+    /// <summary>Drops from the lists the counters and gauges whose last values the sender took after their removal.</summary>
+    public void DropRetired()
+    {
+        lock (_gate)
+        {
+            _counters.RemoveAll(static series => series.Definition.Retired);
+            _gauges.RemoveAll(static series => series.Definition.Retired);
+        }
+    }
+
+    /// <summary>
     /// The existing handle, found without the lock when the buckets or objectives given (if any) are its metric's; or
     /// one made by <paramref name="create"/> (under the lock, so the lists are appended one at a time) from a definition
     /// built once and checked against <see cref="SeriesRules"/> and its metric's first definition
