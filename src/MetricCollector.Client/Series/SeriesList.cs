@@ -44,8 +44,15 @@ internal sealed class SeriesList<T>
     public void RemoveAll(Func<T, bool> retired)
     {
         var view = _view;
-        var kept = new T[Math.Max(16, view.Array.Length)];
         int count = 0;
+        for (int i = 0; i < view.Count; i++)
+        {
+            count += retired(view.Array[i]) ? 0 : 1;
+        }
+
+        // Sized to what is kept: a component that removed most of its series gives their room back.
+        var kept = new T[Math.Max(16, count)];
+        count = 0;
         for (int i = 0; i < view.Count; i++)
         {
             if (!retired(view.Array[i]))
