@@ -16,14 +16,24 @@ internal interface IPushedMetric
     /// <param name="record">The record.</param>
     /// <param name="labelValues">Its label values in the definition's order; may be a reused buffer, copied when a series is created.</param>
     /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
-    /// <param name="timeToLive">The series' time to live in timestamp ticks (0 for ever), or null to keep the series' own.</param>
-    SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive);
+    /// <param name="timeToLive">The record's time to live for the series in timestamp ticks, or null to keep the series' own.</param>
+    /// <param name="defaultTimeToLive">The time to live of a series this record creates without one of its own (null: for ever).</param>
+    SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive, long? defaultTimeToLive);
 
     /// <summary>
     /// Withdraws the metric if no series was ever created in it: from then on every record is turned away with
     /// <see cref="SeriesApplyResult.Withdrawn"/>. False, changing nothing, once a series was created.
     /// </summary>
     bool TryWithdraw();
+
+    /// <summary>
+    /// Withdraws the metric if it holds no series now (its last one expired), as <see cref="TryWithdraw"/> does; false,
+    /// changing nothing, when a series is there (a record created one meanwhile).
+    /// </summary>
+    bool TryWithdrawEmpty();
+
+    /// <summary>Whether the metric was withdrawn: a record that found it looks its name up again.</summary>
+    bool IsWithdrawn { get; }
 
     /// <summary>Removes the series whose time to live has passed at <paramref name="now"/>; returns how many.</summary>
     int RemoveExpired(long now);

@@ -35,8 +35,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     private volatile PushedFamily[] _pushedFamilies = [];
 
     // The pushed metrics in the order they were defined, summaries too, for snapshots: a restore defines them again in
-    // this order, so /metrics writes the families as before. Changed only under _defineLock.
-    private readonly List<IPushedMetric> _definitionOrder = [];
+    // this order, so /metrics writes the families as before; each with its family. Changed only under _defineLock.
+    private readonly List<NewMetric> _definitionOrder = [];
 
     // The host's histograms (CreateHostHistogram) by every exposition name they write, and their families in creation
     // order, written before the pushed ones; both changed only under _defineLock, the array copy on write.
@@ -271,10 +271,19 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             var conflict = FindConflict(definition, record, out string[]? labelValues);
             if (conflict is not null)
             {
+                if (metric.IsWithdrawn)
+                {
+                    // Withdrawn meanwhile (its defining record refused, or its last series expired): it defines
+                    // nothing, so it refuses nothing. The lookup entry this or an earlier record left goes too.
+                    _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(record.Name, metric));
+                    spin.SpinOnce();
+                    continue;
+                }
+
                 return conflict;
             }
 
-            long? timeToLive = _defaultTimeToLive;
+            long? timeToLive = null;
             if (record.TimeToLive is { } ttl)
             {
                 timeToLive = ToTicks(ttl);
@@ -284,7 +293,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
             }
 
-            var result = metric.TryApply(record, labelValues!, now, timeToLive);
+            var result = metric.TryApply(record, labelValues!, now, timeToLive, _defaultTimeToLive);
             if (result == SeriesApplyResult.Applied)
             {
                 return null;
@@ -325,45 +334,70 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     /// </summary>
     private void Withdraw(NewMetric defined)
     {
-        var metric = defined.Metric;
-        var definition = metric.Definition;
         lock (_defineLock)
         {
             // Under the metric's own lock, so that no racing record creates a series in it from now on.
-            if (!metric.TryWithdraw())
+            if (defined.Metric.TryWithdraw())
             {
-                return;
+                Forget(defined);
             }
+        }
+    }
 
-            _metrics.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
-            _definitionOrder.Remove(metric);
-            foreach (string name in ExpositionNames.Claimed(definition.Name, definition.Type))
+    /// <summary>
+    /// Forgets the metrics whose last series just expired, as if they had never been defined: a workload of short-lived
+    /// names with <c>ttl_seconds</c> kept every name's slot, type and empty family for ever (snapshots included), and
+    /// then refused every new name for the metric limit while holding no series.
+    /// </summary>
+    private void WithdrawEmpty(List<IPushedMetric> emptied)
+    {
+        lock (_defineLock)
+        {
+            foreach (var metric in emptied)
             {
-                if (_claims.TryGetValue(name, out var owner) && ReferenceEquals(owner, metric))
+                int index = _definitionOrder.FindIndex(defined => ReferenceEquals(defined.Metric, metric));
+                // A record may have put a series in it since its last one expired: then it stays.
+                if (index >= 0 && metric.TryWithdrawEmpty())
                 {
-                    _claims.Remove(name);
+                    Forget(_definitionOrder[index]);
                 }
             }
+        }
+    }
 
-            var families = _pushedFamilies;
-            var kept = new PushedFamily[families.Length - 1];
-            int index = 0;
-            foreach (var each in families)
+    /// <summary>Frees a withdrawn metric's names, family and slot; called under <c>_defineLock</c>.</summary>
+    private void Forget(NewMetric defined)
+    {
+        var metric = defined.Metric;
+        var definition = metric.Definition;
+        _metrics.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
+        _definitionOrder.Remove(defined);
+        foreach (string name in ExpositionNames.Claimed(definition.Name, definition.Type))
+        {
+            if (_claims.TryGetValue(name, out var owner) && ReferenceEquals(owner, metric))
             {
-                if (!ReferenceEquals(each, defined.Family))
-                {
-                    kept[index++] = each;
-                }
+                _claims.Remove(name);
             }
+        }
 
-            _pushedFamilies = kept;
-
-            // Records that found the metric meanwhile may add an entry back; they drop it when refused as Withdrawn.
-            _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
-            if (definition.Type == MetricType.Counter && definition.Name.EndsWith("_total", StringComparison.Ordinal))
+        var families = _pushedFamilies;
+        var kept = new PushedFamily[families.Length - 1];
+        int index = 0;
+        foreach (var each in families)
+        {
+            if (!ReferenceEquals(each, defined.Family))
             {
-                _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name[..^"_total".Length], metric));
+                kept[index++] = each;
             }
+        }
+
+        _pushedFamilies = kept;
+
+        // Records that found the metric meanwhile may add an entry back; they drop it when refused as Withdrawn.
+        _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name, metric));
+        if (definition.Type == MetricType.Counter && definition.Name.EndsWith("_total", StringComparison.Ordinal))
+        {
+            _byPushedName.TryRemove(new KeyValuePair<string, IPushedMetric>(definition.Name[..^"_total".Length], metric));
         }
     }
 
@@ -421,7 +455,9 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
     /// <summary>The pushed metric named <paramref name="name"/> as pushed, or as exposed (counters with <c>_total</c>).</summary>
     private IPushedMetric? Find(string name) =>
-        _metrics.TryGetValue(name, out var metric) || _metrics.TryGetValue(name + "_total", out metric) ? metric : null;
+        _metrics.TryGetValue(name, out var metric)
+        // Only a counter is exposed under another name than it was pushed as: "g" is not a gauge named "g_total".
+        || (_metrics.TryGetValue(name + "_total", out metric) && metric.Definition.Type == MetricType.Counter) ? metric : null;
 
     /// <summary>Removes every pushed series; definitions stay. Returns how many series were removed.</summary>
     public int Wipe()
@@ -447,9 +483,20 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
 
         long now = _time.GetTimestamp();
         int removed = 0;
+        List<IPushedMetric>? emptied = null;
         foreach (var (_, metric) in _metrics)
         {
-            removed += metric.RemoveExpired(now);
+            int expired = metric.RemoveExpired(now);
+            removed += expired;
+            if (expired > 0 && metric.SeriesCount == 0)
+            {
+                (emptied ??= []).Add(metric);
+            }
+        }
+
+        if (emptied is not null)
+        {
+            WithdrawEmpty(emptied);
         }
 
         if (removed > 0)
@@ -524,15 +571,19 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     {
         rejection = null;
         created = null;
-        string? reservedPrefix = ExpositionNames.ReservedPrefixOf(definition.Name);
-        if (reservedPrefix is not null)
+        string[] claimed = ExpositionNames.Claimed(definition.Name, definition.Type);
+        // Every name the metric would write: a histogram named "gateway" writes gateway_bucket, gateway_sum, gateway_count.
+        foreach (string name in claimed)
         {
-            rejection = new RecordRejection(RejectionReason.ReservedName, "/metric_name",
-                $"names starting with '{reservedPrefix}' are reserved for the gateway's own metrics.");
-            return null;
+            if (ExpositionNames.ReservedPrefixOf(name) is { } reservedPrefix)
+            {
+                rejection = new RecordRejection(RejectionReason.ReservedName, "/metric_name", name == definition.Name
+                    ? $"names starting with '{reservedPrefix}' are reserved for the gateway's own metrics."
+                    : $"{TypeNames.Of(definition.Type)} '{definition.Name}' would expose '{name}'; names starting with '{reservedPrefix}' are reserved for the gateway's own metrics.");
+                return null;
+            }
         }
 
-        string[] claimed = ExpositionNames.Claimed(definition.Name, definition.Type);
         lock (_defineLock)
         {
             if (_metrics.TryGetValue(definition.Name, out var existing))
@@ -565,7 +616,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
 
             _metrics[definition.Name] = metric;
-            _definitionOrder.Add(metric);
+            _definitionOrder.Add(created);
             return metric;
         }
     }
@@ -577,7 +628,13 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         {
             lock (_defineLock)
             {
-                return [.. _definitionOrder];
+                var metrics = new IPushedMetric[_definitionOrder.Count];
+                for (int i = 0; i < metrics.Length; i++)
+                {
+                    metrics[i] = _definitionOrder[i].Metric;
+                }
+
+                return metrics;
             }
         }
     }

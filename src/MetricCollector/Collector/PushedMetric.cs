@@ -15,9 +15,10 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     private readonly Func<string[], TSeries> _createSeries;
     private readonly Func<TSeries, MetricRecord, long, bool> _apply;
 
-    // Both changed under _createLock: a metric may be withdrawn (its defining record refused) only while it never had a series.
+    // Both changed under _createLock: a metric may be withdrawn when its defining record was refused and it never had a
+    // series, or when its last series expired; read without the lock by records that found it (IsWithdrawn).
     private bool _hadSeries;
-    private bool _withdrawn;
+    private volatile bool _withdrawn;
 
     /// <param name="definition">The metric's definition.</param>
     /// <param name="budget">The series budget shared by all metrics.</param>
@@ -42,7 +43,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     /// <summary>The series in creation order, when the metric keeps them so (see the constructor); null otherwise.</summary>
     public SeriesRoster<TSeries>? Roster { get; }
 
-    public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive)
+    public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive, long? defaultTimeToLive)
     {
         var key = new LabelValues(labelValues);
         var spin = default(SpinWait);
@@ -55,6 +56,9 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
                 {
                     return created;
                 }
+
+                // A series keeps the ttl_seconds it was last given; a new one without takes the default.
+                timeToLive ??= defaultTimeToLive;
             }
 
             if (series!.TryEnter())
@@ -89,6 +93,22 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
             return true;
         }
     }
+
+    public bool TryWithdrawEmpty()
+    {
+        lock (_createLock)
+        {
+            if (!_series.IsEmpty)
+            {
+                return false;
+            }
+
+            _withdrawn = true;
+            return true;
+        }
+    }
+
+    public bool IsWithdrawn => _withdrawn;
 
     public int RemoveExpired(long now)
     {

@@ -142,6 +142,23 @@ public sealed class DefinitionRulesTests
         Assert.DoesNotContain($"\n{name} ", await collector.ExposeAsync(), StringComparison.Ordinal);
     }
 
+    /// <summary>A review: a histogram named "gateway" was accepted and wrote gateway_bucket, gateway_sum, gateway_count.</summary>
+    [Theory]
+    [InlineData("gateway", "histogram", "gateway_bucket")]
+    [InlineData("metric_collector", "summary", "metric_collector_count")]
+    public async Task A_metric_whose_series_names_fall_in_a_reserved_prefix_is_refused_with_409_naming_one(string name, string type, string exposed)
+    {
+        var collector = TestCollector.Create();
+        var record = new MetricCollector.Recording.MetricRecord(name, type == "histogram" ? MetricType.Histogram : MetricType.Summary) { Value = 1 };
+
+        var outcome = await collector.RecordAsync(record);
+
+        Assert.Equal(RejectionReason.ReservedName, outcome.Rejection!.Reason);
+        Assert.Equal(409, outcome.Rejection.StatusCode);
+        Assert.Contains($"would expose '{exposed}'", outcome.Rejection.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain($"\n{exposed}", await collector.ExposeAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("histogram", "x_count")]
     [InlineData("histogram", "x_sum")]

@@ -44,6 +44,20 @@ public sealed class SeriesDeletionTests
         Assert.Null(collector.Delete("nothing", TestCollector.Labels()));
     }
 
+    /// <summary>A review: deleting "g" removed the series of a gauge named "g_total" and answered 200.</summary>
+    [Fact]
+    public async Task Deleting_a_name_finds_a_counter_by_its_total_name_but_no_other_type()
+    {
+        var collector = TestCollector.Create();
+        await collector.RecordAsync(TestCollector.Gauge("g_total", 1));
+        await collector.RecordAsync(TestCollector.Counter("jobs", 1));
+
+        Assert.Null(collector.Delete("g", TestCollector.Labels()));
+        Assert.Null(collector.LabelNamesOf("g"));
+        Assert.Equal(1, collector.Delete("jobs", TestCollector.Labels()));
+        Assert.Equal(1, TestCollector.Samples(await collector.ExposeAsync())["g_total"]);
+    }
+
     [Fact]
     public async Task A_wipe_removes_every_pushed_series_but_not_the_collectors_own()
     {

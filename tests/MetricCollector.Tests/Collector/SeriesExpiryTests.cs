@@ -65,6 +65,69 @@ public sealed class SeriesExpiryTests
         Assert.False(samples.ContainsKey("c_total{k=\"b\"}"));
     }
 
+    /// <summary>
+    /// A review: a metric whose series had all expired kept its name, type and MaxMetrics slot for ever (snapshots
+    /// included), so short-lived names with ttl_seconds ended with every new name refused while holding no series.
+    /// </summary>
+    [Fact]
+    public async Task A_metric_whose_last_series_expired_is_forgotten_freeing_its_name_and_its_slot()
+    {
+        using var collector = TestCollector.Create(new MetricCollectorOptions { MaxMetrics = 1 }, time: _time);
+        await collector.RecordAsync(TestCollector.Gauge("job_a", 1, labels: ("k", "x")) with { TimeToLive = TimeSpan.FromSeconds(1) });
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        collector.RemoveExpired();
+        var other = await collector.RecordAsync(TestCollector.Gauge("job_b", 1));
+        collector.Delete("job_b", TestCollector.Labels());
+        var retyped = await collector.RecordAsync(TestCollector.Counter("job_a", 1));
+        string exposition = await collector.ExposeAsync();
+
+        Assert.True(other.IsAccepted);
+        // job_b's series was deleted, not expired: its definition stays, as documented, and holds the one slot.
+        Assert.Equal(RejectionReason.MetricLimit, retyped.Rejection!.Reason);
+        Assert.DoesNotContain("job_a", exposition, StringComparison.Ordinal);
+        Assert.Contains("# TYPE job_b gauge", exposition, StringComparison.Ordinal);
+        Assert.Equal(1, TestCollector.Samples(exposition)["metric_collector_metrics"]);
+    }
+
+    [Fact]
+    public async Task A_metric_given_a_series_again_before_the_scan_forgets_it_keeps_its_definition()
+    {
+        using var collector = TestCollector.Create(time: _time);
+        await collector.RecordAsync(TestCollector.Gauge("g", 1, labels: ("k", "old")) with { TimeToLive = TimeSpan.FromSeconds(1) });
+        await collector.RecordAsync(TestCollector.Gauge("g", 1, labels: ("k", "new")));
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        collector.RemoveExpired();
+        var conflict = await collector.RecordAsync(TestCollector.Gauge("g", 1, labels: ("other", "x")));
+
+        Assert.Equal(RejectionReason.DefinitionConflict, conflict.Rejection!.Reason);
+        Assert.Equal(1, TestCollector.Samples(await collector.ExposeAsync())["g{k=\"new\"}"]);
+    }
+
+    /// <summary>
+    /// A review: with a default time to live, a record without ttl_seconds reset a series' own to the default; without
+    /// one, the series kept it. A series now keeps the ttl_seconds it was last given either way.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_series_keeps_its_own_ttl_through_records_without_one_and_a_new_series_takes_the_default(bool withDefault)
+    {
+        using var collector = TestCollector.Create(
+            new MetricCollectorOptions { SeriesTimeToLive = withDefault ? TimeSpan.FromSeconds(3) : null }, time: _time);
+        await collector.RecordAsync(TestCollector.Gauge("g", 1, labels: ("k", "own")) with { TimeToLive = TimeSpan.FromHours(1) });
+        await collector.RecordAsync(TestCollector.Gauge("g", 2, labels: ("k", "own")));
+        await collector.RecordAsync(TestCollector.Gauge("g", 3, labels: ("k", "plain")));
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+        collector.RemoveExpired();
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+
+        Assert.Equal(2, samples["g{k=\"own\"}"]);
+        Assert.Equal(!withDefault, samples.ContainsKey("g{k=\"plain\"}"));
+    }
+
     [Fact]
     public async Task The_expiry_timer_frees_expired_series_without_a_scrape()
     {
