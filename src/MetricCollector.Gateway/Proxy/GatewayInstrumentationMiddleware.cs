@@ -36,6 +36,13 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
             route.InFlight.Dec();
             var error = context.Features.Get<IForwarderErrorFeature>();
             int status = failed != 0 ? failed : StatusOf(context, error);
+            if (status == ClientClosedRequest && !context.Response.HasStarted)
+            {
+                // The client went away mid-body: Kestrel would try to drain the rest from the dead connection and log
+                // an error for each such request (Kestrel[67], a review's reset clients); there is no one to answer.
+                context.Abort();
+            }
+
             route.Observe(context.Request.Method, status, Stopwatch.GetElapsedTime(start).TotalSeconds);
             if (error is { Error: not ForwarderError.None })
             {

@@ -52,6 +52,16 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
                     ? new RecordRejection(RejectionReason.BodyTimeout, "", $"the body arrived too slowly and was given up: {e.Message} Send it again.")
                     : new RecordRejection(RejectionReason.UnreadableBody, "", $"the body could not be read: {e.Message}"));
             }
+            catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+            {
+                // The client reset the connection mid-body (a ConnectionResetException), or it went while the body was
+                // awaited: an unhandled error with a stack trace per request, uncounted (a review). There is no one to
+                // answer; it is counted, and a key sent with it was forgotten, so that a retry is applied.
+                ingestion.Refuse(new RecordRejection(RejectionReason.ClientClosed, "", $"the client closed the connection before the body arrived: {e.Message}"));
+                // Kestrel would otherwise try to drain the rest of the body from the reset connection, and log an error.
+                context.Abort();
+                return;
+            }
         }
 
         await RecordResponse.WriteAsync(context.Response, result, context.RequestAborted);

@@ -150,6 +150,7 @@ internal static class RecordResponse
         RejectionReason.ValueOverflow => "Value overflow",
         RejectionReason.UnreadableBody => "Unreadable body",
         RejectionReason.BodyTimeout => "Body too slow",
+        RejectionReason.ClientClosed => "Client closed the connection",
         _ => "Metric name collision",
     };
 

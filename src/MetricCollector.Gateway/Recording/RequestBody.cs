@@ -35,33 +35,42 @@ internal sealed class RequestBody : IDisposable
         int initial = (int)Math.Min(request.ContentLength ?? 4096, maxBytes + 1L);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(initial, 256));
         int length = 0;
-        while (true)
+        try
         {
-            if (length == buffer.Length)
+            while (true)
             {
-                if (length > maxBytes)
+                if (length == buffer.Length)
+                {
+                    if (length > maxBytes)
+                    {
+                        break;
+                    }
+
+                    byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read = await request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken);
+                if (read == 0)
                 {
                     break;
                 }
 
-                byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, maxBytes + 1));
-                buffer.AsSpan(0, length).CopyTo(larger);
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = larger;
+                length += read;
+                // A body of declared length is complete once that much arrived; the read that would return 0 is saved.
+                if (length > maxBytes || length == request.ContentLength)
+                {
+                    break;
+                }
             }
-
-            int read = await request.Body.ReadAsync(buffer.AsMemory(length, Math.Min(buffer.Length, maxBytes + 1) - length), cancellationToken);
-            if (read == 0)
-            {
-                break;
-            }
-
-            length += read;
-            // A body of declared length is complete once that much arrived; the read that would return 0 is saved.
-            if (length > maxBytes || length == request.ContentLength)
-            {
-                break;
-            }
+        }
+        catch
+        {
+            // A client that reset or garbled the body: the buffer goes back to the pool all the same.
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
         }
 
         return new RequestBody(buffer, length, length > maxBytes);

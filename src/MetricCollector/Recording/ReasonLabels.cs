@@ -26,6 +26,7 @@ internal static class ReasonLabels
         RejectionReason.ValueOverflow => "value_overflow",
         RejectionReason.UnreadableBody => "unreadable_body",
         RejectionReason.BodyTimeout => "body_timeout",
+        RejectionReason.ClientClosed => "client_closed",
         _ => "other",
     };
 }

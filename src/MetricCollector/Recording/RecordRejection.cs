@@ -28,6 +28,7 @@ public sealed record RecordRejection(RejectionReason Reason, string Field, strin
         RejectionReason.Unauthorized => 401,
         RejectionReason.Forbidden => 403,
         RejectionReason.BodyTimeout => 408,
+        RejectionReason.ClientClosed => 499,
         _ => 400,
     };
 

@@ -74,4 +74,10 @@ public enum RejectionReason
     /// retry). Nothing is applied, and an <c>Idempotency-Key</c> sent with it is forgotten, so that the retry is applied.
     /// </summary>
     BodyTimeout,
+
+    /// <summary>
+    /// The client closed or reset the connection before its body arrived (499, which no one reads). Nothing is applied,
+    /// and an <c>Idempotency-Key</c> sent with it is forgotten, so that the retry is applied.
+    /// </summary>
+    ClientClosed,
 }

@@ -82,6 +82,42 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
     }
 
+    /// <summary>
+    /// A review reset the connection mid-body (SO_LINGER 0): each such request logged an unhandled ConnectionResetException
+    /// with its stack trace and was not counted. Now counted as client_closed, with no error, and its key forgotten.
+    /// </summary>
+    [Fact]
+    public async Task A_client_resetting_the_connection_mid_body_is_counted_client_closed_not_logged_as_an_error_and_its_key_forgotten()
+    {
+        // A bare socket: a TcpClient's stream shuts the connection down (FIN) before closing it, so it would not reset.
+        using (var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            await socket.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+            await socket.SendAsync(Encoding.ASCII.GetBytes(
+                "POST /record HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\nIdempotency-Key: reset-1\r\n\r\n[{\"metric_name\":\"x\""));
+            await Task.Delay(200);
+            socket.LingerState = new LingerOption(true, 0);
+            socket.Close();
+        }
+
+        double? closed = 0;
+        for (int attempt = 0; attempt < 50 && closed == 0; attempt++)
+        {
+            await Task.Delay(100);
+            closed = MetricsText.Value(await _gateway.MetricsAsync(), """metric_collector_records_total{result="rejected",reason="client_closed"}""");
+        }
+
+        Assert.Equal(1, closed);
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
+        retry.Headers.Add("Idempotency-Key", "reset-1");
+        using var response = await _gateway.Client.SendAsync(retry);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
+    }
+
     private async Task<string> SendRawAsync(string request)
     {
         using var client = new TcpClient();
