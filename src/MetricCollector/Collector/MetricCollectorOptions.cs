@@ -106,4 +106,12 @@ public sealed class MetricCollectorOptions
     /// </summary>
     [Range(1, 10_000_000)]
     public int IdempotencyMaxKeys { get; set; } = 100_000;
+
+    /// <summary>
+    /// The most memory the remembered answers may take, estimated (default 64 MiB); beyond it the oldest keys are
+    /// forgotten before their window ends. An answer naming every refused record of a batch of 1000 takes about
+    /// 0.8 MB, so the key count alone does not bound the memory.
+    /// </summary>
+    [Range(1_048_576, long.MaxValue)]
+    public long IdempotencyMaxBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -8,7 +8,8 @@ namespace MetricCollector.Recording;
 /// retries because the answer was lost gets the first answer again instead of having the batch applied twice. A
 /// duplicate that arrives while the first is still being applied waits for it. Memory is bounded twice: keys are
 /// forgotten after <see cref="MetricCollectorOptions.IdempotencyWindow"/>, and beyond
-/// <see cref="MetricCollectorOptions.IdempotencyMaxKeys"/> the oldest go first.
+/// <see cref="MetricCollectorOptions.IdempotencyMaxKeys"/> keys or <see cref="MetricCollectorOptions.IdempotencyMaxBytes"/>
+/// of answers the oldest go first.
 /// </summary>
 internal sealed class IdempotencyCache
 {
@@ -35,6 +36,10 @@ internal sealed class IdempotencyCache
     private readonly PrometheusMetricCollector _collector;
     private readonly TimeSpan _window;
     private readonly int _maxKeys;
+    private readonly long _maxBytes;
+
+    // The estimated size of the answers held (Weigh); changed under _gate.
+    private long _bytes;
 
     public IdempotencyCache(IOptions<MetricCollectorOptions> options, TimeProvider time, PrometheusMetricCollector collector)
     {
@@ -42,6 +47,19 @@ internal sealed class IdempotencyCache
         _collector = collector;
         _window = options.Value.IdempotencyWindow;
         _maxKeys = options.Value.IdempotencyMaxKeys;
+        _maxBytes = options.Value.IdempotencyMaxBytes;
+    }
+
+    /// <summary>The estimated size of the answers remembered now.</summary>
+    public long Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
+            }
+        }
     }
 
     /// <summary>How many keys are remembered now, finished or in flight.</summary>
@@ -171,6 +189,7 @@ internal sealed class IdempotencyCache
                 entry.Result.SetResult(item.Answer);
                 _entries.Add(item.Key, entry);
                 _order.Enqueue(entry);
+                Weigh(entry, item.Answer);
                 remembered++;
             }
 
@@ -217,7 +236,7 @@ internal sealed class IdempotencyCache
         try
         {
             var result = ingest(state);
-            entry.Result.TrySetResult(result);
+            Answer(entry, result);
             return result;
         }
         finally
@@ -232,7 +251,7 @@ internal sealed class IdempotencyCache
         {
             // A body refused before anything was applied (too large, say) is answered here instead of by the ticket.
             var result = await apply(new IdempotencyTicket(this, entry));
-            entry.Result.TrySetResult(result);
+            Answer(entry, result);
             return result;
         }
         catch
@@ -241,7 +260,7 @@ internal sealed class IdempotencyCache
             {
                 if (IsCurrent(entry))
                 {
-                    _entries.Remove(entry.Key);
+                    Forget(entry);
                 }
             }
 
@@ -255,7 +274,7 @@ internal sealed class IdempotencyCache
         while (_order.TryPeek(out var oldest))
         {
             bool current = IsCurrent(oldest);
-            bool overfull = _entries.Count > _maxKeys;
+            bool overfull = _entries.Count > _maxKeys || _bytes > _maxBytes;
             // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count.
             bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && oldest.Result.Task.IsCompleted;
             if (current && !overfull && !expired)
@@ -266,9 +285,63 @@ internal sealed class IdempotencyCache
             _order.Dequeue();
             if (current)
             {
-                _entries.Remove(oldest.Key);
+                Forget(oldest);
             }
         }
+    }
+
+    /// <summary>Gives <paramref name="entry"/> its answer (once) and counts the answer's size against the budget.</summary>
+    private void Answer(Entry entry, IngestResult result)
+    {
+        if (!entry.Result.TrySetResult(result))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (IsCurrent(entry))
+            {
+                Weigh(entry, result);
+                Evict(_time.GetTimestamp());
+            }
+        }
+    }
+
+    // Called under _gate.
+    private void Weigh(Entry entry, IngestResult result)
+    {
+        entry.Bytes = EstimateBytes(entry.Key, result);
+        _bytes += entry.Bytes;
+    }
+
+    // Called under _gate, for a current entry.
+    private void Forget(Entry entry)
+    {
+        _entries.Remove(entry.Key);
+        _bytes -= entry.Bytes;
+    }
+
+    /// <summary>
+    /// About what an entry holds: the entry, its task and answer (EntryBytes), the key, and each refusal with its field
+    /// and detail (UTF-16). A batch of 1000 refused records with long label names held about 815 KB in a review.
+    /// </summary>
+    internal static long EstimateBytes(string key, IngestResult result)
+    {
+        const int EntryBytes = 320;
+        const int RejectionBytes = 136;
+        long bytes = EntryBytes + 2L * key.Length;
+        foreach (var item in result.Rejected)
+        {
+            bytes += RejectionBytes + 2L * (item.Rejection.Field.Length + item.Rejection.Detail.Length);
+        }
+
+        if (result.BodyRejection is { } body)
+        {
+            bytes += RejectionBytes + 2L * (body.Field.Length + body.Detail.Length);
+        }
+
+        return bytes;
     }
 
     // An entry replaced after it failed or was evicted is not its key's any more; called under _gate.
@@ -282,5 +355,8 @@ internal sealed class IdempotencyCache
         public long Created { get; } = created;
 
         public TaskCompletionSource<IngestResult> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The answer's estimated size, once answered (<see cref="EstimateBytes"/>); changed under the cache's lock.</summary>
+        public long Bytes { get; set; }
     }
 }

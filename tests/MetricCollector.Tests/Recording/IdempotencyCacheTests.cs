@@ -29,6 +29,38 @@ public sealed class IdempotencyCacheTests
     private async Task<double> ReplaysAsync() =>
         TestCollector.Samples(await _collector.ExposeAsync())["metric_collector_idempotent_replays_total"];
 
+    /// <summary>
+    /// A review sent batches of 1000 records refused for long label names, each with a new key: each answer, naming
+    /// every refusal, was remembered whole (about 815 KB), so 100,000 keys could hold about 80 GB. The answers' size is
+    /// bounded too now: beyond IdempotencyMaxBytes the oldest keys go, and a retry of one of those is applied again.
+    /// </summary>
+    [Fact]
+    public async Task Answers_beyond_the_byte_budget_make_the_oldest_keys_go()
+    {
+        var options = new MetricCollectorOptions { IdempotencyWindow = TimeSpan.FromMinutes(10), IdempotencyMaxBytes = 1024 * 1024 };
+        var cache = new IdempotencyCache(Options.Create(options), _time, _collector);
+        var refusal = new RecordRejection(RejectionReason.SchemaViolation, "/0/labels/" + new string('b', 100), new string('d', 200));
+        IndexedRejection[] refused = [.. Enumerable.Range(0, 1000).Select(i => new IndexedRejection(i, refusal))];
+        long answer = IdempotencyCache.EstimateBytes("k0", new IngestResult(true, 0, refused, null));
+        int applied = 0;
+        Task<IngestResult> Refuse(IdempotencyTicket ticket) =>
+            ticket.ApplyAsync(refused, all => { applied++; return new IngestResult(true, 0, all, null); }, default).AsTask();
+
+        for (int key = 0; key < 4; key++)
+        {
+            await cache.RunOnceAsync("k" + key, Refuse, default);
+        }
+
+        var newest = await cache.RunOnceAsync("k3", Refuse, default);
+        var oldest = await cache.RunOnceAsync("k0", Refuse, default);
+
+        Assert.InRange(answer, 700_000, 900_000);
+        Assert.True(newest.Replayed);
+        Assert.False(oldest.Replayed);
+        Assert.Equal(5, applied);
+        Assert.InRange(cache.Bytes, 1, options.IdempotencyMaxBytes);
+    }
+
     [Fact]
     public async Task A_repeated_key_gets_the_first_result_without_applying_again()
     {
