@@ -36,10 +36,12 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
             route.InFlight.Dec();
             var error = context.Features.Get<IForwarderErrorFeature>();
             int status = failed != 0 ? failed : StatusOf(context, error);
-            if (status == ClientClosedRequest && !context.Response.HasStarted)
+            if (status == ClientClosedRequest && !context.Response.HasStarted
+                && (failed != 0 || error is { Error: not ForwarderError.None } || context.RequestAborted.IsCancellationRequested))
             {
-                // The client went away mid-body: Kestrel would try to drain the rest from the dead connection and log
-                // an error for each such request (Kestrel[67], a review's reset clients); there is no one to answer.
+                // The client went away mid-body (not an upstream answering 499): Kestrel would try to drain the rest from
+                // the dead connection and log an error for each such request (Kestrel[67], a review's reset clients);
+                // there is no one to answer.
                 context.Abort();
             }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Prometheus;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -33,7 +32,7 @@ internal sealed class RouteMetrics
 
     public void Observe(string method, int status, double seconds)
     {
-        int key = (HttpMethodLabels.IndexOf(method) * 1000) + Math.Clamp(status, 0, 999);
+        int key = (HttpMethodLabels.IndexOf(method) * 1000) + StatusCodeLabels.KeyOf(status);
         var series = _series.GetOrAdd(key, _createSeries);
         series.Requests.Inc();
         series.Duration.Observe(seconds);
@@ -45,7 +44,7 @@ internal sealed class RouteMetrics
     private RequestSeries CreateSeries(int key)
     {
         string method = HttpMethodLabels.NameOf(key / 1000);
-        string code = (key % 1000).ToString(CultureInfo.InvariantCulture);
+        string code = StatusCodeLabels.NameOf(key % 1000);
         return new RequestSeries(
             _metrics.Requests.WithLabels(Route, Cluster, method, code),
             _metrics.Duration.WithLabels(Route, Cluster, method, code));
