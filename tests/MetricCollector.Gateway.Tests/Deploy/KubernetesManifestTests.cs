@@ -26,8 +26,16 @@ public sealed class KubernetesManifestTests
     {
         var statefulSet = await YamlAsync("deploy", "kubernetes", "statefulset.yaml");
         var container = statefulSet.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers")[0];
-        var args = container.GetProperty("args").EnumerateArray().Select(a => a.GetString()).ToList();
-        string configFile = args[args.IndexOf("--proxy-config") + 1]!;
+        // The container runs the image's ENTRYPOINT followed by the manifest's args, if any.
+        string entrypoint = (await File.ReadAllLinesAsync(RepositoryPaths.Of("deploy", "Dockerfile"))).Single(l => l.StartsWith("ENTRYPOINT ", StringComparison.Ordinal));
+        var args = JsonSerializer.Deserialize<List<string>>(entrypoint["ENTRYPOINT ".Length..])!;
+        if (container.TryGetProperty("args", out var manifestArgs))
+        {
+            args.AddRange(manifestArgs.EnumerateArray().Select(a => a.GetString()!));
+        }
+
+        Assert.Single(args, a => a == "--proxy-config");
+        string configFile = args[args.IndexOf("--proxy-config") + 1];
         string mountPath = container.GetProperty("volumeMounts").EnumerateArray().Single(m => m.GetProperty("name").GetString() == "proxy-config").GetProperty("mountPath").GetString()!;
         var kustomization = await YamlAsync("deploy", "kubernetes", "kustomization.yaml");
         var generated = kustomization.GetProperty("configMapGenerator")[0];
@@ -80,6 +88,28 @@ public sealed class KubernetesManifestTests
         Assert.Equal(mount.GetProperty("mountPath").GetString(), Path.GetDirectoryName(snapshot));
         Assert.Equal(pod.GetProperty("securityContext").GetProperty("runAsUser").GetInt32(), pod.GetProperty("securityContext").GetProperty("fsGroup").GetInt32());
         Assert.Equal("ClientIP", service.GetProperty("spec").GetProperty("sessionAffinity").GetString());
+    }
+
+    /// <summary>
+    /// A review found <c>kubectl apply -k</c> failing on a fresh cluster: the kustomization puts every resource in a
+    /// namespace that none of them created.
+    /// </summary>
+    [Fact]
+    public async Task The_kustomization_creates_the_namespace_it_puts_its_resources_in()
+    {
+        var kustomization = await YamlAsync("deploy", "kubernetes", "kustomization.yaml");
+        string ns = kustomization.GetProperty("namespace").GetString()!;
+        var namespaces = new List<string>();
+        foreach (var resource in kustomization.GetProperty("resources").EnumerateArray())
+        {
+            var manifest = await YamlAsync("deploy", "kubernetes", resource.GetString()!);
+            if (manifest.GetProperty("kind").GetString() == "Namespace")
+            {
+                namespaces.Add(manifest.GetProperty("metadata").GetProperty("name").GetString()!);
+            }
+        }
+
+        Assert.Equal([ns], namespaces);
     }
 
     [Fact]
