@@ -12,9 +12,19 @@ internal static class GatewayProcess
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     /// <summary>Runs the gateway with <paramref name="arguments"/> until it exits (it must, within a minute).</summary>
-    public static async Task<(int Code, string Output, string Error)> RunAsync(params string[] arguments)
+    public static Task<(int Code, string Output, string Error)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Runs the gateway with <paramref name="environment"/> added to what it inherits, until it exits.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(arguments)) ?? throw new InvalidOperationException("could not start the gateway");
+        var start = StartInfo(arguments);
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the gateway");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         try

@@ -27,8 +27,8 @@ internal static partial class StartupFailure
                 return startup.Message;
             case OptionsValidationException validation:
                 return string.Join(" ", validation.Failures.Select(f => Rewrite(validation.OptionsType, f)));
-            case InvalidOperationException when exception.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal):
-                return ConversionFailure(exception.Message);
+            case InvalidOperationException when ConversionMessage(exception) is { } conversion:
+                return ConversionFailure(conversion);
             case InvalidOperationException when exception.Message.StartsWith("Unable to load or apply the proxy configuration", StringComparison.Ordinal):
                 return $"The proxy configuration (the ReverseProxy section: the proxy-config file '{proxyConfigPath}' and any overrides) is not valid: {Innermost(exception)}";
             case InvalidOperationException when UnknownSettingMessage().Match(Innermost(exception)) is { Success: true } unknown:
@@ -79,6 +79,21 @@ internal static partial class StartupFailure
         return $"{section}:{member}: {match.Groups["error"].Value}{hint}";
     }
 
+    // The binder throws it as is for a section's own setting, but wraps it ("'ErrorOnUnknownConfiguration' was set and
+    // binding has failed") for one inside a list, such as Gateway:Auth:Keys:0.
+    private static string? ConversionMessage(Exception exception)
+    {
+        for (var inner = exception; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is InvalidOperationException && inner.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+            {
+                return inner.Message;
+            }
+        }
+
+        return null;
+    }
+
     private static string ConversionFailure(string message)
     {
         var match = ConversionFailureMessage().Match(message);
@@ -87,7 +102,18 @@ internal static partial class StartupFailure
             return message;
         }
 
+        string path = match.Groups["path"].Value;
         string typeName = match.Groups["type"].Value;
+        if (typeName == typeof(ApiKeyOptions).FullName)
+        {
+            return $"{path} is a key object, not a value: give {path}:Key=... (environment {path.Replace(":", "__", StringComparison.Ordinal)}__Key).";
+        }
+
+        if (OptionsType(typeName) is { IsClass: true })
+        {
+            return $"{path} is a section, not a value ('{match.Groups["value"].Value}'): give each of its settings, {path}:<setting>=... (README.md, Configuration).";
+        }
+
         string expected = typeName switch
         {
             "System.Int32" or "System.Int64" => "a whole number",
@@ -96,7 +122,7 @@ internal static partial class StartupFailure
             "System.TimeSpan" => TimeSpanFormat,
             _ => typeName,
         };
-        return $"{match.Groups["path"].Value} is '{match.Groups["value"].Value}', but must be {expected}.";
+        return $"{path} is '{match.Groups["value"].Value}', but must be {expected}.";
     }
 
     // The binder names the options type; every options class of ours says its section in SectionName.
@@ -107,9 +133,12 @@ internal static partial class StartupFailure
             return "A key under Gateway:Auth:Keys";
         }
 
-        var type = typeof(StartupFailure).Assembly.GetType(typeName) ?? typeof(MetricCollectorOptions).Assembly.GetType(typeName);
+        var type = OptionsType(typeName);
         return type is null ? typeName : SectionNameOf(type);
     }
+
+    private static Type? OptionsType(string typeName) =>
+        typeof(StartupFailure).Assembly.GetType(typeName) ?? typeof(MetricCollectorOptions).Assembly.GetType(typeName);
 
     private static string SectionNameOf(Type optionsType) =>
         optionsType.GetField("SectionName", BindingFlags.Public | BindingFlags.Static)?.GetValue(null) as string ?? optionsType.Name;

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using MetricCollector.Gateway.Hosting;
+using MetricCollector.Gateway.Security;
+using Microsoft.Extensions.Configuration;
 
 namespace MetricCollector.Gateway.Tests.Hosting;
 
@@ -34,6 +37,13 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--ReverseProxy:Routes:mcp:OutputCachePolicy=default", "ReverseProxy:Routes:mcp:OutputCachePolicy", "would do nothing")]
     [InlineData("--MetricCollector:DefaultBuckets=0.1,0.5", "MetricCollector:DefaultBuckets", "MetricCollector:DefaultBuckets:0=0.1")]
     [InlineData("--Gateway:Mcp:AllowedTools:0=bad name!", "Gateway:Mcp:AllowedTools:0", "letters, digits")]
+    [InlineData("--Gateway:Auth:Keys=abc", "Gateway:Auth:Keys:0:Key=abc", "Gateway__Auth__Keys__0__Key")]
+    [InlineData("--Gateway:Auth:Keys:0=abcdefghijklmnopqrs", "Gateway:Auth:Keys:0 is a key object, not a value", "Gateway:Auth:Keys:0:Key=", "Gateway__Auth__Keys__0__Key")]
+    [InlineData("--Gateway:Mcp:AllowedTools:0:x=search", "Gateway:Mcp:AllowedTools:0 is a value, it has no setting 'x'")]
+    [InlineData("--Gateway:Server=5", "Gateway:Server is a section, not a value", "Gateway:Server:<setting>=")]
+    [InlineData("--MetricCollector:DefaultBuckets:0:a=1", "MetricCollector:DefaultBuckets:0 is a number, it has no setting 'a'")]
+    [InlineData("--Gateway:Auth:Keys:0:Roles:0:x=Admin", "Gateway:Auth:Keys:0:Roles:0 is a role, it has no setting 'x'")]
+    [InlineData("--MetricCollector:MaxSeries:a=1", "MetricCollector:MaxSeries is a whole number, it has no setting 'a'")]
     [InlineData("--MetricCollector:MaxSerie=5", "MetricCollector has no setting 'MaxSerie'", "check its spelling")]
     [InlineData("--Gateway:Server:ShutdownDelai=00:00:05", "Gateway:Server has no setting 'ShutdownDelai'", "check its spelling")]
     [InlineData("--Gateway:Instrumentation:DurationBucket:0=1", "Gateway:Instrumentation has no setting 'DurationBucket'", "check its spelling")]
@@ -45,6 +55,40 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.Equal(2, code);
         AssertOneLine(error, expected);
+    }
+
+    /// <summary>The environment's form of a setting (<c>__</c> for <c>:</c>) is the same setting, refused the same way.</summary>
+    [Theory]
+    [InlineData("Gateway__Auth__Keys__0", "abcdefghijklmnopqrs", "Gateway:Auth:Keys:0 is a key object, not a value", "Gateway__Auth__Keys__0__Key")]
+    [InlineData("Gateway__Mcp__AllowedTools__0__x", "search", "Gateway:Mcp:AllowedTools:0 is a value, it has no setting 'x'")]
+    [InlineData("Gateway__Server", "5", "Gateway:Server is a section, not a value")]
+    public async Task A_bad_setting_from_the_environment_ends_the_process_with_exit_code_2_and_one_line_naming_it(string variable, string value, params string[] expected)
+    {
+        var (code, _, error) = await GatewayProcess.RunAsync(
+            new Dictionary<string, string?> { [variable] = value }, "--urls=http://127.0.0.1:0");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, expected);
+    }
+
+    /// <summary>
+    /// The binder wraps a value it cannot convert inside a list ("'ErrorOnUnknownConfiguration' was set and binding has
+    /// failed"): the setting is named all the same, should a shape slip past ConfigurationShape.
+    /// </summary>
+    [Fact]
+    public void A_conversion_failure_the_binder_wraps_is_explained_naming_the_setting()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Gateway:Auth:Keys:0"] = "abcdefghijklmnopqrs" })
+            .Build();
+        var thrown = Assert.ThrowsAny<InvalidOperationException>(() =>
+            configuration.GetSection("Gateway:Auth").Get<GatewayAuthOptions>(binder => binder.ErrorOnUnknownConfiguration = true));
+
+        string? explained = StartupFailure.Explain(thrown, configuration, "proxy-config.json");
+
+        Assert.Equal(
+            "Gateway:Auth:Keys:0 is a key object, not a value: give Gateway:Auth:Keys:0:Key=... (environment Gateway__Auth__Keys__0__Key).",
+            explained);
     }
 
     [Fact]
