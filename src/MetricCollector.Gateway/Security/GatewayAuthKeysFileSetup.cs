@@ -59,7 +59,14 @@ internal sealed class GatewayAuthKeysFileSetup : IPostConfigureOptions<GatewayAu
             throw new GatewayStartupException($"{where}: {ex.Message} Each key is {Shape}.");
         }
 
-        return key is { Key: not null } ? key : throw new GatewayStartupException($"{where} has no \"key\". Each key is {Shape}.");
+        // Left out, "key" keeps ApiKeyOptions' default, empty: as absent as null.
+        if (key is not { Key.Length: > 0 })
+        {
+            throw new GatewayStartupException($"{where} has no \"key\". Each key is {Shape}.");
+        }
+
+        key.Origin = where;
+        return key;
     }
 
     private const string Shape = """{"key": "...", "componentId": "...", "roles": ["Record", "Scrape", "Admin"]}""";

@@ -15,19 +15,27 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
         for (int i = 0; i < keys.Count; i++)
         {
             var key = keys[i];
+            // Named where the operator wrote it: the keys file's keys follow the configured ones in the list.
+            string where = $"{key.Origin ?? $"Gateway:Auth:Keys:{i}"} ({key.ComponentId ?? "no component"})";
+            if (key.Key.Length == 0)
+            {
+                string give = key.Origin is null ? $"Gateway:Auth:Keys:{i}:Key" : "its \"key\"";
+                return ValidateOptionsResult.Fail($"{where} has no key: give {give}, at least {MinKeyLength} characters.");
+            }
+
             if (key.Key.Length < MinKeyLength)
             {
-                return ValidateOptionsResult.Fail($"Gateway:Auth key {i} ({key.ComponentId ?? "no component"}) is shorter than {MinKeyLength} characters.");
+                return ValidateOptionsResult.Fail($"{where} is shorter than {MinKeyLength} characters.");
             }
 
             if (!seen.Add(key.Key))
             {
-                return ValidateOptionsResult.Fail($"Gateway:Auth key {i} ({key.ComponentId ?? "no component"}) repeats another key.");
+                return ValidateOptionsResult.Fail($"{where} repeats another key.");
             }
 
             if (key.ComponentId is { Length: 0 or > 1024 })
             {
-                return ValidateOptionsResult.Fail($"Gateway:Auth key {i}: ComponentId must be 1 to 1024 characters.");
+                return ValidateOptionsResult.Fail($"{where}: ComponentId must be 1 to 1024 characters.");
             }
         }
 

@@ -20,7 +20,8 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--MetricCollector:MaxSeries=0", "MetricCollector:MaxSeries", "between 1 and 10000000")]
     [InlineData("--MetricCollector:MaxBodyBytes=abc", "MetricCollector:MaxBodyBytes", "a whole number")]
     [InlineData("--Gateway:Auth:RequireForMetrics=yes", "Gateway:Auth:RequireForMetrics", "true or false")]
-    [InlineData("--Gateway:Auth:Keys:0:Key=short", "Gateway:Auth key 0", "shorter than 16")]
+    [InlineData("--Gateway:Auth:Keys:0:Key=short", "Gateway:Auth:Keys:0 (no component)", "shorter than 16")]
+    [InlineData("--Gateway:Auth:Keys:0:ComponentId=router", "Gateway:Auth:Keys:0 (router) has no key", "Gateway:Auth:Keys:0:Key")]
     [InlineData("--MetricCollector:SeriesTimeToLive=60", "MetricCollector:SeriesTimeToLive", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:KeepAliveTimeout=abc", "Gateway:Server:KeepAliveTimeout", "00:00:10 for 10 seconds")]
     [InlineData("--Gateway:Server:ShutdownDelay=-00:00:01", "Gateway:Server:ShutdownDelay", "between 00:00:00 and")]
@@ -238,6 +239,38 @@ public sealed class StartupFailureTests : IDisposable
 
         Assert.Equal(2, code);
         AssertOneLine(error, file, "key 0");
+    }
+
+    /// <summary>
+    /// The keys file's keys follow the configured ones in one list: a key of the file is named by the file and its
+    /// index there, not by its place in that list, and one without "key" is said to have none.
+    /// </summary>
+    [Fact]
+    public async Task A_keys_file_key_without_key_after_configured_keys_is_named_by_the_file_and_its_index_there()
+    {
+        string file = Path.Combine(_directory, "keys.json");
+        await File.WriteAllTextAsync(file, """[{"key":"fileKey-0123456789abc"},{"componentId":"x","roles":["Record"]}]""");
+
+        var (code, error) = await RunAsync(
+            "--Gateway:Auth:KeysFile=" + file, "--Gateway:Auth:Keys:0:Key=config-key-0-0123456789", "--Gateway:Auth:Keys:1:Key=config-key-1-0123456789");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, file, "key 1 ($[1])", "has no \"key\"");
+        Assert.DoesNotContain("shorter", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_short_keys_file_key_after_configured_keys_is_named_by_the_file_and_its_index_there()
+    {
+        string file = Path.Combine(_directory, "keys.json");
+        await File.WriteAllTextAsync(file, """[{"key":"fileKey-0123456789abc"},{"key":"short","componentId":"x"}]""");
+
+        var (code, error) = await RunAsync(
+            "--Gateway:Auth:KeysFile=" + file, "--Gateway:Auth:Keys:0:Key=config-key-0-0123456789", "--Gateway:Auth:Keys:1:Key=config-key-1-0123456789");
+
+        Assert.Equal(2, code);
+        AssertOneLine(error, file, "key 1 ($[1]) (x)", "shorter than 16");
+        Assert.DoesNotContain("key 3", error, StringComparison.Ordinal);
     }
 
     [Fact]
