@@ -243,34 +243,23 @@ public sealed class StartupFailureTests : IDisposable
 
     /// <summary>
     /// The keys file's keys follow the configured ones in one list: a key of the file is named by the file and its
-    /// index there, not by its place in that list, and one without "key" is said to have none.
+    /// index there, not by its place in that list ("key 3"), and one without "key" is said to have none, not to be
+    /// shorter than 16 characters.
     /// </summary>
-    [Fact]
-    public async Task A_keys_file_key_without_key_after_configured_keys_is_named_by_the_file_and_its_index_there()
+    [Theory]
+    [InlineData("""{"componentId":"x","roles":["Record"]}""", "key 1 ($[1])", "has no \"key\"", "shorter")]
+    [InlineData("""{"key":"short","componentId":"x"}""", "key 1 ($[1]) (x)", "shorter than 16", "key 3")]
+    public async Task A_keys_file_key_after_configured_keys_is_named_by_the_file_and_its_index_there(string entry, string named, string problem, string notSaid)
     {
         string file = Path.Combine(_directory, "keys.json");
-        await File.WriteAllTextAsync(file, """[{"key":"fileKey-0123456789abc"},{"componentId":"x","roles":["Record"]}]""");
+        await File.WriteAllTextAsync(file, $$"""[{"key":"fileKey-0123456789abc"},{{entry}}]""");
 
         var (code, error) = await RunAsync(
             "--Gateway:Auth:KeysFile=" + file, "--Gateway:Auth:Keys:0:Key=config-key-0-0123456789", "--Gateway:Auth:Keys:1:Key=config-key-1-0123456789");
 
         Assert.Equal(2, code);
-        AssertOneLine(error, file, "key 1 ($[1])", "has no \"key\"");
-        Assert.DoesNotContain("shorter", error, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task A_short_keys_file_key_after_configured_keys_is_named_by_the_file_and_its_index_there()
-    {
-        string file = Path.Combine(_directory, "keys.json");
-        await File.WriteAllTextAsync(file, """[{"key":"fileKey-0123456789abc"},{"key":"short","componentId":"x"}]""");
-
-        var (code, error) = await RunAsync(
-            "--Gateway:Auth:KeysFile=" + file, "--Gateway:Auth:Keys:0:Key=config-key-0-0123456789", "--Gateway:Auth:Keys:1:Key=config-key-1-0123456789");
-
-        Assert.Equal(2, code);
-        AssertOneLine(error, file, "key 1 ($[1]) (x)", "shorter than 16");
-        Assert.DoesNotContain("key 3", error, StringComparison.Ordinal);
+        AssertOneLine(error, file, named, problem);
+        Assert.DoesNotContain(notSaid, error, StringComparison.Ordinal);
     }
 
     [Fact]
