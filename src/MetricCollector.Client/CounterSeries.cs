@@ -35,7 +35,7 @@ public sealed class CounterSeries
         Interlocked.Increment(ref _count);
         if (_counters.Stopped || Definition.Removed)
         {
-            ReclaimAfterStop();
+            Reclaim();
         }
     }
 
@@ -63,7 +63,7 @@ public sealed class CounterSeries
             {
                 if (_counters.Stopped || Definition.Removed)
                 {
-                    ReclaimAfterStop();
+                    Reclaim();
                 }
 
                 return;
@@ -78,7 +78,7 @@ public sealed class CounterSeries
     /// the final drain: whatever is still here now would never be sent, so it is taken and counted as dropped (what the
     /// final drain took, it counted).
     /// </summary>
-    private void ReclaimAfterStop()
+    private void Reclaim()
     {
         long count = Interlocked.Exchange(ref _count, 0);
         double amount = Interlocked.Exchange(ref _amount, 0d);
