@@ -17,8 +17,7 @@ internal interface IPushedMetric
     /// <param name="labelValues">Its label values in the definition's order; may be a reused buffer, copied when a series is created.</param>
     /// <param name="now">The current <see cref="TimeProvider.GetTimestamp"/>.</param>
     /// <param name="timeToLive">The record's time to live for the series in timestamp ticks, or null to keep the series' own.</param>
-    /// <param name="defaultTimeToLive">The time to live of a series this record creates without one of its own (null: for ever).</param>
-    SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive, long? defaultTimeToLive);
+    SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive);
 
     /// <summary>
     /// Withdraws the metric if no series was ever created in it: from then on every record is turned away with
@@ -35,8 +34,11 @@ internal interface IPushedMetric
     /// <summary>Whether the metric was withdrawn: a record that found it looks its name up again.</summary>
     bool IsWithdrawn { get; }
 
-    /// <summary>Removes the series whose time to live has passed at <paramref name="now"/>; returns how many.</summary>
-    int RemoveExpired(long now);
+    /// <summary>
+    /// Removes the series whose time to live (their own, else <paramref name="defaultTimeToLive"/>, 0 for none) has
+    /// passed at <paramref name="now"/>; returns how many.
+    /// </summary>
+    int RemoveExpired(long now, long defaultTimeToLive);
 
     /// <summary>Removes the series whose labels have the given values (all series for no matchers); returns how many.</summary>
     int RemoveMatching(IReadOnlyDictionary<string, string> matchers);

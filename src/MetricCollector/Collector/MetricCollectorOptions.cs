@@ -112,6 +112,6 @@ public sealed class MetricCollectorOptions
     /// forgotten before their window ends. An answer naming every refused record of a batch of 1000 takes about
     /// 0.8 MB, so the key count alone does not bound the memory.
     /// </summary>
-    [Range(1_048_576, long.MaxValue)]
+    [Range(typeof(long), "1048576", "9223372036854775807")]
     public long IdempotencyMaxBytes { get; set; } = 64L * 1024 * 1024;
 }

@@ -293,7 +293,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                 }
             }
 
-            var result = metric.TryApply(record, labelValues!, now, timeToLive, _defaultTimeToLive);
+            // A series keeps the ttl_seconds its records last gave it; one never given any follows SeriesTimeToLive.
+            var result = metric.TryApply(record, labelValues!, now, timeToLive);
             if (result == SeriesApplyResult.Applied)
             {
                 return null;
@@ -486,7 +487,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         List<IPushedMetric>? emptied = null;
         foreach (var (_, metric) in _metrics)
         {
-            int expired = metric.RemoveExpired(now);
+            int expired = metric.RemoveExpired(now, _defaultTimeToLive ?? 0);
             removed += expired;
             if (expired > 0 && metric.SeriesCount == 0)
             {
@@ -638,6 +639,15 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
             }
         }
     }
+
+    /// <summary>
+    /// <c>SeriesTimeToLive</c> in timestamp ticks, 0 for none: a restore judges by it whether a series without a time to
+    /// live of its own expired while the gateway was down.
+    /// </summary>
+    internal long DefaultTimeToLive => _defaultTimeToLive ?? 0;
+
+    /// <summary>Forgets a restored metric whose every series expired while the gateway was down, as the expiry scan would have.</summary>
+    internal void ForgetIfEmpty(IPushedMetric metric) => WithdrawEmpty([metric]);
 
     /// <summary>Converts between timestamp ticks and seconds for snapshots.</summary>
     internal long TimestampFrequency => _time.TimestampFrequency;

@@ -43,7 +43,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
     /// <summary>The series in creation order, when the metric keeps them so (see the constructor); null otherwise.</summary>
     public SeriesRoster<TSeries>? Roster { get; }
 
-    public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive, long? defaultTimeToLive)
+    public SeriesApplyResult TryApply(MetricRecord record, string[] labelValues, long now, long? timeToLive)
     {
         var key = new LabelValues(labelValues);
         var spin = default(SpinWait);
@@ -56,9 +56,6 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
                 {
                     return created;
                 }
-
-                // A series keeps the ttl_seconds it was last given; a new one without takes the default.
-                timeToLive ??= defaultTimeToLive;
             }
 
             if (series!.TryEnter())
@@ -110,12 +107,12 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
 
     public bool IsWithdrawn => _withdrawn;
 
-    public int RemoveExpired(long now)
+    public int RemoveExpired(long now, long defaultTimeToLive)
     {
         int removed = 0;
         foreach (var (key, series) in _series)
         {
-            if (!series.IsExpired(now))
+            if (!series.IsExpired(now, defaultTimeToLive))
             {
                 continue;
             }
@@ -124,7 +121,7 @@ internal sealed class PushedMetric<TSeries> : IPushedMetric
             {
                 // Another remover may have taken this series out since it was listed, and a writer put a new one in
                 // its place: only the listed series itself may go.
-                if (IsCurrent(key, series) && series.TryMarkRemoved(s => s.IsExpired(now)))
+                if (IsCurrent(key, series) && series.TryMarkRemoved(s => s.IsExpired(now, defaultTimeToLive)))
                 {
                     Remove(key, series);
                     removed++;

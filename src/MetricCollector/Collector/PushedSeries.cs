@@ -24,7 +24,10 @@ internal abstract class PushedSeries
     /// <summary>The timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the last update.</summary>
     public long LastUpdate => Volatile.Read(ref _lastUpdate);
 
-    /// <summary>How long the series lives without updates, in timestamp ticks; 0 for ever.</summary>
+    /// <summary>
+    /// How long the series lives without updates, in timestamp ticks, as its records last gave it (<c>ttl_seconds</c>);
+    /// 0 when none did, and the collector's default (<c>SeriesTimeToLive</c>, as configured now) applies.
+    /// </summary>
     public long TimeToLive => Volatile.Read(ref _timeToLive);
 
     /// <summary>
@@ -70,9 +73,16 @@ internal abstract class PushedSeries
     /// <summary>Leaves a write that changed nothing: the last update and the time to live stay as they were.</summary>
     public void ExitUnchanged() => Interlocked.Decrement(ref _writers);
 
-    public bool IsExpired(long now)
+    /// <param name="now">The current timestamp.</param>
+    /// <param name="defaultTimeToLive">The collector's default in timestamp ticks, for a series without its own; 0 for none.</param>
+    public bool IsExpired(long now, long defaultTimeToLive)
     {
         long ttl = TimeToLive;
+        if (ttl == 0)
+        {
+            ttl = defaultTimeToLive;
+        }
+
         return ttl > 0 && now - LastUpdate >= ttl;
     }
 

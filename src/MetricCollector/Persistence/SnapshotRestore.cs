@@ -56,6 +56,8 @@ internal static class SnapshotRestore
                 continue;
             }
 
+            bool anyExpired = false;
+            bool anyRestored = false;
             foreach (var series in entry.Series)
             {
                 if (series?.Labels is null)
@@ -83,15 +85,18 @@ internal static class SnapshotRestore
                     continue;
                 }
 
+                // Its own time to live, as its records gave it; without one, the default as configured now applies.
                 long ttl = series.TimeToLiveSeconds is { } seconds ? (long)(seconds * frequency) : 0;
+                long effective = ttl > 0 ? ttl : collector.DefaultTimeToLive;
                 long idle = 0;
-                if (ttl > 0)
+                if (effective > 0)
                 {
                     // It keeps the time it had left: no record came while the gateway was down either.
                     double idleSeconds = (series.IdleSeconds is > 0 and var before && double.IsFinite(before) ? before : 0) + downtimeSeconds;
-                    if (idleSeconds * frequency >= ttl)
+                    if (idleSeconds * frequency >= effective)
                     {
                         // Expired before or during the restart (as it would have been without one): not a problem.
+                        anyExpired = true;
                         continue;
                     }
 
@@ -101,11 +106,19 @@ internal static class SnapshotRestore
                 if (collector.RestoreSeries(metric, [.. series.Labels], target => SetState(definition, series, target), now - idle, ttl))
                 {
                     restored++;
+                    anyRestored = true;
                 }
                 else
                 {
                     skipped.Add($"{definition.Name}: a series is beyond the series limits");
                 }
+            }
+
+            if (anyExpired && !anyRestored)
+            {
+                // Every series it had expired while the gateway was down: forgotten, as the expiry scan forgets a metric
+                // whose last series expired (a metric emptied by DELETE keeps its definition, and so does one saved so).
+                collector.ForgetIfEmpty(metric);
             }
         }
 

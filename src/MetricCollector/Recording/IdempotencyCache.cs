@@ -274,9 +274,12 @@ internal sealed class IdempotencyCache
         while (_order.TryPeek(out var oldest))
         {
             bool current = IsCurrent(oldest);
-            bool overfull = _entries.Count > _maxKeys || _bytes > _maxBytes;
-            // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count.
-            bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && oldest.Result.Task.IsCompleted;
+            bool answered = oldest.Result.Task.IsCompleted;
+            // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count;
+            // nor the byte budget, which it holds nothing of: evicting it would free nothing and let its duplicate be
+            // applied twice. The budget is enforced again when it is answered.
+            bool overfull = _entries.Count > _maxKeys || (_bytes > _maxBytes && answered);
+            bool expired = _time.GetElapsedTime(oldest.Created, now) >= _window && answered;
             if (current && !overfull && !expired)
             {
                 return;

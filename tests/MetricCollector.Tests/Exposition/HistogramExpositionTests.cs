@@ -276,7 +276,7 @@ public sealed class HistogramExpositionTests
         foreach (var series in family.Series)
         {
             var record = new MetricRecord(family.Name, MetricType.Histogram) { Values = series.Observations };
-            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], 1, null, null));
+            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], 1, null));
             if (series.Removed)
             {
                 var matchers = family.LabelNames.Zip(series.Labels).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);

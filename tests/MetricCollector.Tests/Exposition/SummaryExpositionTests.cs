@@ -183,7 +183,7 @@ public sealed class SummaryExpositionTests
         foreach (var series in family.Series)
         {
             var record = new MetricRecord(family.Name, MetricType.Summary) { Values = [.. Enumerable.Repeat(series.Value, series.Times)] };
-            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], TimeProvider.System.GetTimestamp(), null, null));
+            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], TimeProvider.System.GetTimestamp(), null));
             if (series.Removed)
             {
                 var matchers = family.LabelNames.Zip(series.Labels).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);

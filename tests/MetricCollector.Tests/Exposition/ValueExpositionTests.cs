@@ -323,7 +323,7 @@ public sealed class ValueExpositionTests
         foreach (var series in family.Series)
         {
             var record = new MetricRecord(family.Name, family.Type) { Value = series.Value };
-            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], 1, null, null));
+            Assert.Equal(SeriesApplyResult.Applied, metric.TryApply(record, [.. series.Labels], 1, null));
             if (series.Removed)
             {
                 var matchers = family.LabelNames.Zip(series.Labels).ToDictionary(pair => pair.First, pair => pair.Second, StringComparer.Ordinal);

@@ -61,6 +61,85 @@ public sealed class IdempotencyCacheTests
         Assert.InRange(cache.Bytes, 1, options.IdempotencyMaxBytes);
     }
 
+    /// <summary>
+    /// A review: past the byte budget, eviction took a key still being applied, which holds no bytes, so its duplicate
+    /// was applied a second time. A key in flight now stays; the budget is enforced again when it is answered.
+    /// </summary>
+    [Fact]
+    public async Task The_byte_budget_never_evicts_a_key_still_being_applied()
+    {
+        var options = new MetricCollectorOptions { IdempotencyWindow = TimeSpan.FromMinutes(10), IdempotencyMaxBytes = 1024 * 1024 };
+        var cache = new IdempotencyCache(Options.Create(options), _time, _collector);
+        var refusal = new RecordRejection(RejectionReason.SchemaViolation, "/0/labels/" + new string('b', 100), new string('d', 200));
+        IndexedRejection[] refused = [.. Enumerable.Range(0, 1000).Select(i => new IndexedRejection(i, refusal))];
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        async Task<IngestResult> Slow(IdempotencyTicket ticket)
+        {
+            await release.Task;
+            return await ticket.ApplyAsync(this, static test => test.ApplyNow(), default);
+        }
+
+        Task<IngestResult> Large(IdempotencyTicket ticket) => ticket.ApplyAsync(refused, all => new IngestResult(true, 0, all, null), default).AsTask();
+
+        var first = cache.RunOnceAsync("in-flight", Slow, default);
+        await cache.RunOnceAsync("k1", Large, default);
+        await cache.RunOnceAsync("k2", Large, default);
+        var duplicate = cache.RunOnceAsync("in-flight", Slow, default);
+        release.SetResult();
+        await first;
+
+        Assert.True((await duplicate).Replayed);
+        Assert.Equal(1, _applied);
+        Assert.InRange(cache.Bytes, 1, options.IdempotencyMaxBytes);
+    }
+
+    /// <summary>Failures before and after an answer, whole-body refusals, duplicates and both evictions leave the byte count exact.</summary>
+    [Fact]
+    public async Task The_byte_count_stays_exact_under_failures_duplicates_and_evictions()
+    {
+        var options = new MetricCollectorOptions { IdempotencyWindow = TimeSpan.FromMinutes(10), IdempotencyMaxBytes = 1024 * 1024, IdempotencyMaxKeys = 50 };
+        var cache = new IdempotencyCache(Options.Create(options), _time, _collector);
+        var refusal = new RecordRejection(RejectionReason.SchemaViolation, "/0/labels/x", new string('d', 200));
+        IndexedRejection[] refused = [.. Enumerable.Range(0, 300).Select(i => new IndexedRejection(i, refusal))];
+        var workers = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            for (int i = 0; i < 2000; i++)
+            {
+                string key = "k" + random.Next(120);
+                int mode = random.Next(5);
+                int size = random.Next(0, 300);
+                try
+                {
+                    await cache.RunOnceAsync(key, async ticket =>
+                    {
+                        switch (mode)
+                        {
+                            case 0:
+                                await Task.Yield();
+                                throw new InvalidOperationException("before the answer");
+                            case 1:
+                                return new IngestResult(true, 0, [], new RecordRejection(RejectionReason.BodyTooLarge, "", "too large " + size));
+                        }
+
+                        var result = await ticket.ApplyAsync(size, count => new IngestResult(true, 0, refused[..count], null), default);
+                        return mode == 2 ? throw new InvalidOperationException("after the answer") : result;
+                    }, default);
+                }
+                catch (InvalidOperationException)
+                {
+                }
+            }
+        }));
+        await Task.WhenAll(workers);
+
+        _time.Advance(TimeSpan.FromMinutes(11));
+        var last = await cache.RunOnceAsync("fresh", Apply, default);
+
+        Assert.Equal(1, cache.Count);
+        Assert.Equal(IdempotencyCache.EstimateBytes("fresh", last.Result), cache.Bytes);
+    }
+
     [Fact]
     public async Task A_repeated_key_gets_the_first_result_without_applying_again()
     {
