@@ -33,6 +33,13 @@ internal static class ConfigurationShape
 
     public static void Check(IConfiguration configuration)
     {
+        // Gateway itself binds to nothing, so the shape walk below never sees it given as a value (Gateway=5).
+        if (configuration["Gateway"] is { Length: > 0 } value)
+        {
+            throw new GatewayStartupException(
+                $"Gateway is a section, not a value ('{value}'): give each of its settings, Gateway:<section>:<setting>=... (README.md, Configuration).");
+        }
+
         foreach (var section in configuration.GetSection("Gateway").GetChildren())
         {
             if (Array.FindIndex(GatewaySections, known => string.Equals(known, section.Path, StringComparison.OrdinalIgnoreCase)) < 0)

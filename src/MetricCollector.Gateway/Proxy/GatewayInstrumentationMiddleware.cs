@@ -123,6 +123,6 @@ internal sealed class GatewayInstrumentationMiddleware(RequestDelegate next, Gat
     // 400 in most runs).
     private const string UnexpectedEndOfRequestContent = "Unexpected end of request content.";
 
-    private static bool IsEndOfInput(BadHttpRequestException e) =>
+    internal static bool IsEndOfInput(BadHttpRequestException e) =>
         string.Equals(e.Message, UnexpectedEndOfRequestContent, StringComparison.Ordinal);
 }

@@ -1,4 +1,5 @@
 using MetricCollector.Collector;
+using MetricCollector.Gateway.Proxy;
 using MetricCollector.Gateway.Security;
 using MetricCollector.Recording;
 using Microsoft.Extensions.Options;
@@ -42,7 +43,7 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
                     ? await IngestAsync(context, stamp, ticket: null)
                     : await IngestOnceAsync(context, access.Key is null ? keys[0]! : access.Key.IdempotencyScope + keys[0], stamp);
             }
-            catch (BadHttpRequestException e)
+            catch (BadHttpRequestException e) when (!GatewayInstrumentationMiddleware.IsEndOfInput(e))
             {
                 // Thrown by Kestrel while the body was read (a keyed body's key is forgotten by then). Unhandled, it was
                 // an error with a stack trace in the log for every such request, which any client could send.
@@ -54,9 +55,11 @@ internal sealed class RecordEndpoint(RecordIngestion ingestion, IdempotencyCache
             }
             catch (Exception e) when (e is IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
             {
-                // The client reset the connection mid-body (a ConnectionResetException), or it went while the body was
-                // awaited: an unhandled error with a stack trace per request, uncounted (a review). There is no one to
-                // answer; it is counted, and a key sent with it was forgotten, so that a retry is applied.
+                // The client closed or reset the connection mid-body (Kestrel's end of input, a ConnectionResetException),
+                // or it went while the body was awaited: an unhandled error with a stack trace per request, uncounted (a
+                // review). There is no one to answer; it is counted, and a key sent with it was forgotten, so that a
+                // retry is applied. Over HTTP/2 Kestrel gives up a body too slow by faulting the whole connection, which
+                // reads the same ("The HTTP/2 connection faulted"): it is counted here too.
                 ingestion.Refuse(new RecordRejection(RejectionReason.ClientClosed, "", $"the client closed the connection before the body arrived: {e.Message}"));
                 // Kestrel would otherwise try to drain the rest of the body from the reset connection, and log an error.
                 context.Abort();

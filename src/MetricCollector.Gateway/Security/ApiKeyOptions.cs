@@ -17,7 +17,7 @@ public sealed class ApiKeyOptions
     public List<ApiKeyRole> Roles { get; set; } = [];
 #pragma warning restore CA1819, CA2227
 
-    // Where the key comes from when that is not Gateway:Auth:Keys (the keys file and its index), for the validator's
+    // Where the key was written (its Gateway:Auth:Keys path, or the keys file and its index there), for the validator's
     // messages. A field: the binder takes any property, internal too, as a setting one could give.
     internal string? Origin;
 }

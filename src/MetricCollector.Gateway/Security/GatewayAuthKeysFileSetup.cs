@@ -1,16 +1,30 @@
 using System.Text.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace MetricCollector.Gateway.Security;
 
 /// <summary>
 /// Adds the keys of <see cref="GatewayAuthOptions.KeysFile"/> to <see cref="GatewayAuthOptions.Keys"/> when the options
-/// are built, so the file is read once and the validator and the authenticator see one list.
+/// are built, so the file is read once and the validator and the authenticator see one list; and notes where each
+/// configured key was written, so that the validator names it so.
 /// </summary>
-internal sealed class GatewayAuthKeysFileSetup : IPostConfigureOptions<GatewayAuthOptions>
+internal sealed class GatewayAuthKeysFileSetup(IConfiguration configuration) : IPostConfigureOptions<GatewayAuthOptions>
 {
     public void PostConfigure(string? name, GatewayAuthOptions options)
     {
+        // The binder packs the configured keys into the list in the order of their configuration keys, so a list
+        // written with gaps (Keys:0 from appsettings.json, Keys:5 from the environment) or names (Keys:primary) holds
+        // them at other indices: each is named by its own path, not by its place in the list.
+        var configured = configuration.GetSection(GatewayAuthOptions.SectionName + ":Keys").GetChildren().ToList();
+        if (configured.Count == options.Keys.Count)
+        {
+            for (int i = 0; i < configured.Count; i++)
+            {
+                options.Keys[i].Origin ??= configured[i].Path;
+            }
+        }
+
         if (string.IsNullOrEmpty(options.KeysFile))
         {
             return;

@@ -16,11 +16,12 @@ internal sealed class GatewayAuthOptionsValidator : IValidateOptions<GatewayAuth
         {
             var key = keys[i];
             // Named where the operator wrote it: the keys file's keys follow the configured ones in the list.
-            string where = $"{key.Origin ?? $"Gateway:Auth:Keys:{i}"} ({key.ComponentId ?? "no component"})";
+            string origin = key.Origin ?? $"Gateway:Auth:Keys:{i}";
+            string where = $"{origin} ({key.ComponentId ?? "no component"})";
             if (key.Key.Length == 0)
             {
-                string give = key.Origin is null ? $"Gateway:Auth:Keys:{i}:Key" : "its \"key\"";
-                return ValidateOptionsResult.Fail($"{where} has no key: give {give}, at least {MinKeyLength} characters.");
+                // Only a configured key: the keys file refuses its own keys without one as it reads them.
+                return ValidateOptionsResult.Fail($"{where} has no key: give {origin}:Key, at least {MinKeyLength} characters.");
             }
 
             if (key.Key.Length < MinKeyLength)

@@ -118,6 +118,39 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
     }
 
+    /// <summary>
+    /// A review: a client that closes its side (FIN) mid-body was counted unreadable_body, though it is as gone as one
+    /// that resets, and the proxy counts the same 499.
+    /// </summary>
+    [Fact]
+    public async Task A_client_closing_its_side_mid_body_is_counted_client_closed_not_unreadable_body()
+    {
+        using (var client = new TcpClient())
+        {
+            await client.ConnectAsync(_gateway.Address.Host, _gateway.Address.Port);
+            await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+                "POST /record HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 56\r\n\r\n[{\"metric_"));
+            client.Client.Shutdown(SocketShutdown.Send);
+            await Task.Delay(300);
+        }
+
+        string metrics = "";
+        for (int attempt = 0; attempt < 50; attempt++)
+        {
+            metrics = await _gateway.MetricsAsync();
+            if (MetricsText.Value(metrics, """metric_collector_records_total{result="rejected",reason="client_closed"}""") > 0)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(1, MetricsText.Value(metrics, """metric_collector_records_total{result="rejected",reason="client_closed"}"""));
+        Assert.Equal(0, MetricsText.Value(metrics, """metric_collector_records_total{result="rejected",reason="unreadable_body"}"""));
+        Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
     private async Task<string> SendRawAsync(string request)
     {
         using var client = new TcpClient();
