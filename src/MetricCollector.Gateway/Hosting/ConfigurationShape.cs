@@ -36,8 +36,7 @@ internal static class ConfigurationShape
         // Gateway itself binds to nothing, so the shape walk below never sees it given as a value (Gateway=5).
         if (configuration["Gateway"] is { Length: > 0 } value)
         {
-            throw new GatewayStartupException(
-                $"Gateway is a section, not a value ('{value}'): give each of its settings, Gateway:<section>:<setting>=... (README.md, Configuration).");
+            throw new GatewayStartupException(SectionGivenAsValue("Gateway", value));
         }
 
         foreach (var section in configuration.GetSection("Gateway").GetChildren())
@@ -98,9 +97,7 @@ internal static class ConfigurationShape
 
         if (!string.IsNullOrEmpty(section.Value))
         {
-            throw new GatewayStartupException(type == typeof(ApiKeyOptions)
-                ? $"{section.Path} is a key object, not a value: give {section.Path}:Key=... (environment {EnvironmentName(section.Path)}__Key)."
-                : $"{section.Path} is a section, not a value ('{section.Value}'): give each of its settings, {section.Path}:<setting>=... (README.md, Configuration).");
+            throw new GatewayStartupException(type == typeof(ApiKeyOptions) ? KeyGivenAsValue(section.Path) : SectionGivenAsValue(section.Path, section.Value));
         }
 
         foreach (var child in section.GetChildren())
@@ -141,6 +138,14 @@ internal static class ConfigurationShape
         : type == typeof(TimeSpan) ? "a time span"
         : type == typeof(ApiKeyRole) ? "a role"
         : "a value";
+
+    /// <summary>The message for a key of Gateway:Auth:Keys given as one value (also StartupFailure's, for the binder's failure).</summary>
+    internal static string KeyGivenAsValue(string path) =>
+        $"{path} is a key object, not a value: give {path}:Key=... (environment {EnvironmentName(path)}__Key).";
+
+    /// <summary>The message for a section given as one value (also StartupFailure's, for the binder's failure).</summary>
+    internal static string SectionGivenAsValue(string path, string value) =>
+        $"{path} is a section, not a value ('{value}'): give each of its settings, {path}:<setting>=... (README.md, Configuration).";
 
     private static string EnvironmentName(string path) => path.Replace(":", "__", StringComparison.Ordinal);
 }

@@ -106,12 +106,12 @@ internal static partial class StartupFailure
         string typeName = match.Groups["type"].Value;
         if (typeName == typeof(ApiKeyOptions).FullName)
         {
-            return $"{path} is a key object, not a value: give {path}:Key=... (environment {path.Replace(":", "__", StringComparison.Ordinal)}__Key).";
+            return ConfigurationShape.KeyGivenAsValue(path);
         }
 
         if (OptionsType(typeName) is { IsClass: true })
         {
-            return $"{path} is a section, not a value ('{match.Groups["value"].Value}'): give each of its settings, {path}:<setting>=... (README.md, Configuration).";
+            return ConfigurationShape.SectionGivenAsValue(path, match.Groups["value"].Value);
         }
 
         string expected = typeName switch
