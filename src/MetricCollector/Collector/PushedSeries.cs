@@ -77,6 +77,13 @@ internal abstract class PushedSeries
     /// <param name="defaultTimeToLive">The collector's default in timestamp ticks, for a series without its own; 0 for none.</param>
     public bool IsExpired(long now, long defaultTimeToLive)
     {
+        // Not yet written (being created): it has no last update to be idle since, and a scan must not take it from
+        // the writer about to make its first.
+        if ((Volatile.Read(ref _state) & Published) == 0)
+        {
+            return false;
+        }
+
         long ttl = TimeToLive;
         if (ttl == 0)
         {

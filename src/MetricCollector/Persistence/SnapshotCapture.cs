@@ -32,8 +32,10 @@ internal static class SnapshotCapture
                 };
                 if (entry is not null)
                 {
-                    // The time it has gone without a record: a restore gives it only what is left of its time to live.
-                    series.Add(ttl > 0 ? entry with { IdleSeconds = Math.Max(0, taken - state.LastUpdate) / frequency } : entry);
+                    // The time it has gone without a record: a restore gives it only what is left of its time to live,
+                    // its own or the default (a series on the default, saved without it, started its time again at every
+                    // restart, and with restarts more often than the default never expired: a review).
+                    series.Add(entry with { IdleSeconds = Math.Max(0, taken - state.LastUpdate) / frequency });
                 }
             });
             metrics.Add(new SnapshotMetric(definition, series));

@@ -271,10 +271,22 @@ internal sealed class IdempotencyCache
 
     private void Evict(long now)
     {
+        int passedOver = 0;
         while (_order.TryPeek(out var oldest))
         {
             bool current = IsCurrent(oldest);
             bool answered = oldest.Result.Task.IsCompleted;
+            if (current && !answered && _bytes > _maxBytes && _entries.Count <= _maxKeys && passedOver < _order.Count)
+            {
+                // Over the byte budget with a key in flight at the head (a body arriving slowly holds it there for
+                // minutes): it holds no bytes, so it goes behind the answered keys, which can go. Only the time window
+                // is measured from the head, and a key in flight outlives its window anyway.
+                _order.Dequeue();
+                _order.Enqueue(oldest);
+                passedOver++;
+                continue;
+            }
+
             // An entry still in flight outlives its window (its duplicates must keep waiting for it), never the count;
             // nor the byte budget, which it holds nothing of: evicting it would free nothing and let its duplicate be
             // applied twice. The budget is enforced again when it is answered.

@@ -123,8 +123,9 @@ public sealed class ClientAbortTests : IAsyncLifetime
         Assert.True(await Poll.UntilAsync(async () =>
         {
             metrics = await _gateway.MetricsAsync();
-            return MetricsText.Value(metrics, Series("mcpok", "200")) is not null || MetricsText.Value(metrics, Series("mcpok", "400")) is not null
-                || MetricsText.Value(metrics, Series("mcpok", "499")) is not null;
+            // A series is exposed (at 0) just before its first increment: wait for a count, not for the series.
+            return MetricsText.Value(metrics, Series("mcpok", "200")) > 0 || MetricsText.Value(metrics, Series("mcpok", "400")) > 0
+                || MetricsText.Value(metrics, Series("mcpok", "499")) > 0;
         }), metrics);
         Assert.Null(MetricsText.Value(metrics, Series("mcpok", "200")));
         Assert.Equal(1, MetricsText.Value(metrics, Series("mcpok", "499")));

@@ -128,6 +128,18 @@ public sealed class SeriesExpiryTests
         Assert.Equal(!withDefault, samples.ContainsKey("g{k=\"plain\"}"));
     }
 
+    /// <summary>
+    /// A review: a series being created (not yet written) counted as idle since time 0, so a scan between its creation
+    /// and its first write took it from the writer, as expired.
+    /// </summary>
+    [Fact]
+    public void A_series_not_yet_written_never_counts_as_expired()
+    {
+        var series = new ValueSeries();
+
+        Assert.False(series.IsExpired(long.MaxValue, defaultTimeToLive: 1));
+    }
+
     [Fact]
     public async Task The_expiry_timer_frees_expired_series_without_a_scrape()
     {

@@ -665,6 +665,28 @@ public sealed class SnapshotTests : IDisposable
     }
 
     /// <summary>
+    /// A review: a series on the default time to live was saved without the time it had gone without a record, so each
+    /// restart gave it its whole time again, and restarts more often than the default kept a dead series for ever.
+    /// </summary>
+    [Fact]
+    public async Task A_series_on_the_default_time_to_live_keeps_the_time_it_had_left_across_a_restart()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var options = new MetricCollectorOptions { SnapshotPath = SnapshotPath, SeriesTimeToLive = TimeSpan.FromSeconds(60) };
+        var before = TestCollector.Create(options, time: time);
+        await before.RecordAsync(TestCollector.Gauge("g", 1));
+        time.Advance(TimeSpan.FromSeconds(50));
+        await new CollectorSnapshots(before, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).WriteAsync(CancellationToken.None);
+
+        var after = TestCollector.Create(options, time: time);
+        await new CollectorSnapshots(after, Options.Create(options), time, NullLogger<CollectorSnapshots>.Instance).RestoreAsync(CancellationToken.None);
+        Assert.Single(Pushed(await after.ExposeAsync()));
+        time.Advance(TimeSpan.FromSeconds(15));
+
+        Assert.Empty(Pushed(await after.ExposeAsync()));
+    }
+
+    /// <summary>
     /// The .NET client resends a batch whose answer was lost with the same Idempotency-Key, however late. The keys
     /// were held only in memory, so a retry that reached the gateway after a restart (a deploy while the client backed
     /// off) was applied a second time, though the snapshot already held the first. Answered keys now travel in the
