@@ -57,7 +57,6 @@ internal static class SnapshotRestore
             }
 
             bool anyExpired = false;
-            bool anyRestored = false;
             foreach (var series in entry.Series)
             {
                 if (series?.Labels is null)
@@ -106,7 +105,6 @@ internal static class SnapshotRestore
                 if (collector.RestoreSeries(metric, [.. series.Labels], target => SetState(definition, series, target), now - idle, ttl))
                 {
                     restored++;
-                    anyRestored = true;
                 }
                 else
                 {
@@ -114,7 +112,7 @@ internal static class SnapshotRestore
                 }
             }
 
-            if (anyExpired && !anyRestored)
+            if (anyExpired && metric.SeriesCount == 0)
             {
                 // Every series it had expired while the gateway was down: forgotten, as the expiry scan forgets a metric
                 // whose last series expired (a metric emptied by DELETE keeps its definition, and so does one saved so).

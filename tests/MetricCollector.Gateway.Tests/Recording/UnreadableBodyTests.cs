@@ -46,13 +46,7 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.Null(MetricsText.Value(metrics, "unreadable_probe_total"));
 
         // The sender's retry with the same key is applied, not answered with the failure again.
-        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
-        if (key is not null)
-        {
-            retry.Headers.Add("Idempotency-Key", key);
-        }
-
-        using var response = await _gateway.Client.SendAsync(retry);
+        using var response = await SendProbeAsync(key);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.False(response.Headers.Contains("Idempotent-Replayed"));
@@ -74,9 +68,7 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), """metric_collector_records_total{result="rejected",reason="body_timeout"}"""));
 
-        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
-        retry.Headers.Add("Idempotency-Key", "slow-1");
-        using var response = await _gateway.Client.SendAsync(retry);
+        using var response = await SendProbeAsync("slow-1");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
@@ -105,9 +97,7 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(metrics, Rejected("client_closed")));
         Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
 
-        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
-        retry.Headers.Add("Idempotency-Key", "reset-1");
-        using var response = await _gateway.Client.SendAsync(retry);
+        using var response = await SendProbeAsync("reset-1");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal(1, MetricsText.Value(await _gateway.MetricsAsync(), "unreadable_probe_total"));
@@ -134,6 +124,18 @@ public sealed class UnreadableBodyTests : IAsyncLifetime
         Assert.Equal(1, MetricsText.Value(metrics, Rejected("client_closed")));
         Assert.Equal(0, MetricsText.Value(metrics, Rejected("unreadable_body")));
         Assert.DoesNotContain(_logs.Entries, e => e.Level >= LogLevel.Error);
+    }
+
+    /// <summary>Sends the probe record, as a sender's retry does: with <paramref name="key"/> as its Idempotency-Key, if any.</summary>
+    private async Task<HttpResponseMessage> SendProbeAsync(string? key)
+    {
+        using var retry = new HttpRequestMessage(HttpMethod.Post, "/record") { Content = new StringContent(Record, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            retry.Headers.Add("Idempotency-Key", key);
+        }
+
+        return await _gateway.Client.SendAsync(retry);
     }
 
     private static string Rejected(string reason) => $$"""metric_collector_records_total{result="rejected",reason="{{reason}}"}""";
