@@ -30,16 +30,19 @@ bench_free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
 
-# bench_build: the gateway, bare YARP and bench/MetricCollector.Benchmarks in Release, unless BENCH_NO_BUILD=1 (bench/run.sh builds once).
+# bench_build: the gateway, bare YARP, the proxy floor and bench/MetricCollector.Benchmarks in Release, unless BENCH_NO_BUILD=1 (bench/run.sh builds once).
 bench_build() {
   [ "${BENCH_NO_BUILD:-0}" = 1 ] && return 0
   echo "building (Release)..." >&2
   dotnet build src/MetricCollector.Gateway -c Release -v q -nologo >/dev/null
   dotnet build bench/BareYarp -c Release -v q -nologo >/dev/null
+  dotnet build bench/ProxyFloor -c Release -v q -nologo >/dev/null
   dotnet build bench/MetricCollector.Benchmarks -c Release -v q -nologo >/dev/null
 }
 bench_gateway_dll=src/MetricCollector.Gateway/bin/Release/net10.0/MetricCollector.Gateway.dll
 bench_yarp_dll=bench/BareYarp/bin/Release/net10.0/BareYarp.dll
+# Kestrel without YARP (bench/ProxyFloor/Program.cs), as a BENCH_VARIANTS line: "floor PROXY_FLOOR_MODE=socket DLL=floor"
+bench_floor_dll=bench/ProxyFloor/bin/Release/net10.0/ProxyFloor.dll
 # Hosting.Diagnostics off as in the gateway's appsettings.json, so bare YARP gets the same tuning (see README.md, Tuning)
 bench_quiet=(--Logging:LogLevel:Default=Warning --Logging:LogLevel:Yarp=Warning --Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=None)
 

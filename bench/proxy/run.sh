@@ -6,7 +6,8 @@
 # direct, not included): the figure least disturbed by other work on a shared machine.
 # Usage: bench/proxy/run.sh [seconds per run, default 10] [connections, default "32 256"] [rounds, default 2]
 # BENCH_VARIANTS: extra gateway processes measured beside the others, one a line: "name VAR=value ..." (environment
-# of that process; DLL=path runs another build of the gateway), used to measure each tuning against the same baseline.
+# of that process; DLL=path runs another build of the gateway, DLL=floor Kestrel without YARP: bench/ProxyFloor), used to
+# measure each tuning against the same baseline.
 # BENCH_WARMUP: seconds of warm-up per target (default 3).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -42,7 +43,7 @@ while read -r name settings; do
   [ -n "$name" ] || continue
   dll=$bench_gateway_dll envs=()
   for setting in $settings; do
-    case $setting in DLL=*) dll=${setting#DLL=} ;; *) envs+=("$setting") ;; esac
+    case $setting in DLL=floor) dll=$bench_floor_dll ;; DLL=*) dll=${setting#DLL=} ;; *) envs+=("$setting") ;; esac
   done
   port=$(bench_free_port); url[$name]="http://127.0.0.1:$port/bench/x"; targets+=("$name")
   bench_start "$name" env "${envs[@]}" dotnet "$dll" --urls "http://127.0.0.1:$port" \

@@ -33,7 +33,7 @@ public sealed class CounterSeries
         }
 
         Interlocked.Increment(ref _count);
-        if (_counters.Stopped || Definition.Removed)
+        if (_counters.Stopped || Definition.Retired)
         {
             Reclaim();
         }
@@ -61,7 +61,7 @@ public sealed class CounterSeries
             double actual = Interlocked.CompareExchange(ref _amount, seen + amount, seen);
             if (BitConverter.DoubleToInt64Bits(actual) == BitConverter.DoubleToInt64Bits(seen))
             {
-                if (_counters.Stopped || Definition.Removed)
+                if (_counters.Stopped || Definition.Retired)
                 {
                     Reclaim();
                 }
@@ -74,11 +74,13 @@ public sealed class CounterSeries
     }
 
     /// <summary>
-    /// An increment that passed the check just as the client stopped (or the series was removed) may have landed after
-    /// the final drain: whatever is still here now would never be sent, so it is taken and counted as dropped (what the
-    /// final drain took, it counted).
+    /// An increment that passed the check just as the client stopped, or just as the sender retired the removed series,
+    /// may have landed after the final drain: whatever is still here now would never be sent, so it is taken and counted
+    /// as dropped (what the final drain took, it counted). Not at the removal itself: what was added before it still
+    /// waits for the sender's last drain of the series (a review saw a racing increment take those and drop them).
     /// </summary>
-    private void Reclaim()
+    /// <returns>How many values were taken.</returns>
+    internal long Reclaim()
     {
         long count = Interlocked.Exchange(ref _count, 0);
         double amount = Interlocked.Exchange(ref _amount, 0d);
@@ -87,6 +89,8 @@ public sealed class CounterSeries
         {
             CountRefused(values);
         }
+
+        return values;
     }
 
     private void CountRefused(long values = 1)

@@ -44,9 +44,19 @@ public sealed class GaugeSeries
 
         Volatile.Write(ref _bits, BitConverter.DoubleToInt64Bits(value));
         Interlocked.Increment(ref _version);
-        if ((_counters.Stopped || Definition.Removed) && TryDrain(out _))
+        if ((_counters.Stopped || Definition.Retired) && TryDrain(out _))
         {
-            // Set just as the client stopped (or the series was removed), after its final drain: never to be sent.
+            // Set just as the client stopped, or just as the sender retired the removed series, after the final drain:
+            // never to be sent.
+            CountRefused();
+        }
+    }
+
+    /// <summary>Takes a value set after the sender's last drain of the removed series and counts it as dropped.</summary>
+    internal void Reclaim()
+    {
+        if (TryDrain(out _))
+        {
             CountRefused();
         }
     }

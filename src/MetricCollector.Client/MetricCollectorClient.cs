@@ -29,6 +29,10 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
     private readonly Task _loop;
     private int _stopped;
 
+    // Completes when the first StopAsync has: a second call (a DisposeAsync during the host's stop) waits for it, and
+    // disposes nothing under it (a review saw the stop's flush throw ObjectDisposedException).
+    private readonly TaskCompletionSource _stop = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     internal MetricCollectorClient(IOptions<MetricCollectorClientOptions> options, IHttpClientFactory httpClientFactory, ILogger<MetricCollectorClient> logger, TimeProvider time)
     {
         _options = options.Value;
@@ -126,7 +130,7 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
     /// <summary>
     /// Stops the background sender and sends what is buffered, for at most
     /// <see cref="MetricCollectorClientOptions.ShutdownTimeout"/>; what is left then is counted as dropped and logged.
-    /// Later values are dropped. Calling it again does nothing.
+    /// Later values are dropped. Calling it again waits for the first call to finish, and does nothing else.
     /// </summary>
     /// <param name="cancellationToken">Cuts the final flush shorter than the timeout (the host's own shutdown deadline).</param>
     /// <returns>A task that completes when the client has stopped.</returns>
@@ -134,9 +138,22 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
         {
+            await _stop.Task;
             return;
         }
 
+        try
+        {
+            await StopOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            _stop.TrySetResult();
+        }
+    }
+
+    private async Task StopOnceAsync(CancellationToken cancellationToken)
+    {
         await _stopping.CancelAsync();
         await _loop;
         _buffer.Close();

@@ -46,6 +46,11 @@ internal sealed class BatchSender : IDisposable
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly WarningGate _delayedWarnings;
     private readonly WarningGate _dropWarnings;
+    private readonly WarningGate _failureErrors;
+
+    // Cancelled when the client's stop gives up on delivery: a caller's flush still retrying holds the flush lock, which
+    // the stop needs to count what is left (a review saw a 0.5 s ShutdownTimeout last 8 s, a 1 s host deadline 21 s).
+    private readonly CancellationTokenSource _abandoning = new();
 
     private readonly TimeSpan _refreshInterval;
 
@@ -76,11 +81,25 @@ internal sealed class BatchSender : IDisposable
         _pipeline = DeliveryPipeline.Create(options, counters, logger, time, problem => _circuitProblem = problem);
         _delayedWarnings = new WarningGate(time, WarningInterval);
         _dropWarnings = new WarningGate(time, WarningInterval);
+        _failureErrors = new WarningGate(time, WarningInterval);
     }
 
     /// <summary>Sends what waits, then everything recorded since; stops at the first batch that cannot be delivered now.</summary>
-    /// <returns>True when nothing is left waiting.</returns>
+    /// <returns>True when nothing is left waiting; false too when the client's stop gave up on delivery meanwhile.</returns>
     public async Task<bool> FlushAsync(CancellationToken cancellationToken)
+    {
+        using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandoning.Token);
+        try
+        {
+            return await FlushLockedAsync(flush.Token);
+        }
+        catch (OperationCanceledException) when (_abandoning.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> FlushLockedAsync(CancellationToken cancellationToken)
     {
         await _flushLock.WaitAsync(cancellationToken);
         try
@@ -108,10 +127,14 @@ internal sealed class BatchSender : IDisposable
         }
     }
 
-    /// <summary>Gives up on what is still waiting or recorded (the shutdown deadline passed) and counts it as dropped.</summary>
+    /// <summary>
+    /// Gives up on what is still waiting or recorded (the shutdown deadline passed) and counts it as dropped; a flush
+    /// still in progress (a caller's) is cancelled first and answers false.
+    /// </summary>
     /// <returns>How many values were given up.</returns>
     public async Task<long> AbandonAsync()
     {
+        await _abandoning.CancelAsync();
         await _flushLock.WaitAsync();
         try
         {
@@ -148,7 +171,11 @@ internal sealed class BatchSender : IDisposable
     /// <summary>Why what still waits was not delivered (after a flush returned false), or null when nothing failed.</summary>
     public string? WaitReason => _waitReason;
 
-    public void Dispose() => _flushLock.Dispose();
+    public void Dispose()
+    {
+        _flushLock.Dispose();
+        _abandoning.Dispose();
+    }
 
     private async Task<bool> SendPendingAsync(CancellationToken cancellationToken)
     {
@@ -201,7 +228,12 @@ internal sealed class BatchSender : IDisposable
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             _waitReason = $"because sending failed unexpectedly ({exception.Message})";
-            DeliveryLog.SendFailed(_logger, exception);
+            // At most once a minute: a failing handler (a token provider, say) fails every flush, every second.
+            if (_failureErrors.TryPass())
+            {
+                DeliveryLog.SendFailed(_logger, exception);
+            }
+
             return false;
         }
     }

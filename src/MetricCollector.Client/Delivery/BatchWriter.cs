@@ -48,7 +48,10 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
 
             if (removed)
             {
-                counter.Definition.Retired = true;
+                // Retired after the last drain, then swept: an increment that landed in between is taken here, one
+                // after this by its recorder (which sees Retired), each counted as dropped once.
+                counter.Definition.Retire();
+                counter.Reclaim();
                 retired = true;
             }
         }
@@ -67,7 +70,8 @@ internal sealed class BatchWriter(SeriesRegistry registry, ObservationBuffer buf
 
             if (removed)
             {
-                gauge.Definition.Retired = true;
+                gauge.Definition.Retire();
+                gauge.Reclaim();
                 retired = true;
             }
         }

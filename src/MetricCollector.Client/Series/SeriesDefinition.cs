@@ -45,17 +45,24 @@ internal sealed class SeriesDefinition(
     /// <summary>
     /// Whether the component removed the series (<see cref="MetricCollectorClient.Remove(CounterSeries)"/>): what it
     /// recorded before is still sent, nothing after, and it is never refreshed. Set before the sender's last drain of the
-    /// series, so that a value recorded on it either is taken by that drain or sees this and is counted as dropped.
+    /// series, so that a value recorded on it either sees this and is counted as dropped, or is taken by that drain (or
+    /// by the sweep after <see cref="Retired"/>).
     /// </summary>
     public bool Removed => _removed;
 
     public void Remove() => _removed = true;
 
+    private volatile bool _retired;
+
     /// <summary>
     /// Whether the sender has taken the removed series' last values (it saw <see cref="Removed"/> before draining), so
-    /// that the registry may drop it from its lists. Read and written by the sender only.
+    /// that the registry may drop it from its lists and a value recorded on it from now on is never sent: the recorder
+    /// takes it back and counts it dropped. Set by the sender only, after that last drain and before a sweep that takes
+    /// what a recorder added in between.
     /// </summary>
-    public bool Retired { get; set; }
+    public bool Retired => _retired;
+
+    public void Retire() => _retired = true;
 
     /// <summary>The most refreshes a series refused for a limit sits out in a row: 15, so it is tried every 16th.</summary>
     internal const int MaxRefreshesSkipped = 15;

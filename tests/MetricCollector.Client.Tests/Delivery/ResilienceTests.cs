@@ -381,6 +381,31 @@ public sealed class ResilienceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_failing_unexpectedly_at_every_flush_is_logged_once_a_minute()
+    {
+        // A review: a handler throwing something other than an HTTP failure (a token provider) logged an error with its
+        // stack trace at every flush, every second.
+        await using var test = TestClient.Create(_collector.Address, o => o.FlushInterval = TimeSpan.FromMilliseconds(50), handler: () => new FailingHandler());
+        test.Client.Counter("jobs_total").Inc();
+
+        while (test.Client.Statistics.Sent == 0 && test.Logs.WithEventId(8).Count == 0)
+        {
+            await Task.Delay(20);
+        }
+
+        await Task.Delay(1000);
+
+        Assert.Single(test.Logs.WithEventId(8));
+        Assert.Equal(0, test.Client.Statistics.Sent);
+    }
+
+    private sealed class FailingHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the token provider failed");
+    }
+
+    [Fact]
     public async Task A_partly_applied_batch_is_never_sent_again()
     {
         AlwaysAnswer(207, """

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -200,6 +201,48 @@ public sealed class ShutdownTests : IDisposable
 
         Assert.Equal(1, test.Client.Statistics.Dropped);
         Assert.Contains("not delivered within the shutdown deadline of 0.5 s", Assert.Single(test.Logs.WithEventId(7)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stopping_while_a_callers_flush_waits_on_a_slow_collector_ends_at_the_deadline_and_that_flush_answers_false()
+    {
+        // The caller's flush held the flush lock through its whole attempt: a review saw a 0.5 s ShutdownTimeout last 8 s.
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(8)));
+        await using var test = TestClient.Create(_collector.Address, o =>
+        {
+            o.AttemptTimeout = TimeSpan.FromSeconds(60);
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+        });
+        test.Client.Counter("jobs_total").Inc();
+        var callersFlush = test.Client.FlushAsync();
+        await Task.Delay(200);
+
+        var stopping = Stopwatch.StartNew();
+        await test.Client.StopAsync();
+        stopping.Stop();
+
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stopping.Elapsed.TotalSeconds:F1} s against the collector's 8 s");
+        Assert.False(await callersFlush);
+        Assert.Equal(1, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Disposing_during_a_stop_waits_for_it_and_the_stop_delivers_and_throws_nothing()
+    {
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(1)));
+        var test = TestClient.Create(_collector.Address, o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        test.Client.Counter("jobs_total").Inc(7);
+        var stop = test.Client.StopAsync();
+        await Task.Delay(100);
+
+        await test.DisposeAsync();
+
+        Assert.True(stop.IsCompleted, "the dispose returned before the stop it ran into");
+        await stop;
+        Assert.Equal(1, test.Client.Statistics.Sent);
+        Assert.Equal(0, test.Client.Statistics.Dropped);
     }
 
     [Fact]

@@ -185,6 +185,61 @@ public sealed class RemoveTests : IAsyncLifetime
         Assert.True(Client.Statistics.Dropped >= 2 * Series, "each writer's last pass, after every removal, is dropped");
     }
 
+    [Fact]
+    public async Task Increments_made_before_the_removal_are_sent_while_other_threads_race_it()
+    {
+        // A review's probe: an increment straddling the removal took back everything the counter held, those made
+        // before the removal too, and counted them dropped (175 of 300 trials short).
+        const int Trials = 300;
+        const int Before = 1000;
+        int shortTrials = 0;
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            var counters = new ClientCounters();
+            var buffer = new ObservationBuffer(10, counters);
+            var registry = new SeriesRegistry(counters, buffer);
+            var writer = new BatchWriter(registry, buffer, 1000, 1024 * 1024, counters);
+            var counter = registry.Counter("jobs_total", Sandbox("x"), null);
+            for (int i = 0; i < Before; i++)
+            {
+                counter.Inc();
+            }
+
+            bool stop = false;
+            long racing = 0;
+            using var go = new Barrier(3);
+            var racers = Enumerable.Range(0, 2).Select(_ => Task.Run(() =>
+            {
+                go.SignalAndWait();
+                long mine = 0;
+                while (!Volatile.Read(ref stop))
+                {
+                    counter.Inc();
+                    mine++;
+                }
+
+                Interlocked.Add(ref racing, mine);
+            })).ToArray();
+            go.SignalAndWait();
+            Thread.SpinWait(2000);
+            Assert.True(registry.Remove(counter.Definition, counter));
+            var last = writer.Drain();
+            Volatile.Write(ref stop, true);
+            await Task.WhenAll(racers);
+
+            double sent = last.SelectMany(batch => JsonDocument.Parse(batch.Body).RootElement.EnumerateArray().ToArray())
+                .Sum(record => record.GetProperty("value").GetDouble());
+            if (sent < Before)
+            {
+                shortTrials++;
+            }
+
+            Assert.Equal(Before + racing, sent + counters.Dropped);
+        }
+
+        Assert.Equal(0, shortTrials);
+    }
+
     private static Dictionary<string, string> Sandbox(string id) => new() { ["sandbox"] = id };
 
     /// <summary>"a=2 b=1": each record's sandbox label and value, in the batch's order.</summary>
