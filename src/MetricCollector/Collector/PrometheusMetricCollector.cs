@@ -264,7 +264,12 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
                     }
                 }
 
-                _byPushedName.TryAdd(record.Name, metric);
+                // Only a metric of the record's type: a counter "x" finds a gauge "x_total" too, and is refused; cached,
+                // it sent every later gauge "x" to "x_total" (a review's fuzzer).
+                if (metric.Definition.Type == record.Type)
+                {
+                    _byPushedName.TryAdd(record.Name, metric);
+                }
             }
 
             var definition = metric.Definition;

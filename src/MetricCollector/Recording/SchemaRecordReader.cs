@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -140,7 +141,7 @@ internal static class SchemaRecordReader
 
     /// <summary>
     /// Newtonsoft reads integers beyond 64 bits as <see cref="BigInteger"/>, which NJsonSchema's number check cannot
-    /// convert (it throws); such a number becomes the double it denotes, +-Infinity when out of range, which the
+    /// convert (it throws); such a number becomes the nearest double, +-Infinity when out of range, which the
     /// collector then refuses as not finite.
     /// </summary>
     private static void ReplaceBigIntegers(JToken token)
@@ -148,7 +149,8 @@ internal static class SchemaRecordReader
         switch (token)
         {
             case JValue { Value: BigInteger big } value:
-                value.Value = (double)big;
+                // Through its digits: the conversion of a BigInteger to double truncates instead of rounding.
+                value.Value = double.Parse(big.ToString(CultureInfo.InvariantCulture), NumberStyles.Integer, CultureInfo.InvariantCulture);
                 break;
             case JContainer container:
                 for (var child = container.First; child is not null; child = child.Next)

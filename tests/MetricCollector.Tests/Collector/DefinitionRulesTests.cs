@@ -19,6 +19,27 @@ public sealed class DefinitionRulesTests
         Assert.Equal("pool_size", outcome.Rejection.ExistingDefinition.Name);
     }
 
+    [Theory]
+    [InlineData(MetricType.Gauge)]
+    [InlineData(MetricType.Histogram)]
+    public async Task A_counter_refused_for_the_name_its_total_takes_leaves_later_records_of_its_own_name_to_their_own_metric(MetricType type)
+    {
+        // A review's fuzzer: the refused counter "x" left "x" pointing at "x_total" (a gauge), so a later gauge "x" was
+        // written into "x_total", and a histogram "x" into the histogram "x_total".
+        var collector = TestCollector.Create();
+        await collector.RecordAsync(new MetricRecord("x_total", type) { Value = 5 });
+        var counter = await collector.RecordAsync(TestCollector.Counter("x"));
+
+        var own = await collector.RecordAsync(new MetricRecord("x", type) { Value = 7 });
+
+        Assert.Equal(RejectionReason.DefinitionConflict, counter.Rejection!.Reason);
+        Assert.Null(own.Rejection);
+        var samples = TestCollector.Samples(await collector.ExposeAsync());
+        string value = type == MetricType.Gauge ? "" : "_sum";
+        Assert.Equal(5, samples["x_total" + value]);
+        Assert.Equal(7, samples["x" + value]);
+    }
+
     [Fact]
     public async Task A_different_label_name_set_is_a_conflict_and_leaves_the_series_untouched()
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
@@ -184,6 +185,25 @@ public sealed class CompiledSchemaTests
 
         Assert.NotNull(CompiledRecordSchema.TryCompile(RecordSchema.ReadText()));
         Assert.Null(CompiledRecordSchema.TryCompile(schema.ToJsonString()));
+    }
+
+    [Theory]
+    [InlineData("9223372036854777855")]
+    [InlineData("49183380649905222844")]
+    [InlineData("-49183380649905222844")]
+    [InlineData("123456789012345678901234567890")]
+    public void Both_paths_read_an_integer_beyond_64_bits_as_the_nearest_double_as_its_decimal_form_reads(string digits)
+    {
+        // A review: the conversion through BigInteger truncated, so 49183380649905222844 read 4.918338064990522e19
+        // and the same number written "...844.0" read 4.9183380649905226e19.
+        double nearest = double.Parse(digits + ".0", CultureInfo.InvariantCulture);
+        byte[] body = Encoding.UTF8.GetBytes($$"""{"metric_name":"g","metric_type":"gauge","value":{{digits}}}""");
+
+        var reference = SchemaRecordReader.Read(body, 1000, out _);
+        var fast = MetricRecordReader.Read(body, 1000, out _);
+
+        Assert.Equal(nearest, reference.Items[0].Record!.Value);
+        Assert.Equal(nearest, fast.Items[0].Record!.Value);
     }
 
     private static JsonTape Tape(string json)

@@ -7,7 +7,7 @@ namespace MetricCollector.Recording.Validation;
 
 /// <summary>
 /// A JSON number as the reference path sees it: Newtonsoft reads a number without fraction or exponent that fits 64
-/// bits as an integer, a longer one as a <see cref="BigInteger"/> (which the reader turns into the double it denotes)
+/// bits as an integer, a longer one as a <c>BigInteger</c> (which the reader turns into the nearest double)
 /// and anything else as a double; NJsonSchema then compares it with the schema's bounds as a <see cref="decimal"/>.
 /// </summary>
 internal readonly struct JsonNumber
@@ -46,8 +46,9 @@ internal readonly struct JsonNumber
             return new JsonNumber(true, integer, integer);
         }
 
-        // Rare: only integers beyond 64 bits come here, so the text may as well become a string.
-        return new JsonNumber(false, 0, (double)BigInteger.Parse(Encoding.ASCII.GetString(raw), NumberStyles.Integer, CultureInfo.InvariantCulture));
+        // Integers beyond 64 bits: the nearest double, as the same digits with ".0" give (a BigInteger's conversion
+        // truncates, a review found: 49183380649905222844 read 4.918338064990522e19, not ...226e19).
+        return new JsonNumber(false, 0, double.Parse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture));
     }
 
     /// <summary>
