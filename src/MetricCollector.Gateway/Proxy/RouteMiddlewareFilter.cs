@@ -6,7 +6,8 @@ namespace MetricCollector.Gateway.Proxy;
 /// Refuses a route that asks for an ASP.NET Core middleware the gateway does not run: with <c>Timeout</c>,
 /// <c>TimeoutPolicy</c> or <c>CorsPolicy</c> YARP loads the route and then fails every request of it with 500, before
 /// the instrumentation sees it, so uncounted; with <c>RateLimiterPolicy</c> or <c>OutputCachePolicy</c> the policy would
-/// silently do nothing. Empty names, which YARP ignores, and <c>"Disable"</c> for a timeout or rate limiter policy,
+/// silently do nothing; with an <c>AuthorizationPolicy</c> other than <c>"Anonymous"</c> ASP.NET Core fails every
+/// request with 500 (no authentication scheme is configured). Empty names, which YARP ignores, and <c>"Disable"</c> for a timeout or rate limiter policy,
 /// which asks for what the gateway does anyway, are let through. Refused as <see cref="DestinationAddressFilter"/>
 /// refuses: at start the gateway stops naming the setting; on a reload YARP keeps the configuration it had and
 /// <see cref="ProxyConfigReloadLog"/> logs why.
@@ -48,6 +49,14 @@ internal sealed class RouteMiddlewareFilter : IProxyConfigFilter
         if (!string.IsNullOrEmpty(route.OutputCachePolicy))
         {
             throw Refused(route, "OutputCachePolicy", "output caching, so the policy would do nothing");
+        }
+
+        // Any policy but "Anonymous" asks for a user, and the gateway configures no authentication scheme to find one:
+        // ASP.NET Core failed every request of the route with 500, before the instrumentation (a review: a route
+        // failing every request looked idle).
+        if (!string.IsNullOrEmpty(route.AuthorizationPolicy) && !string.Equals(route.AuthorizationPolicy, "Anonymous", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"ReverseProxy:Routes:{route.RouteId}:AuthorizationPolicy (route '{route.RouteId}') is '{route.AuthorizationPolicy}', but the gateway configures no authentication, so every request of the route would fail with 500. Remove it, or set it to \"Anonymous\"; the backends check their own credentials, which pass through.");
         }
 
         return ValueTask.FromResult(route);

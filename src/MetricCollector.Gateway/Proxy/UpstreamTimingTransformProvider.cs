@@ -39,7 +39,10 @@ internal sealed class UpstreamTimingTransformProvider(GatewayMetrics metrics) : 
                 var proxy = transform.HttpContext.GetReverseProxyFeature();
                 if (proxy.ProxiedDestination is { } destination)
                 {
-                    metrics.UpstreamFor(proxy.Cluster.Config.ClusterId, destination).Observe(Stopwatch.GetElapsedTime(start.Timestamp).TotalSeconds);
+                    // The cluster's id as its state holds it, as the request series and the health gauge take it: a
+                    // reload that changes only its case keeps the state, and the config's new text split the labels.
+                    string cluster = proxy.Route.Cluster?.ClusterId ?? proxy.Cluster.Config.ClusterId;
+                    metrics.UpstreamFor(cluster, destination).Observe(Stopwatch.GetElapsedTime(start.Timestamp).TotalSeconds);
                 }
             }
 

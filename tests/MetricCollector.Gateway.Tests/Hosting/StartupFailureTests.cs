@@ -36,6 +36,7 @@ public sealed class StartupFailureTests : IDisposable
     [InlineData("--ReverseProxy:Routes:mcp:RateLimiterPolicy=default", "ReverseProxy:Routes:mcp:RateLimiterPolicy", "would do nothing")]
     [InlineData("--ReverseProxy:Routes:mcp:CorsPolicy=disable", "ReverseProxy:Routes:mcp:CorsPolicy", "CORS")]
     [InlineData("--ReverseProxy:Routes:mcp:OutputCachePolicy=default", "ReverseProxy:Routes:mcp:OutputCachePolicy", "would do nothing")]
+    [InlineData("--ReverseProxy:Routes:router:AuthorizationPolicy=default", "ReverseProxy:Routes:router:AuthorizationPolicy", "route 'router'", "no authentication", "\"Anonymous\"")]
     [InlineData("--MetricCollector:DefaultBuckets=0.1,0.5", "MetricCollector:DefaultBuckets", "MetricCollector:DefaultBuckets:0=0.1")]
     [InlineData("--Gateway:Mcp:AllowedTools:0=bad name!", "Gateway:Mcp:AllowedTools:0", "letters, digits")]
     [InlineData("--Gateway:Auth:Keys=abc", "Gateway:Auth:Keys:0:Key=abc", "Gateway__Auth__Keys__0__Key")]

@@ -54,6 +54,31 @@ public sealed class ProxyConfigReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cluster_renamed_only_in_case_keeps_one_cluster_label_on_every_series()
+    {
+        // YARP's ids ignore case, so the reload keeps the cluster's state and its old text, which the request series
+        // carry; the upstream histogram took the new text (a review: joins on cluster broke).
+        using (var before = await _gateway.Client.GetAsync("/router/x"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        using var renamed = new ProxyConfigFile();
+        renamed.Route("router", "Request-Router", "/router/{**rest}").Cluster("Request-Router", [_upstream.Url!, _upstream.Url!]).Write(_config.Path);
+        bool secondDestinationUsed = await Poll.UntilAsync(async () =>
+        {
+            using var response = await _gateway.Client.GetAsync("/router/x");
+            return (await _gateway.MetricsAsync()).Split('\n').Any(line =>
+                line.StartsWith("gateway_upstream_duration_seconds_count{", StringComparison.Ordinal) && line.Contains("destination=\"d2\"", StringComparison.Ordinal));
+        });
+
+        Assert.True(secondDestinationUsed);
+        string metrics = await _gateway.MetricsAsync();
+        Assert.DoesNotContain("cluster=\"Request-Router\"", metrics, StringComparison.Ordinal);
+        Assert.Contains("""gateway_upstream_duration_seconds_count{cluster="request-router",destination="d2"}""", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_json_is_logged_as_a_warning_and_the_routes_it_had_stay()
     {
         using var logs = new CapturedLogs();
