@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MetricCollector.Gateway.Proxy;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -38,6 +39,15 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             if (e is BadHttpRequestException bad)
             {
                 context.Response.StatusCode = bad.StatusCode;
+            }
+
+            // No next request on this HTTP/1.x connection: the peek examined the body without consuming it, so Kestrel
+            // cannot reset its input after the failed read, and reading the next request failed "Reading is already in
+            // progress", a warning with a stack trace for every client that closed mid-body (a review). An HTTP/2
+            // stream's failure leaves its connection's other streams alone.
+            if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+            {
+                context.Features.Get<IConnectionLifetimeNotificationFeature>()?.RequestClose();
             }
 
             return;
