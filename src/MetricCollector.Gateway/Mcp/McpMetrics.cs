@@ -13,9 +13,10 @@ namespace MetricCollector.Gateway.Mcp;
 /// The MCP metrics, in the collector (the histogram in its own store, see <see cref="HostHistogram"/>), and which routes
 /// carry MCP. The tool names a route has given labels to are kept by route id, not with YARP's route object: a reload
 /// replaces that object, and a fresh budget on each one would let every ConfigMap update add MaxTools more series.
-/// They are dropped when a reload removes the route.
+/// They are kept when a reload removes the route, as its series are: a fresh budget after each removal let a route
+/// removed and added back twice show three times MaxTools tool series (a review).
 /// </summary>
-internal sealed class McpMetrics : IDisposable
+internal sealed class McpMetrics
 {
     /// <summary>Route metadata key: <c>"true"</c> or <c>"false"</c> overrides whether a route is read as MCP.</summary>
     public const string RouteMetadataKey = "Mcp";
@@ -27,13 +28,10 @@ internal sealed class McpMetrics : IDisposable
     private readonly ConcurrentDictionary<string, McpToolLabels> _tools = new(StringComparer.OrdinalIgnoreCase);
     private readonly Func<string, McpToolLabels> _createTools;
     private readonly McpInstrumentationOptions _options;
-    private readonly IProxyConfigProvider _configProvider;
-    private readonly IDisposable _subscription;
 
-    public McpMetrics(PrometheusMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions, IProxyConfigProvider configProvider)
+    public McpMetrics(PrometheusMetricCollector collector, IOptions<McpInstrumentationOptions> options, IOptions<Proxy.GatewayInstrumentationOptions> gatewayOptions)
     {
         _options = options.Value;
-        _configProvider = configProvider;
         var factory = collector.Factory;
         Requests = factory.CreateCounter(
             "gateway_mcp_requests_total",
@@ -50,7 +48,6 @@ internal sealed class McpMetrics : IDisposable
             ["route", "method", "code"]);
         _createRoute = CreateRoute;
         _createTools = _ => new McpToolLabels(_options);
-        _subscription = ChangeToken.OnChange(() => configProvider.GetConfig().ChangeToken, DropRemovedRoutes);
     }
 
     public Counter Requests { get; }
@@ -77,25 +74,5 @@ internal sealed class McpMetrics : IDisposable
             // case, so "Core-MCP-Server" reaches core-mcp-server, and was not read as MCP when its text was compared.
             : string.Equals(route.Cluster?.ClusterId ?? config.ClusterId, _options.Cluster, StringComparison.Ordinal);
         return isMcp ? new McpRoute(this, config.RouteId, _tools.GetOrAdd(config.RouteId, _createTools)) : NotMcp;
-    }
-
-    public void Dispose() => _subscription.Dispose();
-
-    // YARP compares route ids ignoring case, and so does _tools.
-    private void DropRemovedRoutes()
-    {
-        var routes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var route in _configProvider.GetConfig().Routes)
-        {
-            routes.Add(route.RouteId);
-        }
-
-        foreach (string routeId in _tools.Keys)
-        {
-            if (!routes.Contains(routeId))
-            {
-                _tools.TryRemove(routeId, out _);
-            }
-        }
     }
 }
