@@ -79,8 +79,10 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
     {
         var error = context.Features.Get<IForwarderErrorFeature>()?.Error ?? ForwarderError.None;
         // A client that left (an event stream closed midway, a call given up on) is not a failed call: the server may
-        // well have done its part.
-        bool canceled = GatewayInstrumentationMiddleware.IsCanceledByClient(error) || context.RequestAborted.IsCancellationRequested;
+        // well have done its part. An upstream that failed is, though YARP then aborts the client's connection too,
+        // which sets RequestAborted a moment later or sooner (a review saw 7 of 100 upstream resets counted canceled).
+        bool canceled = GatewayInstrumentationMiddleware.IsCanceledByClient(error)
+            || (context.RequestAborted.IsCancellationRequested && !IsDestinationFailure(error));
         bool httpError = !canceled && (context.Response.StatusCode >= 400 || error != ForwarderError.None);
         var errors = httpError || canceled ? null : McpMessageReader.ReadErrors(capture.CapturedJson());
         foreach (var call in calls)
@@ -94,7 +96,9 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             {
                 outcome = "http_error";
             }
-            else if (errors is not null && (errors.TryGetValue(call.Id ?? "", out int code) || (calls.Count == 1 && errors.TryGetValue("", out code))))
+            // One error object answering the whole body (not an array): every call of it failed, a batch too (a server
+            // that takes no batches answers one with a single "Invalid Request"; a review saw its calls counted ok).
+            else if (errors is not null && (errors.TryGetValue("", out int code) || errors.TryGetValue(call.Id ?? "", out code)))
             {
                 outcome = "jsonrpc_error";
                 route.CountError(call, code);
@@ -160,6 +164,11 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
         IOException => new PeekFailure(ForwarderError.RequestBodyClient, e),
         _ => null,
     };
+
+    /// <summary>Whether the upstream, not the client, failed the request (YARP's errors naming the destination).</summary>
+    private static bool IsDestinationFailure(ForwarderError error) => error is ForwarderError.Request or ForwarderError.RequestTimedOut
+        or ForwarderError.RequestBodyDestination or ForwarderError.ResponseHeaders or ForwarderError.ResponseBodyDestination
+        or ForwarderError.UpgradeRequestDestination or ForwarderError.UpgradeResponseDestination or ForwarderError.NoAvailableDestinations;
 
     private static bool IsIdentity(Microsoft.Extensions.Primitives.StringValues codings) =>
         codings.Count == 0 || (codings.Count == 1 && string.Equals(codings[0]?.Trim(), "identity", StringComparison.OrdinalIgnoreCase));

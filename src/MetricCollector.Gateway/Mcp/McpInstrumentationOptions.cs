@@ -22,11 +22,12 @@ public sealed class McpInstrumentationOptions
     /// <summary>
     /// Distinct tool names recorded per route id (default 50), first come first served, for the life of the process;
     /// later ones are recorded as <c>other</c>. Any client can fill them: prefer <see cref="AllowedTools"/> in production.
+    /// Not applied with <see cref="AllowedTools"/>, whose list bounds the names itself.
     /// </summary>
     [Range(0, 10_000)]
     public int MaxTools { get; set; } = 50;
 
-    /// <summary>When set, only these tool names are recorded; the rest are <c>other</c>.</summary>
+    /// <summary>When set, only these tool names are recorded, every one of them; the rest are <c>other</c>.</summary>
 #pragma warning disable CA1819 // Bound from configuration, which replaces arrays whole.
     public string[]? AllowedTools { get; set; }
 #pragma warning restore CA1819

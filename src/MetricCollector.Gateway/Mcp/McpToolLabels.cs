@@ -32,7 +32,9 @@ internal sealed class McpToolLabels(McpInstrumentationOptions options)
 
         lock (_addLock)
         {
-            if (_known.Count >= options.MaxTools && !_known.ContainsKey(tool))
+            // An allow-list bounds the labels itself: every listed name gets its own, more than MaxTools too (a review
+            // found the 51st of 60 listed tools counted other, without a word).
+            if (_allowed is null && _known.Count >= options.MaxTools && !_known.ContainsKey(tool))
             {
                 return McpMethods.Other;
             }

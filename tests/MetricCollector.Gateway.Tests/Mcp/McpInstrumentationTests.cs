@@ -33,6 +33,9 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"no such method"}}]"""));
         _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/broken")).AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+        _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/nobatch")).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batches are not supported"}}"""));
         _config
             .Route("mcp", "core-mcp-server", "/mcp/{**rest}")
             .Route("plain", "core-mcp-server", "/plain/{**rest}")
@@ -86,6 +89,24 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         Assert.Equal(3, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="202"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="503"}"""));
+    }
+
+    [Fact]
+    public async Task A_batch_answered_with_one_error_counts_the_error_for_each_of_its_calls()
+    {
+        // A server that takes no batches (MCP 2025-06-18 dropped them) answers one with a single error object: a review
+        // saw the batch's calls counted ok.
+        using (var response = await PostAsync("[" + ToolCall("search", 10) + """,{"jsonrpc":"2.0","id":11,"method":"ping"}]""", "/mcp/nobatch"))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="tools/call",tool="search",outcome="jsonrpc_error"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="ping",tool="",outcome="jsonrpc_error"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_jsonrpc_errors_total{{{Route}}method="tools/call",code="-32600"}"""));
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_jsonrpc_errors_total{{{Route}}method="ping",code="-32600"}"""));
+        Assert.Null(MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="tools/call",tool="search",outcome="ok"}"""));
     }
 
     [Fact]

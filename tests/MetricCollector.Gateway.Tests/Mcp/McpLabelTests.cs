@@ -26,6 +26,14 @@ public sealed class McpLabelTests
     }
 
     [Fact]
+    public void Every_allow_listed_tool_gets_its_own_label_beyond_max_tools()
+    {
+        var tools = new McpToolLabels(new McpInstrumentationOptions { MaxTools = 2, AllowedTools = ["t1", "t2", "t3"] });
+
+        Assert.Equal(["t1", "t2", "t3", "other"], new[] { tools.Label("t1"), tools.Label("t2"), tools.Label("t3"), tools.Label("t4") });
+    }
+
+    [Fact]
     public void Tool_names_that_are_not_names_are_other()
     {
         var tools = new McpToolLabels(new McpInstrumentationOptions());
