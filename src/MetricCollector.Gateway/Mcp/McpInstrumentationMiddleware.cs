@@ -98,10 +98,18 @@ internal sealed class McpInstrumentationMiddleware(RequestDelegate next, McpMetr
             }
             // One error object answering the whole body (not an array): every call of it failed, a batch too (a server
             // that takes no batches answers one with a single "Invalid Request"; a review saw its calls counted ok).
-            else if (errors is not null && (errors.TryGetValue("", out int code) || errors.TryGetValue(call.Id ?? "", out code)))
+            else if (errors is not null && (errors.TryGetValue("", out int? code) || errors.TryGetValue(call.Id ?? "", out code)))
             {
-                outcome = "jsonrpc_error";
-                route.CountError(call, code);
+                if (code is int jsonRpcCode)
+                {
+                    outcome = "jsonrpc_error";
+                    route.CountError(call, jsonRpcCode);
+                }
+                else
+                {
+                    // The tool ran and failed ("isError": true in its result): MCP's way, not a JSON-RPC error.
+                    outcome = "tool_error";
+                }
             }
 
             route.Count(call, outcome, seconds);

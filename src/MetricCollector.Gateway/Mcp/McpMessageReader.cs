@@ -73,23 +73,25 @@ internal static class McpMessageReader
     }
 
     /// <summary>
-    /// The JSON-RPC errors of a JSON response: for a single response, its error code under the key <c>""</c>; for a
-    /// batch, each error code by the raw JSON text of its id. Null when there is none or the body is not JSON.
+    /// The failures a JSON response reports: for a single response under the key <c>""</c>, for a batch by the raw JSON
+    /// text of each response's id; a JSON-RPC error as its code, a tool's own failure (a result with
+    /// <c>"isError": true</c>, as MCP reports a tool that ran and failed) as null. Null when there is none or the body is
+    /// not JSON.
     /// </summary>
-    public static Dictionary<string, int>? ReadErrors(ReadOnlySpan<byte> body)
+    public static Dictionary<string, int?>? ReadErrors(ReadOnlySpan<byte> body)
     {
-        if (body.IsEmpty || body.IndexOf("\"error\""u8) < 0)
+        if (body.IsEmpty || (body.IndexOf("\"error\""u8) < 0 && body.IndexOf("\"isError\""u8) < 0))
         {
             return null;
         }
 
-        var errors = new Dictionary<string, int>(StringComparer.Ordinal);
+        var errors = new Dictionary<string, int?>(StringComparer.Ordinal);
         try
         {
             var reader = new Utf8JsonReader(body.StartsWith(RecordBodyEncoding.Utf8Bom) ? body[RecordBodyEncoding.Utf8Bom.Length..] : body);
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && ErrorCode(root) is int code)
+            if (root.ValueKind == JsonValueKind.Object && Failure(root, out int? code))
             {
                 errors[""] = code;
             }
@@ -97,7 +99,7 @@ internal static class McpMessageReader
             {
                 foreach (var response in root.EnumerateArray())
                 {
-                    if (response.ValueKind == JsonValueKind.Object && ErrorCode(response) is int itemCode && response.TryGetProperty("id", out var id))
+                    if (response.ValueKind == JsonValueKind.Object && Failure(response, out int? itemCode) && response.TryGetProperty("id", out var id))
                     {
                         errors[id.GetRawText()] = itemCode;
                     }
@@ -199,8 +201,17 @@ internal static class McpMessageReader
     private static string RawText(ref Utf8JsonReader reader) =>
         reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : Encoding.UTF8.GetString(reader.ValueSpan);
 
-    private static int? ErrorCode(JsonElement response) =>
-        response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object
-            ? error.TryGetProperty("code", out var code) && code.TryGetInt32(out int value) ? value : 0
-            : null;
+    /// <summary>Whether the response reports a failure: a JSON-RPC error (its code) or a tool's (null).</summary>
+    private static bool Failure(JsonElement response, out int? code)
+    {
+        if (response.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+        {
+            code = error.TryGetProperty("code", out var value) && value.TryGetInt32(out int number) ? number : 0;
+            return true;
+        }
+
+        code = null;
+        return response.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+            && result.TryGetProperty("isError", out var isError) && isError.ValueKind == JsonValueKind.True;
+    }
 }

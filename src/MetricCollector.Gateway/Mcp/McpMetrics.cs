@@ -35,7 +35,7 @@ internal sealed class McpMetrics
         var factory = collector.Factory;
         Requests = factory.CreateCounter(
             "gateway_mcp_requests_total",
-            "MCP JSON-RPC messages through the proxy, by route, method, tool (tools/call) and outcome (ok, jsonrpc_error, http_error, canceled).",
+            "MCP JSON-RPC messages through the proxy, by route, method, tool (tools/call) and outcome (ok, tool_error, jsonrpc_error, http_error, canceled).",
             ["route", "method", "tool", "outcome"]);
         Duration = collector.CreateHostHistogram(
             "gateway_mcp_request_duration_seconds",

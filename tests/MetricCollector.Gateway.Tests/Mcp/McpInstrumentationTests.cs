@@ -33,6 +33,9 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""[{"jsonrpc":"2.0","id":1,"result":{}},{"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"no such method"}}]"""));
         _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/broken")).AtPriority(1).RespondWith(Response.Create().WithStatusCode(503));
+        _upstream.Given(Request.Create().UsingPost().WithBody(new WildcardMatcher("*\"name\":\"failing\"*"))).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"disk full"}],"isError":true}}"""));
         _upstream.Given(Request.Create().UsingPost().WithPath("/mcp/nobatch")).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"batches are not supported"}}"""));
@@ -89,6 +92,21 @@ public sealed class McpInstrumentationTests : IAsyncLifetime
         Assert.Equal(3, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="200"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="202"}"""));
         Assert.Equal(1, MetricsText.Value(metrics, """gateway_requests_total{route="mcp",cluster="core-mcp-server",method="POST",code="503"}"""));
+    }
+
+    [Fact]
+    public async Task A_tool_that_ran_and_failed_is_counted_tool_error_not_ok_nor_a_json_rpc_error()
+    {
+        // MCP reports a tool's own failure as a result with "isError": true; a review saw every such call counted ok.
+        using (var response = await PostAsync(ToolCall("failing")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        string metrics = await _gateway.MetricsAsync();
+        Assert.Equal(1, MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="tools/call",tool="failing",outcome="tool_error"}"""));
+        Assert.Null(MetricsText.Value(metrics, $$"""gateway_mcp_requests_total{{{Route}}method="tools/call",tool="failing",outcome="ok"}"""));
+        Assert.Equal(0, MetricsText.Count(metrics, "gateway_mcp_jsonrpc_errors_total"));
     }
 
     [Fact]

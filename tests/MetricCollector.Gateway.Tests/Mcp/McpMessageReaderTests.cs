@@ -74,6 +74,19 @@ public sealed class McpMessageReaderTests
     }
 
     [Fact]
+    public void A_tool_result_marked_as_an_error_is_read_as_a_failure_without_a_code_alone_and_in_a_batch()
+    {
+        var single = McpMessageReader.ReadErrors("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}"""u8);
+        var batch = McpMessageReader.ReadErrors("""[{"jsonrpc":"2.0","id":1,"result":{"isError":false}},{"jsonrpc":"2.0","id":2,"result":{"isError":true}},{"jsonrpc":"2.0","id":3,"error":{"code":-32602}}]"""u8);
+
+        Assert.Null(Assert.Single(single!, e => e.Key == "").Value);
+        Assert.Equal(2, batch!.Count);
+        Assert.Null(batch["2"]);
+        Assert.Equal(-32602, batch["3"]);
+        Assert.Null(McpMessageReader.ReadErrors("""{"jsonrpc":"2.0","id":1,"result":{"isError":false}}"""u8));
+    }
+
+    [Fact]
     public void A_response_with_a_byte_order_mark_has_its_error_read()
     {
         byte[] body = [0xEF, 0xBB, 0xBF, .. """{"jsonrpc":"2.0","id":1,"error":{"code":-32601,"message":"m"}}"""u8];
