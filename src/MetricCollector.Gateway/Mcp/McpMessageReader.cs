@@ -26,18 +26,28 @@ internal static class McpMessageReader
             {
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
                 {
-                    calls.Add(ReadCall(ref reader, tools));
+                    calls.Add(ReadCall(ref reader));
                 }
             }
             else
             {
-                calls.Add(ReadCall(ref reader, tools));
+                calls.Add(ReadCall(ref reader));
             }
 
             // Trailing content makes the whole body malformed, as a JSON-RPC server would see it.
             if (reader.Read())
             {
                 calls.Clear();
+            }
+
+            // Only a body read whole takes places among the route's tool names: one thrown away as malformed took them
+            // while counted malformed, and the real tools found the cap full of names no series showed (a review).
+            for (int i = 0; i < calls.Count; i++)
+            {
+                if (calls[i].Method == "tools/call")
+                {
+                    calls[i] = calls[i] with { Tool = tools.Label(calls[i].Tool) };
+                }
             }
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
@@ -117,7 +127,7 @@ internal static class McpMessageReader
     }
 
     /// <summary>Reads one message whose first token the reader is on, leaving the reader on its last token.</summary>
-    private static McpCall ReadCall(ref Utf8JsonReader reader, McpToolLabels tools)
+    private static McpCall ReadCall(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
@@ -159,11 +169,13 @@ internal static class McpMessageReader
 
         if (method is null)
         {
-            return Malformed;
+            // Its id still matches the error the server answers it with (a review saw that error counted ok).
+            return id is null ? Malformed : Malformed with { Id = id };
         }
 
+        // The tool's raw name for now: ReadCalls labels it once the whole body has been read.
         string label = McpMethods.Label(method);
-        return new McpCall(label, label == "tools/call" ? tools.Label(tool) : "", id);
+        return new McpCall(label, label == "tools/call" ? tool ?? "" : "", id);
     }
 
     /// <summary>The <c>name</c> member of a <c>params</c> object, skipping the rest; the reader ends on the value's last token.</summary>

@@ -74,6 +74,27 @@ public sealed class McpMessageReaderTests
     }
 
     [Fact]
+    public void A_body_thrown_away_as_malformed_takes_no_place_among_the_tool_names()
+    {
+        // A review: 34 bodies with trailing junk, counted malformed, took 34 of the 50 places.
+        var tools = new McpToolLabels(new McpInstrumentationOptions { MaxTools = 1 });
+
+        var junk = McpMessageReader.ReadCalls(new ReadOnlySequence<byte>("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"ghost"}} x"""u8.ToArray()), tools);
+        var real = McpMessageReader.ReadCalls(new ReadOnlySequence<byte>("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search"}}"""u8.ToArray()), tools);
+
+        Assert.Equal("malformed", Assert.Single(junk).Method);
+        Assert.Equal(new McpCall("tools/call", "search", "2"), Assert.Single(real));
+    }
+
+    [Fact]
+    public void A_batch_message_with_an_id_and_no_method_keeps_its_id_for_the_servers_error()
+    {
+        var calls = Read("""[{"jsonrpc":"2.0","id":20,"method":"ping"},{"jsonrpc":"2.0","id":21}]"""u8.ToArray());
+
+        Assert.Equal([new McpCall("ping", "", "20"), new McpCall("malformed", "", "21")], calls);
+    }
+
+    [Fact]
     public void A_tool_result_marked_as_an_error_is_read_as_a_failure_without_a_code_alone_and_in_a_batch()
     {
         var single = McpMessageReader.ReadErrors("""{"jsonrpc":"2.0","id":1,"result":{"content":[],"isError":true}}"""u8);
