@@ -185,16 +185,22 @@ public sealed class ShutdownTests : IDisposable
         Assert.Contains("503 Service Unavailable", logged, StringComparison.Ordinal);
     }
 
+    /// <summary>A client with a 0.5 s shutdown deadline, whose collector answers after <paramref name="delay"/>, within one attempt.</summary>
+    private TestClient WithSlowCollector(TimeSpan delay)
+    {
+        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(delay));
+        return TestClient.Create(_collector.Address, o =>
+        {
+            o.AttemptTimeout = delay * 2;
+            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
+        });
+    }
+
     [Fact]
     public async Task Stopping_while_the_collector_is_too_slow_says_the_shutdown_deadline_passed()
     {
-        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(5)));
-        await using var test = TestClient.Create(_collector.Address, o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromSeconds(30);
-            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
-        });
+        await using var test = WithSlowCollector(TimeSpan.FromSeconds(5));
         test.Client.Counter("jobs_total").Inc();
 
         await test.Client.StopAsync();
@@ -207,13 +213,7 @@ public sealed class ShutdownTests : IDisposable
     public async Task Stopping_while_a_callers_flush_waits_on_a_slow_collector_ends_at_the_deadline_and_that_flush_answers_false()
     {
         // The caller's flush held the flush lock through its whole attempt: a review saw a 0.5 s ShutdownTimeout last 8 s.
-        _collector.Server.Given(Request.Create().WithPath("/record").UsingPost()).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(202).WithDelay(TimeSpan.FromSeconds(8)));
-        await using var test = TestClient.Create(_collector.Address, o =>
-        {
-            o.AttemptTimeout = TimeSpan.FromSeconds(60);
-            o.ShutdownTimeout = TimeSpan.FromMilliseconds(500);
-        });
+        await using var test = WithSlowCollector(TimeSpan.FromSeconds(8));
         test.Client.Counter("jobs_total").Inc();
         var callersFlush = test.Client.FlushAsync();
         await Task.Delay(200);
