@@ -124,8 +124,23 @@ public sealed class MetricCollectorClient : IAsyncDisposable, IDisposable
     /// </summary>
     /// <param name="cancellationToken">Stops waiting; what is unsent stays buffered.</param>
     /// <returns>True when nothing is left waiting; false when something is, or when the client has stopped.</returns>
-    public Task<bool> FlushAsync(CancellationToken cancellationToken = default) =>
-        Volatile.Read(ref _stopped) == 1 ? Task.FromResult(false) : _sender.FlushAsync(cancellationToken);
+    public async Task<bool> FlushAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _stopped) == 1)
+        {
+            return false;
+        }
+
+        try
+        {
+            return await _sender.FlushAsync(cancellationToken);
+        }
+        catch (ObjectDisposedException) when (Volatile.Read(ref _stopped) == 1)
+        {
+            // Disposed between the check above and the flush (a review's racing threads): stopped, as the check says.
+            return false;
+        }
+    }
 
     /// <summary>
     /// Stops the background sender and sends what is buffered, for at most

@@ -52,7 +52,7 @@ internal sealed class SeriesDefinition(
 
     public void Remove() => _removed = true;
 
-    private volatile bool _retired;
+    private int _retired;
 
     /// <summary>
     /// Whether the sender has taken the removed series' last values (it saw <see cref="Removed"/> before draining), so
@@ -60,9 +60,11 @@ internal sealed class SeriesDefinition(
     /// takes it back and counts it dropped. Set by the sender only, after that last drain and before a sweep that takes
     /// what a recorder added in between.
     /// </summary>
-    public bool Retired => _retired;
+    public bool Retired => Volatile.Read(ref _retired) != 0;
 
-    public void Retire() => _retired = true;
+    // Interlocked, a full fence: the sweep that follows reads what a recorder wrote only after this is visible to it
+    // (a gauge's sweep reads its version with a plain volatile read, which a volatile write may pass).
+    public void Retire() => Interlocked.Exchange(ref _retired, 1);
 
     /// <summary>The most refreshes a series refused for a limit sits out in a row: 15, so it is tried every 16th.</summary>
     internal const int MaxRefreshesSkipped = 15;

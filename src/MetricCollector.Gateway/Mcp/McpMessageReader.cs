@@ -68,6 +68,8 @@ internal static class McpMessageReader
 
     private static readonly McpCall Malformed = new(McpMethods.Malformed, "", null);
 
+    private static readonly McpCall ClientResponse = new(McpMethods.Response, "", null);
+
     // RFC 8259 lets a parser skip a leading UTF-8 byte order mark, as POST /record does; Utf8JsonReader does not.
     private static ReadOnlySequence<byte> WithoutByteOrderMark(ReadOnlySequence<byte> body)
     {
@@ -90,7 +92,7 @@ internal static class McpMessageReader
     /// </summary>
     public static Dictionary<string, int?>? ReadErrors(ReadOnlySpan<byte> body)
     {
-        if (body.IsEmpty || (body.IndexOf("\"error\""u8) < 0 && body.IndexOf("\"isError\""u8) < 0))
+        if (body.IsEmpty || (body.IndexOf("\"error\""u8) < 0 && !SaysIsErrorTrue(body)))
         {
             return null;
         }
@@ -138,9 +140,16 @@ internal static class McpMessageReader
         string? method = null;
         string? tool = null;
         string? id = null;
+        bool answers = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("method"u8))
+            if (reader.ValueTextEquals("result"u8) || reader.ValueTextEquals("error"u8))
+            {
+                answers = true;
+                reader.Read();
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("method"u8))
             {
                 reader.Read();
                 method = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
@@ -169,8 +178,10 @@ internal static class McpMessageReader
 
         if (method is null)
         {
-            // Its id still matches the error the server answers it with (a review saw that error counted ok).
-            return id is null ? Malformed : Malformed with { Id = id };
+            // A client's answer to the server's own request is JSON-RPC too (a review saw each counted malformed). Its
+            // id is the server's, not one the server answers: it is matched with nothing. Anything else keeps its id,
+            // which the server's error for it carries (a review saw that error counted ok).
+            return answers ? ClientResponse : id is null ? Malformed : Malformed with { Id = id };
         }
 
         // The tool's raw name for now: ReadCalls labels it once the whole body has been read.
@@ -212,6 +223,31 @@ internal static class McpMessageReader
     /// </summary>
     private static string RawText(ref Utf8JsonReader reader) =>
         reader.HasValueSequence ? Encoding.UTF8.GetString(reader.ValueSequence) : Encoding.UTF8.GetString(reader.ValueSpan);
+
+    /// <summary>
+    /// Whether the text holds <c>"isError"</c> followed by <c>true</c>: a server that always sends <c>"isError": false</c>
+    /// (an SDK's default) would otherwise have every tool result parsed whole (a review).
+    /// </summary>
+    private static bool SaysIsErrorTrue(ReadOnlySpan<byte> body)
+    {
+        ReadOnlySpan<byte> key = "\"isError\""u8;
+        ReadOnlySpan<byte> space = " \t\r\n"u8;
+        while (true)
+        {
+            int at = body.IndexOf(key);
+            if (at < 0)
+            {
+                return false;
+            }
+
+            body = body[(at + key.Length)..];
+            var rest = body.TrimStart(space);
+            if (rest.StartsWith(":"u8) && rest[1..].TrimStart(space).StartsWith("true"u8))
+            {
+                return true;
+            }
+        }
+    }
 
     /// <summary>Whether the response reports a failure: a JSON-RPC error (its code) or a tool's (null).</summary>
     private static bool Failure(JsonElement response, out int? code)

@@ -7,6 +7,9 @@ internal static class McpMethods
     public const string Unparsed = "unparsed";
     public const string Malformed = "malformed";
 
+    /// <summary>A client's answer to a request of the server's (<c>sampling/createMessage</c>, <c>roots/list</c>, ...): a result or an error, no method.</summary>
+    public const string Response = "response";
+
     private static readonly HashSet<string> Known = new(StringComparer.Ordinal)
     {
         "initialize", "ping", "tools/list", "tools/call", "resources/list", "resources/templates/list", "resources/read",

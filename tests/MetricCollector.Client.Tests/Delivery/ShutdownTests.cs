@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MetricCollector.Gateway.Tests;
 using Microsoft.Extensions.Hosting;
@@ -225,6 +226,46 @@ public sealed class ShutdownTests : IDisposable
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(5), $"the stop took {stopping.Elapsed.TotalSeconds:F1} s against the collector's 8 s");
         Assert.False(await callersFlush);
         Assert.Equal(1, test.Client.Statistics.Dropped);
+    }
+
+    [Fact]
+    public async Task Flushes_racing_the_dispose_answer_and_never_throw()
+    {
+        // A review: a flush that passed the stopped check as the client was disposed threw ObjectDisposedException.
+        var thrown = new ConcurrentBag<Exception>();
+        for (int trial = 0; trial < 100 && thrown.IsEmpty; trial++)
+        {
+            var test = TestClient.Create(_collector.Address, o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(20), handler: () => new Accepting());
+            test.Client.Counter("jobs_total").Inc();
+            bool done = false;
+            var callers = Enumerable.Range(0, 2 * Environment.ProcessorCount).Select(_ => Task.Run(async () =>
+            {
+                while (!Volatile.Read(ref done))
+                {
+                    try
+                    {
+                        await test.Client.FlushAsync();
+                    }
+                    catch (Exception e)
+                    {
+                        thrown.Add(e);
+                    }
+                }
+            })).ToArray();
+            await Task.Delay(Random.Shared.Next(0, 5));
+            await test.DisposeAsync();
+            await Task.Delay(2);
+            Volatile.Write(ref done, true);
+            await Task.WhenAll(callers);
+        }
+
+        Assert.Empty(thrown);
+    }
+
+    private sealed class Accepting : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.Accepted) { Content = new StringContent("") });
     }
 
     [Fact]

@@ -87,6 +87,18 @@ public sealed class McpMessageReaderTests
     }
 
     [Fact]
+    public void A_clients_answer_to_a_server_request_is_a_response_matched_with_no_error_of_the_server()
+    {
+        // A review: a client's answer to sampling/createMessage or roots/list was counted malformed, and in a batch its
+        // id (the server's) took the server's error for the client's own request of the same id.
+        var single = Read("""{"jsonrpc":"2.0","id":"srv-1","result":{"roots":[]}}"""u8.ToArray());
+        var batch = Read("""[{"jsonrpc":"2.0","id":1,"error":{"code":-1,"message":"no"}},{"jsonrpc":"2.0","id":1,"method":"ping"}]"""u8.ToArray());
+
+        Assert.Equal(new McpCall("response", "", null), Assert.Single(single));
+        Assert.Equal([new McpCall("response", "", null), new McpCall("ping", "", "1")], batch);
+    }
+
+    [Fact]
     public void A_batch_message_with_an_id_and_no_method_keeps_its_id_for_the_servers_error()
     {
         var calls = Read("""[{"jsonrpc":"2.0","id":20,"method":"ping"},{"jsonrpc":"2.0","id":21}]"""u8.ToArray());
@@ -105,6 +117,7 @@ public sealed class McpMessageReaderTests
         Assert.Null(batch["2"]);
         Assert.Equal(-32602, batch["3"]);
         Assert.Null(McpMessageReader.ReadErrors("""{"jsonrpc":"2.0","id":1,"result":{"isError":false}}"""u8));
+        Assert.Null(McpMessageReader.ReadErrors("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"isError\" :\n true}}"u8)![""]);
     }
 
     [Fact]
