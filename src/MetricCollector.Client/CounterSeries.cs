@@ -79,8 +79,7 @@ public sealed class CounterSeries
     /// as dropped (what the final drain took, it counted). Not at the removal itself: what was added before it still
     /// waits for the sender's last drain of the series (a review saw a racing increment take those and drop them).
     /// </summary>
-    /// <returns>How many values were taken.</returns>
-    internal long Reclaim()
+    internal void Reclaim()
     {
         long count = Interlocked.Exchange(ref _count, 0);
         double amount = Interlocked.Exchange(ref _amount, 0d);
@@ -89,8 +88,6 @@ public sealed class CounterSeries
         {
             CountRefused(values);
         }
-
-        return values;
     }
 
     private void CountRefused(long values = 1)

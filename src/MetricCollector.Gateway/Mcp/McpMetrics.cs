@@ -2,9 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using MetricCollector.Collector;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using Prometheus;
-using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
 namespace MetricCollector.Gateway.Mcp;

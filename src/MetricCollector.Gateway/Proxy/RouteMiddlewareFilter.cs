@@ -7,8 +7,8 @@ namespace MetricCollector.Gateway.Proxy;
 /// <c>TimeoutPolicy</c> or <c>CorsPolicy</c> YARP loads the route and then fails every request of it with 500, before
 /// the instrumentation sees it, so uncounted; with <c>RateLimiterPolicy</c> or <c>OutputCachePolicy</c> the policy would
 /// silently do nothing; with an <c>AuthorizationPolicy</c> other than <c>"Anonymous"</c> ASP.NET Core fails every
-/// request with 500 (no authentication scheme is configured). Empty names, which YARP ignores, and <c>"Disable"</c> for a timeout or rate limiter policy,
-/// which asks for what the gateway does anyway, are let through. Refused as <see cref="DestinationAddressFilter"/>
+/// request with 500 (no authentication scheme is configured). Empty names, which YARP ignores, and <c>"Disable"</c> for
+/// a timeout or rate limiter policy, which asks for what the gateway does anyway, are let through. Refused as <see cref="DestinationAddressFilter"/>
 /// refuses: at start the gateway stops naming the setting; on a reload YARP keeps the configuration it had and
 /// <see cref="ProxyConfigReloadLog"/> logs why.
 /// </summary>
