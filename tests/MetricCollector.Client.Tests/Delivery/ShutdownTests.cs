@@ -233,7 +233,7 @@ public sealed class ShutdownTests : IDisposable
     {
         // A review: a flush that passed the stopped check as the client was disposed threw ObjectDisposedException.
         var thrown = new ConcurrentBag<Exception>();
-        for (int trial = 0; trial < 100 && thrown.IsEmpty; trial++)
+        for (int trial = 0; trial < 300 && thrown.IsEmpty; trial++)
         {
             var test = TestClient.Create(_collector.Address, o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(20), handler: () => new Accepting());
             test.Client.Counter("jobs_total").Inc();
@@ -250,6 +250,9 @@ public sealed class ShutdownTests : IDisposable
                     {
                         thrown.Add(e);
                     }
+
+                    // A flush that completes at once would otherwise hold the thread and starve the dispose.
+                    await Task.Yield();
                 }
             })).ToArray();
             await Task.Delay(Random.Shared.Next(0, 5));
