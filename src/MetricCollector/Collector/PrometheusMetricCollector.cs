@@ -492,7 +492,7 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
         List<IPushedMetric>? emptied = null;
         foreach (var (_, metric) in _metrics)
         {
-            int expired = metric.RemoveExpired(now, _defaultTimeToLive ?? 0);
+            int expired = metric.RemoveExpired(now, DefaultTimeToLive);
             removed += expired;
             if (expired > 0 && metric.SeriesCount == 0)
             {
@@ -646,8 +646,8 @@ internal sealed partial class PrometheusMetricCollector : IMetricCollector, IDis
     }
 
     /// <summary>
-    /// <c>SeriesTimeToLive</c> in timestamp ticks, 0 for none: a restore judges by it whether a series without a time to
-    /// live of its own expired while the gateway was down.
+    /// <c>SeriesTimeToLive</c> in timestamp ticks, 0 for none: what a series without a time to live of its own expires
+    /// by, in the expiry scan and in a restore judging whether it expired while the gateway was down.
     /// </summary>
     internal long DefaultTimeToLive => _defaultTimeToLive ?? 0;
 

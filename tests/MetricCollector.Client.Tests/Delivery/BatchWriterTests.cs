@@ -13,10 +13,7 @@ public sealed class BatchWriterTests
     [Fact]
     public void Writing_a_flush_allocates_no_json_writer_per_record()
     {
-        var counters = new ClientCounters();
-        var buffer = new ObservationBuffer(1000, counters);
-        var registry = new SeriesRegistry(counters, buffer);
-        var writer = new BatchWriter(registry, buffer, 1000, 1024 * 1024, counters);
+        var (_, registry, writer) = ClientParts.Create(bufferCapacity: 1000);
         const int Series = 1000;
         for (int i = 0; i < Series; i++)
         {

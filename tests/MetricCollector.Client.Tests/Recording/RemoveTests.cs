@@ -101,10 +101,7 @@ public sealed class RemoveTests : IAsyncLifetime
     [Fact]
     public void Removed_counters_and_gauges_leave_the_client_once_their_last_values_are_taken()
     {
-        var counters = new ClientCounters();
-        var buffer = new ObservationBuffer(10, counters);
-        var registry = new SeriesRegistry(counters, buffer);
-        var writer = new BatchWriter(registry, buffer, 1000, 1024 * 1024, counters);
+        var (_, registry, writer) = ClientParts.Create(bufferCapacity: 10);
         var series = new List<(SeriesDefinition, object)>();
         for (int i = 0; i < 1000; i++)
         {
@@ -195,10 +192,7 @@ public sealed class RemoveTests : IAsyncLifetime
         int shortTrials = 0;
         for (int trial = 0; trial < Trials; trial++)
         {
-            var counters = new ClientCounters();
-            var buffer = new ObservationBuffer(10, counters);
-            var registry = new SeriesRegistry(counters, buffer);
-            var writer = new BatchWriter(registry, buffer, 1000, 1024 * 1024, counters);
+            var (counters, registry, writer) = ClientParts.Create(bufferCapacity: 10);
             var counter = registry.Counter("jobs_total", Sandbox("x"), null);
             for (int i = 0; i < Before; i++)
             {
